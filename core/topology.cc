@@ -1,0 +1,56 @@
+#include "core/topology.h"
+
+namespace dpc {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::MP: return "MP";
+    case Role::SP: return "SP";
+    case Role::BP: return "BP";
+  }
+  return "?";
+}
+
+const Instance* Topology::find_instance(const std::string& name) const {
+  for (const auto& inst : instances) {
+    if (inst.name == name) return &inst;
+  }
+  return nullptr;
+}
+
+const RaftGroup* Topology::find_raft(const std::string& name) const {
+  for (const auto& raft : rafts) {
+    if (raft.name == name) return &raft;
+  }
+  return nullptr;
+}
+
+std::vector<const Instance*> Topology::of_role(Role role) const {
+  std::vector<const Instance*> out;
+  for (const auto& inst : instances) {
+    if (inst.role == role) out.push_back(&inst);
+  }
+  return out;
+}
+
+std::vector<const Instance*> Topology::members_of(const RaftGroup& group) const {
+  std::vector<const Instance*> out;
+  for (const auto& name : group.members) {
+    if (const Instance* inst = find_instance(name)) out.push_back(inst);
+  }
+  return out;
+}
+
+const RaftGroup* Topology::mp_group() const {
+  for (const auto& raft : rafts) {
+    if (raft.role == Role::MP) return &raft;
+  }
+  return nullptr;
+}
+
+bool Topology::mp_replicated() const {
+  const RaftGroup* g = mp_group();
+  return g != nullptr && g->replicated();
+}
+
+}  // namespace dpc

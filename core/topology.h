@@ -1,0 +1,115 @@
+// The topology model: one DMDPC cluster as a DBA describes it, after defaults
+// have been filled in. Produced by load_topology() (topology_load.h) from a
+// JSON file, checked by validate_topology() (validate.h), consumed by the plan
+// builder. Plain data; no I/O; no threading concerns.
+//
+// The JSON format is documented in docs/topology.md with a JSON Schema in
+// docs/topology.schema.json. Field names below are the JSON names.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dpc {
+
+enum class Role { MP, SP, BP };
+
+/// "MP", "SP", "BP": the spelling dminit, dmserver and the catalog use.
+const char* role_name(Role role);
+
+/// Path style of a host, derived from the instance paths or set by `os`.
+enum class OsKind { Linux, Windows };
+
+/// Where the SYSDBA password comes from. The password itself is never stored
+/// in the topology, a plan, a journal, a log or a trace.
+struct PasswordSource {
+  std::string env = "DM_SYSDBA_PWD";  ///< environment variable, or
+  std::string file;                   ///< a file readable only by its owner (wins when set)
+};
+
+/// Member role inside a RAFT group (manual §7.5: shadow replicas).
+enum class ReplicaKind { Voter, Shadow, Learner };
+
+/// One DM instance (dminit + dmserver), of any role.
+struct Instance {
+  std::string name;         ///< INSTANCE_NAME; a safe SQL identifier
+  Role role = Role::BP;
+  std::string raft;         ///< RAFT group name ("MP_RAFT" for MPs)
+  std::string host;         ///< host the instance runs on (address dpcctl reaches)
+  OsKind os = OsKind::Linux;
+  std::string ip_internal;  ///< registered IP_INTER
+  std::string ip_external;  ///< registered IP_EXTER ("" = same as internal)
+  int port_num = 0;         ///< PORT_NUM (SQL)
+  int ap_port_num = 0;      ///< AP_PORT_NUM (XMAL / registered AP_PORT)
+  std::string path;         ///< dminit path=; the database lives in path/DAMENG
+  std::string description;  ///< registered DESC
+  int mp_port = 0;          ///< MP only: this member's mp_port in mp.ini
+  int raft_self_id = 0;     ///< RAFT_SELF_ID inside its group (1..n), 0 for single instances
+  int raft_vote_interval = 0;  ///< RAFT_VOTE_INTERVAL (ms) inside a replica group
+  ReplicaKind kind = ReplicaKind::Voter;
+  std::optional<int> register_status;  ///< STATUS given at registration, if set explicitly
+};
+
+/// A RAFT group: MP_RAFT, an SP group (exactly one SP) or a BP group.
+struct RaftGroup {
+  std::string name;
+  Role role = Role::BP;
+  std::vector<std::string> members;  ///< instance names, in RAFT_SELF_ID order
+  bool replicated() const { return members.size() > 1; }
+};
+
+/// Timing written to every dmarch.ini of a replica group (manual §7.2.7.3).
+struct RaftTiming {
+  int raft_hb_interval = 150;  ///< RAFT_HB_INTERVAL, ms
+  int xmal_hb_interval = 5;    ///< XMAL_HB_INTERVAL, s
+};
+
+/// Local archive settings ([ARCHIVE_LOCAL1]).
+struct ArchiveSettings {
+  std::string dir_name = "arch";  ///< ARCH_DEST = <path>/DAMENG/<dir_name>
+  int arch_file_size = 128;       ///< MB
+  int arch_space_limit = 0;       ///< MB, 0 = unlimited
+  std::string backup_name = "BACKUP_01";  ///< seed backup: TO <name> BACKUPSET '<seed path>/<name>'
+};
+
+struct BpGroup {
+  std::string name;
+  std::string description;
+  std::vector<std::string> rafts;
+};
+
+struct FaultDomain {
+  std::string name;
+  std::string description;
+  std::vector<std::string> instances;
+};
+
+struct Topology {
+  std::string cluster;
+  std::string source_file;      ///< where it was loaded from (for messages)
+  std::string dm_home;          ///< DM installation (real backend); may be empty
+  PasswordSource password;
+  std::optional<int64_t> mp_reconn_timeout;  ///< MP_RECONN_TIMEOUT in mp.ini, if set
+  RaftTiming timing;
+  ArchiveSettings archive;
+
+  /// Every instance: MPs first, then SPs, then BPs, each in file order.
+  std::vector<Instance> instances;
+  /// MP_RAFT first (when the MP is replicated or single), then SP groups, then BP groups.
+  std::vector<RaftGroup> rafts;
+  std::vector<BpGroup> bp_groups;
+  std::vector<FaultDomain> fault_domains;
+
+  const Instance* find_instance(const std::string& name) const;
+  const RaftGroup* find_raft(const std::string& name) const;
+  std::vector<const Instance*> of_role(Role role) const;
+  /// The members of a group as instances, in RAFT_SELF_ID order.
+  std::vector<const Instance*> members_of(const RaftGroup& group) const;
+  /// MP_RAFT, the group of MP instances (always present in a valid topology).
+  const RaftGroup* mp_group() const;
+  bool mp_replicated() const;
+};
+
+}  // namespace dpc
