@@ -1,0 +1,23 @@
+// dpcctl's subcommands. Each takes the words after its name and returns the
+// process exit code: 0 success, 1 the thing checked or run failed, 2 usage.
+// Each lives in its own cmd_<name>.cc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dpc::cli {
+
+using Words = std::vector<std::string>;
+
+int cmd_validate(const Words& words);  ///< dpcctl validate FILE [--json]
+int cmd_plan(const Words& words);      ///< dpcctl plan FILE [--stop] [--format ...]
+int cmd_deploy(const Words& words);    ///< dpcctl deploy FILE --backend=sim|real ...
+int cmd_stop(const Words& words);      ///< dpcctl stop FILE ...
+int cmd_status(const Words& words);    ///< dpcctl status FILE ...
+int cmd_shell(const Words& words);     ///< dpcctl shell FILE --backend=sim
+int cmd_check(const Words& words);     ///< dpcctl check FILE --backend=real
+int cmd_scenario(const Words& words);  ///< dpcctl scenario run PATH...
+int cmd_bench(const Words& words);     ///< dpcctl bench [--out DIR]
+
+}  // namespace dpc::cli

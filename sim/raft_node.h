@@ -1,0 +1,131 @@
+// RaftNode: one member of a simulated RAFT group (a BP group or MP_RAFT), as
+// a pure state machine in the style of etcd-io/raft: the owner feeds it
+// messages and the current virtual time, and it returns the messages to send.
+// It never reads a clock, never sleeps and owns no randomness: the election
+// jitter is drawn by the owner from the simulator's one seeded source and
+// passed in. Single-threaded.
+//
+// Model (dmdpc-model.md §5): standard Raft. Terms; one vote per term; a vote
+// only for a candidate whose log is at least as up to date (last term, then
+// last LSN); a majority of voters elects; the leader sends Append (heartbeat
+// or log) every RAFT_HB_INTERVAL; a follower that hears nothing from a leader
+// for RAFT_VOTE_INTERVAL (+ jitter) becomes candidate; a leader that has not
+// heard from a majority within its own vote interval steps down. The redo
+// stream is the log: LSN-indexed entries; C_LSN (commit) advances when a
+// majority of voters has the entry and it is of the leader's term. Shadow
+// replicas and learners receive the log but never vote nor stand; a node with
+// elect disabled (SP_SET_RAFT_ELECT(0)) votes but never stands.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dpc::sim {
+
+using Lsn = int64_t;
+using Term = int64_t;
+using VMillis = int64_t;  ///< virtual milliseconds
+
+/// A run of consecutive log entries written in one term by one database
+/// copy (`origin` = the DB_MAGIC that wrote them). Runs keep the log small.
+struct LogRun {
+  Lsn first = 0;
+  Lsn last = 0;  ///< inclusive
+  Term term = 0;
+  uint64_t origin = 0;
+};
+
+struct RaftMessage {
+  enum class Type { RequestVote, VoteReply, Append, AppendReply };
+  Type type = Type::Append;
+  int from = 0;  ///< RAFT_SELF_ID of the sender
+  int to = 0;
+  Term term = 0;
+  // RequestVote: the candidate's last entry. Append: the entry before `runs`.
+  Lsn lsn = 0;
+  Term log_term = 0;
+  // VoteReply / AppendReply.
+  bool ok = false;
+  Lsn match = 0;  ///< AppendReply: the follower's last LSN that matches the leader
+  // Append.
+  std::vector<LogRun> runs;  ///< empty for a heartbeat
+  Lsn commit = 0;            ///< the leader's C_LSN
+};
+
+enum class RaftRole { Follower, Candidate, Leader };
+const char* raft_role_name(RaftRole role);
+
+struct RaftPeer {
+  int id = 0;           ///< RAFT_SELF_ID (ARCH_DEST_ID)
+  bool voter = true;    ///< false for shadow replicas and learners
+};
+
+struct RaftConfig {
+  int self_id = 0;
+  bool voter = true;         ///< false: shadow replica or learner
+  bool can_elect = true;     ///< SP_SET_RAFT_ELECT; false: votes but never stands
+  VMillis vote_interval = 0; ///< RAFT_VOTE_INTERVAL
+  VMillis hb_interval = 150; ///< RAFT_HB_INTERVAL
+  std::vector<RaftPeer> peers;  ///< the other members (not self)
+};
+
+struct RaftOutput {
+  std::vector<RaftMessage> messages;
+};
+
+class RaftNode {
+ public:
+  /// A follower in term `term` with the given log, timers armed from `now`.
+  /// `jitter` is added to this election timeout (drawn by the owner).
+  RaftNode(RaftConfig config, Term term, std::vector<LogRun> log, VMillis now, VMillis jitter);
+
+  /// Handles one message. `jitter` is used if the election timer is re-armed.
+  RaftOutput on_message(const RaftMessage& msg, VMillis now, VMillis jitter);
+  /// Handles timers due at or before `now` (election timeout, heartbeat,
+  /// leader lease check). Call at next_deadline().
+  RaftOutput on_tick(VMillis now, VMillis jitter);
+  /// The leader appends `count` entries written by `origin`; no-op otherwise.
+  /// Returns false when this node is not the leader.
+  bool append(Lsn count, uint64_t origin);
+  void set_can_elect(bool can_elect);
+
+  /// When on_tick() next has something to do.
+  VMillis next_deadline() const;
+
+  RaftRole role() const { return role_; }
+  Term term() const { return term_; }
+  int self_id() const { return config_.self_id; }
+  int leader_id() const { return leader_id_; }  ///< 0 when unknown
+  std::optional<int> voted_for() const { return voted_for_; }
+  Lsn last_lsn() const;
+  Term last_term() const;
+  Lsn commit_lsn() const { return commit_; }
+  const std::vector<LogRun>& log() const { return log_; }
+  const RaftConfig& config() const { return config_; }
+  /// The time a leader was last heard from (followers), or became leader.
+  VMillis last_heard() const { return last_heard_; }
+
+ private:
+  RaftConfig config_;
+  RaftRole role_ = RaftRole::Follower;
+  Term term_ = 0;
+  std::optional<int> voted_for_;
+  int leader_id_ = 0;
+  std::vector<LogRun> log_;
+  Lsn commit_ = 0;
+  VMillis election_deadline_ = 0;
+  VMillis heartbeat_deadline_ = 0;
+  VMillis last_heard_ = 0;
+  std::vector<int> votes_;  ///< ids that granted this candidate a vote
+  struct Progress {
+    int id = 0;
+    Lsn match = 0;
+    Lsn next = 1;
+    VMillis last_ack = 0;
+  };
+  std::vector<Progress> progress_;  ///< leader's view of each peer, in peer order
+};
+
+}  // namespace dpc::sim
