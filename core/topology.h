@@ -90,6 +90,7 @@ struct Topology {
   std::string cluster;
   std::string source_file;      ///< where it was loaded from (for messages)
   std::string dm_home;          ///< DM installation (real backend); may be empty
+  std::optional<int> auto_overwrite;  ///< dminit AUTO_OVERWRITE=0|1|2, omitted when unset
   PasswordSource password;
   std::optional<int64_t> mp_reconn_timeout;  ///< MP_RECONN_TIMEOUT in mp.ini, if set
   RaftTiming timing;
