@@ -50,6 +50,7 @@ struct Instance {
   int raft_vote_interval = 0;  ///< RAFT_VOTE_INTERVAL (ms) inside a replica group
   ReplicaKind kind = ReplicaKind::Voter;
   std::optional<int> register_status;  ///< STATUS given at registration, if set explicitly
+  std::string source_path{};  ///< where it is in the file, e.g. "bp_rafts[0].members[1]" ("" if built in code)
 };
 
 /// A RAFT group: MP_RAFT, an SP group (exactly one SP) or a BP group.
@@ -57,6 +58,7 @@ struct RaftGroup {
   std::string name;
   Role role = Role::BP;
   std::vector<std::string> members;  ///< instance names, in RAFT_SELF_ID order
+  std::string source_path{};  ///< where it is in the file, e.g. "bp_rafts[0]", "mp.instances", "sp[0]"
   bool replicated() const { return members.size() > 1; }
 };
 
@@ -78,12 +80,14 @@ struct BpGroup {
   std::string name;
   std::string description;
   std::vector<std::string> rafts;
+  std::string source_path{};  ///< e.g. "bp_groups[0]" ("" if built in code)
 };
 
 struct FaultDomain {
   std::string name;
   std::string description;
   std::vector<std::string> instances;
+  std::string source_path{};  ///< e.g. "fault_domains[0]" ("" if built in code)
 };
 
 struct Topology {
