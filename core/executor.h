@@ -15,6 +15,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ struct ExecutorOptions {
   bool resume = false;         ///< skip steps whose effect verifiably holds
   Journal* journal = nullptr;  ///< records outcomes when set
   Millis poll_interval_ms = 100;  ///< how often waits re-check their condition
+  /// Where each instance takes SQL (sql_endpoints() of the topology); waits
+  /// and checks on instances other than a step's own endpoint look here.
+  std::map<std::string, SqlEndpoint> endpoints;
   std::function<void(const StepEvent&)> on_event;
 };
 
@@ -73,6 +77,9 @@ class Executor {
   Executor(Backend& backend, ExecutorOptions options);
   /// Runs the plan to completion or first failure.
   ExecutionReport run(const Plan& plan);
+  /// Whether the cluster of a deploy plan is already deployed and healthy:
+  /// the plan's final Health check passes right now. Changes nothing.
+  bool already_deployed(const Plan& plan);
 
  private:
   Backend& backend_;

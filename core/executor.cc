@@ -1,0 +1,235 @@
+#include "core/executor.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "core/journal.h"
+#include "core/step_effect.h"
+#include "core/step_runner.h"
+
+namespace dpc {
+
+const char* step_outcome_name(StepOutcome outcome) {
+  switch (outcome) {
+    case StepOutcome::Pending: return "pending";
+    case StepOutcome::Running: return "running";
+    case StepOutcome::Done: return "done";
+    case StepOutcome::Skipped: return "skipped";
+    case StepOutcome::Failed: return "failed";
+    case StepOutcome::NotRun: return "not-run";
+  }
+  return "?";
+}
+
+namespace {
+
+/// The state of one run, shared with callbacks that may outlive run().
+struct RunState {
+  const Plan* plan = nullptr;
+  std::vector<int> remaining;            // unfinished deps per step
+  std::vector<std::vector<int>> users;   // dependents per step
+  std::vector<std::shared_ptr<StepHandle>> handles;
+  std::set<int> ready;                   // ordered by plan position
+  int running = 0;
+  bool failed = false;
+  bool alive = true;                     // false once run() returned
+  ExecutionReport report;
+};
+
+std::vector<std::string> critical_path(const Plan& plan, const std::vector<StepRecord>& recs) {
+  int last = -1;
+  for (size_t i = 0; i < recs.size(); ++i) {
+    if (recs[i].outcome != StepOutcome::Done) continue;
+    if (last < 0 || recs[i].finished > recs[static_cast<size_t>(last)].finished) last = static_cast<int>(i);
+  }
+  std::vector<std::string> path;
+  while (last >= 0) {
+    path.push_back(plan.steps[static_cast<size_t>(last)].id);
+    int next = -1;
+    for (const auto& dep : plan.steps[static_cast<size_t>(last)].deps) {
+      int d = plan.index_of(dep);
+      if (d < 0 || recs[static_cast<size_t>(d)].outcome != StepOutcome::Done) continue;
+      if (next < 0 || recs[static_cast<size_t>(d)].finished > recs[static_cast<size_t>(next)].finished) next = d;
+    }
+    last = next;
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+}  // namespace
+
+Executor::Executor(Backend& backend, ExecutorOptions options)
+    : backend_(backend), options_(std::move(options)) {
+  if (options_.parallel < 1) options_.parallel = 1;
+}
+
+ExecutionReport Executor::run(const Plan& plan) {
+  auto st = std::make_shared<RunState>();
+  st->plan = &plan;
+  const size_t n = plan.steps.size();
+  st->remaining.assign(n, 0);
+  st->users.assign(n, {});
+  st->handles.assign(n, nullptr);
+  st->report.records.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    st->report.records[i].id = plan.steps[i].id;
+    for (const auto& dep : plan.steps[i].deps) {
+      int d = plan.index_of(dep);
+      if (d < 0) {
+        st->report.error = "plan error: step " + plan.steps[i].id + " depends on unknown step " + dep;
+        st->report.failed_step = plan.steps[i].id;
+        return st->report;
+      }
+      st->remaining[i]++;
+      st->users[static_cast<size_t>(d)].push_back(static_cast<int>(i));
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (st->remaining[i] == 0) st->ready.insert(static_cast<int>(i));
+  }
+
+  StepEnv env;
+  env.backend = &backend_;
+  env.endpoints = std::make_shared<const std::map<std::string, SqlEndpoint>>(options_.endpoints);
+  env.poll_interval_ms = options_.poll_interval_ms;
+  const int total = static_cast<int>(n);
+  Backend& b = backend_;
+  const ExecutorOptions& opts = options_;
+
+  auto emit = [&opts, total](StepEvent::Kind kind, const Step& step, int i, Millis at,
+                             Millis duration, const std::string& detail) {
+    if (!opts.on_event) return;
+    StepEvent ev;
+    ev.kind = kind;
+    ev.step = &step;
+    ev.index = i + 1;
+    ev.total = total;
+    ev.at = at;
+    ev.duration = duration;
+    ev.detail = detail;
+    opts.on_event(ev);
+  };
+
+  // finish(i, outcome, error): records an outcome and releases dependents.
+  auto finish = [st, &b, &opts, emit](int i, StepOutcome outcome, const std::string& error) {
+    if (!st->alive) return;
+    StepRecord& rec = st->report.records[static_cast<size_t>(i)];
+    if (rec.outcome != StepOutcome::Running) return;  // already timed out
+    const Step& step = st->plan->steps[static_cast<size_t>(i)];
+    rec.outcome = outcome;
+    rec.finished = b.now();
+    rec.error = error;
+    st->running--;
+    if (opts.journal) (void)opts.journal->record(step.id, outcome, rec.finished, error);
+    if (outcome == StepOutcome::Failed) {
+      emit(StepEvent::Kind::Failed, step, i, rec.finished, rec.finished - rec.started, error);
+      if (!st->failed) {
+        st->failed = true;
+        st->report.failed_step = step.id;
+        st->report.error = "step " + step.id + " (" + step.title + (step.instance.empty() ? "" : ", instance " + step.instance) +
+                           ") failed: " + error;
+      }
+      return;
+    }
+    if (outcome == StepOutcome::Skipped) {
+      st->report.skipped++;
+    } else {
+      st->report.done++;
+      emit(StepEvent::Kind::Finished, step, i, rec.finished, rec.finished - rec.started, "");
+    }
+    for (int u : st->users[static_cast<size_t>(i)]) {
+      if (--st->remaining[static_cast<size_t>(u)] == 0) st->ready.insert(u);
+    }
+  };
+
+  auto execute = [st, &b, env, finish](int i) {
+    const Step& step = st->plan->steps[static_cast<size_t>(i)];
+    st->handles[static_cast<size_t>(i)] = run_step(env, step, [finish, i](Status s) {
+      finish(i, s.ok() ? StepOutcome::Done : StepOutcome::Failed, s.ok() ? "" : s.message());
+    });
+    Millis deadline = st->report.records[static_cast<size_t>(i)].started + step.timeout_ms;
+    b.call_at(deadline, [st, i, finish, timeout = step.timeout_ms]() {
+      if (!st->alive) return;
+      if (st->report.records[static_cast<size_t>(i)].outcome != StepOutcome::Running) return;
+      auto& h = st->handles[static_cast<size_t>(i)];
+      std::string why = h ? h->last_reason() : "";
+      if (h) h->cancel();
+      finish(i, StepOutcome::Failed,
+             "timed out after " + std::to_string(timeout / 1000) + " s" + (why.empty() ? "" : ": " + why));
+    });
+  };
+
+  auto launch = [&](int i) {
+    const Step& step = plan.steps[static_cast<size_t>(i)];
+    StepRecord& rec = st->report.records[static_cast<size_t>(i)];
+    rec.outcome = StepOutcome::Running;
+    rec.started = b.now();
+    st->running++;
+    emit(StepEvent::Kind::Started, step, i, rec.started, 0, "");
+    if (opts.resume && opts.journal && opts.journal->done(step.id)) {
+      check_effect(env, plan, i, *opts.journal, [st, i, finish, execute, emit, &b](bool holds, std::string why) {
+        if (!st->alive) return;
+        if (holds) {
+          const Step& s = st->plan->steps[static_cast<size_t>(i)];
+          emit(StepEvent::Kind::Skipped, s, i, b.now(), 0, why);
+          return finish(i, StepOutcome::Skipped, "");
+        }
+        execute(i);
+      });
+      return;
+    }
+    execute(i);
+  };
+
+  st->report.started = b.now();
+  while (true) {
+    while (!st->failed && st->running < opts.parallel && !st->ready.empty()) {
+      int i = *st->ready.begin();
+      st->ready.erase(st->ready.begin());
+      launch(i);
+    }
+    if (st->running == 0) break;
+    if (!b.run_one()) {
+      for (size_t i = 0; i < n; ++i) {
+        if (st->report.records[i].outcome == StepOutcome::Running) {
+          finish(static_cast<int>(i), StepOutcome::Failed, "the backend has nothing left to wait for");
+        }
+      }
+    }
+  }
+  st->report.finished = b.now();
+  for (auto& rec : st->report.records) {
+    if (rec.outcome == StepOutcome::Pending) rec.outcome = StepOutcome::NotRun;
+  }
+  st->report.ok = !st->failed;
+  st->report.critical_path = critical_path(plan, st->report.records);
+  st->alive = false;
+  for (auto& h : st->handles) {
+    if (h) h->cancel();
+  }
+  return st->report;
+}
+
+bool Executor::already_deployed(const Plan& plan) {
+  const Step* health = nullptr;
+  for (const auto& s : plan.steps) {
+    if (s.kind == StepKind::Verify && s.verify.what == VerifySpec::What::Health) health = &s;
+  }
+  if (health == nullptr) return false;
+  StepEnv env;
+  env.backend = &backend_;
+  env.endpoints = std::make_shared<const std::map<std::string, SqlEndpoint>>(options_.endpoints);
+  env.poll_interval_ms = options_.poll_interval_ms;
+  // One probe: the first failure shows as a reason, and the step would poll again.
+  auto result = std::make_shared<std::optional<bool>>();
+  auto handle = run_step(env, *health, [result](Status s) { *result = s.ok(); });
+  while (!result->has_value() && handle->last_reason().empty()) {
+    if (!backend_.run_one()) break;
+  }
+  handle->cancel();
+  return result->value_or(false);
+}
+
+}  // namespace dpc

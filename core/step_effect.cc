@@ -1,0 +1,115 @@
+#include "core/step_effect.h"
+
+#include <strings.h>
+
+#include "core/ini.h"
+#include "core/paths.h"
+
+namespace dpc {
+namespace {
+
+/// Whether a step of `kind` for `instance` after `index` is journal-done.
+bool later_done(const Plan& plan, int index, const std::string& instance, StepKind kind,
+                const Journal& journal) {
+  for (size_t i = static_cast<size_t>(index) + 1; i < plan.steps.size(); ++i) {
+    const Step& s = plan.steps[i];
+    if (s.instance == instance && s.kind == kind && journal.done(s.id)) return true;
+  }
+  return false;
+}
+
+/// The quoted text after `keyword '` in a dmrman CTLSTMT, e.g. BACKUPSET '<dir>'.
+std::string quoted_after(const std::string& text, const std::string& keyword) {
+  size_t k = text.find(keyword + " '");
+  if (k == std::string::npos) return "";
+  size_t b = k + keyword.size() + 2;
+  size_t e = text.find('\'', b);
+  return e == std::string::npos ? "" : text.substr(b, e - b);
+}
+
+}  // namespace
+
+std::string arg_value(const std::vector<std::string>& args, const std::string& key) {
+  for (const auto& a : args) {
+    size_t eq = a.find('=');
+    if (eq != std::string::npos && strncasecmp(a.c_str(), key.c_str(), key.size()) == 0 &&
+        eq == key.size()) {
+      return a.substr(eq + 1);
+    }
+  }
+  return "";
+}
+
+void check_effect(const StepEnv& env, const Plan& plan, int index, const Journal& journal,
+                  std::function<void(bool, std::string)> done) {
+  Backend& b = *env.backend;
+  const Step& step = plan.steps[static_cast<size_t>(index)];
+  auto reply = [&b, done](bool holds, std::string why) {
+    b.call_at(b.now(), [done, holds, why]() { done(holds, why); });
+  };
+  switch (step.kind) {
+    case StepKind::InitInstance: {
+      std::string path = arg_value(step.args, "path");
+      std::string ini = path_join(path_style(path), path_join(path_style(path), path, "DAMENG"), "dm.ini");
+      bool holds = !path.empty() && b.exists(step.host, ini);
+      return reply(holds, holds ? ini + " exists" : ini + " is missing");
+    }
+    case StepKind::WriteFile: {
+      auto text = b.read_file(step.host, step.path);
+      bool holds = text.ok() && *text == step.content;
+      return reply(holds, holds ? step.path + " is as planned" : step.path + " differs");
+    }
+    case StepKind::EditIni: {
+      auto text = b.read_file(step.host, step.path);
+      if (!text.ok()) return reply(false, step.path + " unreadable");
+      auto ini = parse_ini(*text, step.path);
+      if (!ini.ok()) return reply(false, ini.message());
+      for (const auto& [k, v] : step.ini_set) {
+        if (ini->get(k) != v) return reply(false, step.path + ": " + k + " is not " + v);
+      }
+      return reply(true, step.path + " has the planned keys");
+    }
+    case StepKind::RunSql: {
+      if (step.guard_query.empty()) return reply(false, "no guard query: run again");
+      return b.sql(step.endpoint, step.guard_query, [done, q = step.guard_query](Result<Rows> rows) {
+        bool holds = rows.ok() && !rows->rows.empty();
+        done(holds, holds ? "already present (" + q + ")" : "not present (" + q + ")");
+      });
+    }
+    case StepKind::Backup: {
+      std::string set = quoted_after(arg_value(step.args, "CTLSTMT"), "BACKUPSET");
+      bool holds = !set.empty() && b.exists(step.host, set);
+      return reply(holds, holds ? "backup set " + set + " exists" : "backup set missing");
+    }
+    case StepKind::StartServer: {
+      if (b.server_running(step.instance)) return reply(true, step.instance + " is running");
+      bool exited = later_done(plan, index, step.instance, StepKind::ConsoleExit, journal);
+      return reply(exited, exited ? step.instance + " was started and exited by plan"
+                                  : step.instance + " is not running");
+    }
+    case StepKind::Restore:
+    case StepKind::UpdateDbMagic: {
+      bool holds = b.server_running(step.instance) ||
+                   later_done(plan, index, step.instance, StepKind::StartServer, journal);
+      return reply(holds, holds ? step.instance + " was restored and started since"
+                                : "run again (the instance was not started since)");
+    }
+    case StepKind::ConsoleExit:
+    case StepKind::ConsoleExitAll: {
+      std::vector<std::string> insts = step.wait.instances;
+      if (!step.instance.empty() && step.kind == StepKind::ConsoleExit) insts = {step.instance};
+      bool all_down = true;
+      for (const auto& i : insts) all_down = all_down && !b.server_running(i);
+      bool restarted = !step.instance.empty() &&
+                       later_done(plan, index, step.instance, StepKind::StartServer, journal);
+      bool holds = all_down || restarted;
+      return reply(holds, holds ? "already exited" : "still running");
+    }
+    case StepKind::Verify:
+    case StepKind::WaitState:
+      return reply(false, "read-only check: run again");
+  }
+  reply(false, "unknown step kind");
+}
+
+}  // namespace dpc
