@@ -1,0 +1,18 @@
+#!/bin/sh
+# The whole test suite: install what is needed, build warning-free
+# (-Wall -Wextra -Werror), run every test with CTest (unit, golden, scenario
+# and CLI tests), then build and run the unit tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer. .ci/run calls exactly this.
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+jobs=${DPC_JOBS:-2}
+
+cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDPC_WERROR=ON
+cmake --build build/ci -j "$jobs"
+ctest --test-dir build/ci -j "$jobs" --output-on-failure
+
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDPC_WERROR=ON -DDPC_SANITIZE=ON -DDPC_BENCH=OFF
+cmake --build build/asan -j "$jobs" --target core_tests sim_tests real_tests
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan -j "$jobs" -L unit --output-on-failure
