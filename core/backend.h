@@ -38,6 +38,8 @@ struct ToolRun {
   std::string program;            ///< "dminit" | "dmrman"
   std::vector<std::string> args;  ///< never a secret
   bool needs_password = false;    ///< supply SYSDBA_PWD out of band (dminit PARFILE)
+  /// Kill the tool after this long (ms); 0 = the backend's own default.
+  int timeout_ms = 0;
 };
 
 struct ToolOutcome {
@@ -50,6 +52,9 @@ struct ServerLaunch {
   std::string instance;
   std::string host;
   std::vector<std::string> args;  ///< "<path>/DAMENG/dm.ini", "dpc_mode=BP", optional "MOUNT"
+  /// Give up (and stop the server) when it is not ready after this long
+  /// (ms); 0 = the backend's own default.
+  int timeout_ms = 0;
 };
 
 /// Rows from a query; a NULL is std::nullopt.
