@@ -15,9 +15,17 @@
 // majority of voters has the entry and it is of the leader's term. Shadow
 // replicas and learners receive the log but never vote nor stand; a node with
 // elect disabled (SP_SET_RAFT_ELECT(0)) votes but never stands.
+//
+// The log is contiguous from LSN 1 (LSN 0 is the empty prefix every log
+// shares). An entry's identity is (term, origin): an entry at the same LSN
+// with a different term or a different origin is a conflict, and the
+// follower's suffix from there is replaced by the leader's. A new leader
+// writes no entry of its own; entries of earlier terms become committed with
+// the first entry of the current term that a majority holds.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +36,10 @@ using Lsn = int64_t;
 using Term = int64_t;
 using VMillis = int64_t;  ///< virtual milliseconds
 
+/// next_deadline() of a node that has no timer armed (a follower that may not
+/// stand: shadow, learner, elect disabled).
+inline constexpr VMillis kNoDeadline = std::numeric_limits<VMillis>::max();
+
 /// A run of consecutive log entries written in one term by one database
 /// copy (`origin` = the DB_MAGIC that wrote them). Runs keep the log small.
 struct LogRun {
@@ -35,6 +47,8 @@ struct LogRun {
   Lsn last = 0;  ///< inclusive
   Term term = 0;
   uint64_t origin = 0;
+
+  bool operator==(const LogRun&) const = default;
 };
 
 struct RaftMessage {
@@ -46,9 +60,12 @@ struct RaftMessage {
   // RequestVote: the candidate's last entry. Append: the entry before `runs`.
   Lsn lsn = 0;
   Term log_term = 0;
+  uint64_t log_origin = 0;  ///< Append: the origin of the entry at `lsn` (0 for LSN 0)
   // VoteReply / AppendReply.
   bool ok = false;
-  Lsn match = 0;  ///< AppendReply: the follower's last LSN that matches the leader
+  /// AppendReply ok: the last LSN the follower now holds as the leader does.
+  /// AppendReply !ok: a hint, the LSN to retry `lsn` at (below the rejected one).
+  Lsn match = 0;
   // Append.
   std::vector<LogRun> runs;  ///< empty for a heartbeat
   Lsn commit = 0;            ///< the leader's C_LSN
@@ -79,7 +96,11 @@ class RaftNode {
  public:
   /// A follower in term `term` with the given log, timers armed from `now`.
   /// `jitter` is added to this election timeout (drawn by the owner).
-  RaftNode(RaftConfig config, Term term, std::vector<LogRun> log, VMillis now, VMillis jitter);
+  /// `voted_for` is the vote already cast in `term` before a restart (persist
+  /// it with the term, or a restarted node may vote twice in one term). A log
+  /// that is not contiguous from LSN 1 is cut at its first gap.
+  RaftNode(RaftConfig config, Term term, std::vector<LogRun> log, VMillis now, VMillis jitter,
+           std::optional<int> voted_for = std::nullopt);
 
   /// Handles one message. `jitter` is used if the election timer is re-armed.
   RaftOutput on_message(const RaftMessage& msg, VMillis now, VMillis jitter);
@@ -87,11 +108,19 @@ class RaftNode {
   /// leader lease check). Call at next_deadline().
   RaftOutput on_tick(VMillis now, VMillis jitter);
   /// The leader appends `count` entries written by `origin`; no-op otherwise.
-  /// Returns false when this node is not the leader.
+  /// Returns false when this node is not the leader. The entries travel with
+  /// the next heartbeat; call replicate() to send them at once.
   bool append(Lsn count, uint64_t origin);
+  /// The leader sends Append now to every peer that lacks entries (after
+  /// append()); empty when not the leader or every peer is up to date.
+  RaftOutput replicate(VMillis now);
+  /// SP_SET_RAFT_ELECT. Disabling keeps a current leader leading; enabling
+  /// arms the election timer no earlier than the last time this node saw.
   void set_can_elect(bool can_elect);
 
-  /// When on_tick() next has something to do.
+  /// When on_tick() next has something to do; kNoDeadline when nothing is
+  /// armed. Never earlier than the last `now` passed in unless a timer fell
+  /// due during on_message(): then tick at that same `now`.
   VMillis next_deadline() const;
 
   RaftRole role() const { return role_; }
@@ -101,6 +130,12 @@ class RaftNode {
   std::optional<int> voted_for() const { return voted_for_; }
   Lsn last_lsn() const;
   Term last_term() const;
+  /// The term of the entry at `lsn` (0 for LSN 0), or nullopt past the end.
+  std::optional<Term> term_at(Lsn lsn) const;
+  /// The number of voters in the group, self included when a voter.
+  int voter_count() const;
+  /// The leader's view of a peer's replicated prefix (0 when not leader or unknown peer).
+  Lsn match_of(int peer_id) const;
   Lsn commit_lsn() const { return commit_; }
   const std::vector<LogRun>& log() const { return log_; }
   const RaftConfig& config() const { return config_; }
@@ -121,11 +156,37 @@ class RaftNode {
   std::vector<int> votes_;  ///< ids that granted this candidate a vote
   struct Progress {
     int id = 0;
+    bool voter = true;
     Lsn match = 0;
     Lsn next = 1;
     VMillis last_ack = 0;
   };
   std::vector<Progress> progress_;  ///< leader's view of each peer, in peer order
+  VMillis now_ = 0;                 ///< the latest `now` passed in
+
+  bool may_stand() const { return config_.voter && config_.can_elect; }
+  bool is_voter_peer(int id) const;
+  int majority() const { return voter_count() / 2 + 1; }
+  VMillis election_timeout(VMillis jitter) const;
+  VMillis lease_deadline() const;
+  uint64_t origin_at(Lsn lsn) const;
+  Progress* progress_of(int id);
+
+  void adopt_term(Term term, VMillis now, VMillis jitter);
+  void start_election(VMillis now, VMillis jitter, RaftOutput& out);
+  void become_leader(VMillis now, RaftOutput& out);
+  void step_down(VMillis now, VMillis jitter);
+  void send_append(const Progress& peer, RaftOutput& out) const;
+  void advance_commit();
+  RaftMessage reply_to(const RaftMessage& msg, RaftMessage::Type type) const;
+
+  void on_request_vote(const RaftMessage& msg, VMillis now, VMillis jitter, RaftOutput& out);
+  void on_vote_reply(const RaftMessage& msg, VMillis now, RaftOutput& out);
+  void on_append(const RaftMessage& msg, VMillis now, VMillis jitter, RaftOutput& out);
+  void on_append_reply(const RaftMessage& msg, VMillis now, RaftOutput& out);
+  bool holds(Lsn lsn, Term term, uint64_t origin) const;
+  Lsn reject_hint(Lsn prev, Term prev_term) const;
+  void merge_run(const LogRun& run);
 };
 
 }  // namespace dpc::sim
