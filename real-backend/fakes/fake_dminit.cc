@@ -1,0 +1,114 @@
+// Stand-in for DM's dminit (see fake_common.h): reads its KEY=VALUE
+// arguments and an optional PARFILE (which must be readable only by its
+// owner), checks them, records them (the password only as "given"), and
+// creates <PATH>/DAMENG with a dm.ini and fake.db as dminit would; refuses
+// an existing database unless AUTO_OVERWRITE is 1 or 2.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "real-backend/fakes/fake_common.h"
+
+namespace {
+
+int fail(const std::string& message) {
+  std::printf("%s\n", message.c_str());
+  std::fflush(stdout);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.size() == 1 && fake::upper(words[0]) == "HELP") {
+    std::printf("initdb V8 (stand-in)\nformat: ./dminit KEYWORD=value\n");
+    return 0;
+  }
+  auto kv = fake::parse_kv(words);
+  std::vector<std::string> recorded = words;
+
+  if (kv.count("PARFILE")) {
+    const std::string par = kv["PARFILE"];
+    struct stat st {};
+    if (::stat(par.c_str(), &st) != 0) return fail("PARFILE " + par + " not found");
+    if ((st.st_mode & 077) != 0) return fail("PARFILE " + par + " is readable by others");
+    std::string text;
+    fake::read_file(par, &text);
+    std::stringstream lines(text);
+    std::vector<std::string> par_words;
+    for (std::string line; std::getline(lines, line);) {
+      line = fake::trim(line);
+      if (!line.empty()) par_words.push_back(line);
+    }
+    for (const auto& [k, v] : fake::parse_kv(par_words)) {
+      if (!kv.count(k)) kv[k] = v;  // the command line wins
+      if (k == "SYSDBA_PWD") {
+        recorded.push_back("parfile:SYSDBA_PWD=<given, " + std::to_string(v.size()) + " characters>");
+      } else if (!k.empty()) {
+        recorded.push_back("parfile:" + k + "=" + v);
+      }
+    }
+  }
+  if (kv.count("SYSDBA_PWD") && !kv.count("PARFILE")) {
+    recorded.push_back("WARNING:SYSDBA_PWD on the command line");
+  }
+  fake::record("dminit", recorded);
+
+  std::string joined;
+  for (const auto& [k, v] : kv) joined += k + "=" + v + " ";
+  if (fake::should_fail("dminit", joined)) return fail("[-1] fault injected by DPC_FAKE_FAIL");
+
+  for (const char* key : {"PATH", "INSTANCE_NAME", "PORT_NUM", "DPC_MODE"}) {
+    if (!kv.count(key) || kv[key].empty()) return fail(std::string("missing parameter ") + key);
+  }
+  const std::string mode = fake::dpc_mode_name(kv["DPC_MODE"]);
+  if (mode.empty()) return fail("invalid DPC_MODE " + kv["DPC_MODE"]);
+  if (kv.count("SYSDBA_PWD") && (kv["SYSDBA_PWD"].size() < 9 || kv["SYSDBA_PWD"].size() > 48)) {
+    return fail("[-104] invalid SYSDBA_PWD: it must be 9 to 48 characters");
+  }
+  for (const char* key : {"PORT_NUM", "AP_PORT_NUM"}) {
+    if (!kv.count(key)) continue;
+    int port = std::atoi(kv[key].c_str());
+    if (port < 1024 || port > 65534) return fail(std::string("invalid ") + key + " " + kv[key]);
+  }
+
+  const std::string path = kv["PATH"];
+  const std::string dir = path + "/DAMENG";
+  const std::string overwrite = kv.count("AUTO_OVERWRITE") ? kv["AUTO_OVERWRITE"] : "0";
+  if (fake::exists(dir + "/dm.ini") && overwrite != "1" && overwrite != "2") {
+    return fail("[-2114] the database " + dir + " already exists; use AUTO_OVERWRITE=1 to overwrite it");
+  }
+  if (!fake::make_dirs(dir)) return fail("cannot create " + dir);
+
+  std::string ini = "#DaMeng Database Server Configuration file (stand-in)\n";
+  auto line = [&ini](const std::string& k, const std::string& v, const std::string& comment) {
+    std::string key = k;
+    key.resize(32, ' ');
+    ini += "\t\t" + key + "= " + v + "\t\t\t#" + comment + "\n";
+  };
+  line("CTL_PATH", dir + "/dm.ctl", "ctl file path");
+  line("SYSTEM_PATH", dir, "system path");
+  line("INSTANCE_NAME", kv["INSTANCE_NAME"], "Instance Name");
+  line("PORT_NUM", kv["PORT_NUM"], "Port number on which the database server will listen");
+  line("AP_PORT_NUM", kv.count("AP_PORT_NUM") ? kv["AP_PORT_NUM"] : "6000", "AP port");
+  line("DPC_MODE", mode == "MP" ? "1" : mode == "BP" ? "2" : "3", "DPC mode");
+  line("ARCH_INI", "0", "dmarch.ini");
+  line("ALTER_MODE_STATUS", "1", "Whether to allow alter database mode/status");
+  line("MAL_INI", "0", "dmmal.ini");
+  if (!fake::write_file(dir + "/dm.ini", ini)) return fail("cannot write " + dir + "/dm.ini");
+
+  long long magic = fake::new_magic();
+  std::string db = "DPC_MODE=" + mode + "\nPERMANENT_MAGIC=" + std::to_string(magic) +
+                   "\nDB_MAGIC=" + std::to_string(magic) + "\nOPENED=0\nMAGIC_UPDATED=1\nSHADOW=0\n";
+  if (!fake::write_file(dir + "/fake.db", db)) return fail("cannot write " + dir + "/fake.db");
+
+  std::printf("initdb V8\ndb version: 0x7000c\nfile dm.key not found, use default license!\n");
+  std::printf("Normal of FAST\nNormal of DEFAULT\nNormal of RECYCLE\nNormal of KEEP\nNormal of ROLL\n\n");
+  std::printf(" log file path: %s/DAMENG01.log\n\n log file path: %s/DAMENG02.log\n\n", dir.c_str(), dir.c_str());
+  std::printf("write to dir [%s].\ncreate dm database success. 2024-01-01 00:00:00\n", dir.c_str());
+  return 0;
+}

@@ -1,0 +1,55 @@
+#include "real-backend/local_host.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace dpc::real {
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string address_text(const sockaddr* sa) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (sa->sa_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+  } else if (sa->sa_family == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+  }
+  return buf;
+}
+
+}  // namespace
+
+bool is_local_host(const std::string& host_in) {
+  const std::string host = lower(host_in);
+  if (host.empty() || host == "localhost" || host == "localhost.localdomain" || host == "::1") return true;
+  if (host.rfind("127.", 0) == 0) return true;
+
+  char name[256] = {0};
+  if (::gethostname(name, sizeof name - 1) == 0) {
+    std::string self = lower(name);
+    if (host == self || self.rfind(host + ".", 0) == 0 || host.rfind(self + ".", 0) == 0) return true;
+  }
+
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return false;
+  bool found = false;
+  for (ifaddrs* it = list; it != nullptr && !found; it = it->ifa_next) {
+    if (it->ifa_addr == nullptr) continue;
+    std::string addr = address_text(it->ifa_addr);
+    if (!addr.empty() && lower(addr) == host) found = true;
+  }
+  ::freeifaddrs(list);
+  return found;
+}
+
+}  // namespace dpc::real

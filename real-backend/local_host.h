@@ -1,0 +1,17 @@
+// Whether a topology's host is this machine: the real backend drives
+// instances on this host only (127.0.0.1, localhost, ::1, this machine's
+// hostname or one of its interface addresses). Remote hosts are not
+// supported yet; preflight names the instances that need one.
+//
+// Reads the system's hostname and interface list on each call; no shared
+// state.
+#pragma once
+
+#include <string>
+
+namespace dpc::real {
+
+/// True when `host` names this machine.
+bool is_local_host(const std::string& host);
+
+}  // namespace dpc::real

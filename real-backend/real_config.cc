@@ -1,0 +1,168 @@
+#include "real-backend/real_config.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+#include "real-backend/atomic_file.h"
+
+namespace dpc::real {
+
+namespace {
+
+bool is_executable_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+std::string octal_mode(mode_t mode) {
+  std::ostringstream out;
+  out << '0' << std::oct << (mode & 0777);
+  return out.str();
+}
+
+Result<Millis> millis_option(const std::map<std::string, std::string>& options, const std::string& key,
+                             Millis fallback) {
+  auto it = options.find(key);
+  if (it == options.end()) return fallback;
+  char* end = nullptr;
+  long long v = std::strtoll(it->second.c_str(), &end, 10);
+  if (it->second.empty() || *end != '\0' || v <= 0) {
+    return Error{"option --" + key + " takes a number of milliseconds > 0, got '" + it->second + "'"};
+  }
+  return static_cast<Millis>(v);
+}
+
+}  // namespace
+
+const std::set<std::string>& real_option_names() {
+  static const std::set<std::string> names{
+      "dm-home",     "dminit",        "dmserver",  "dmrman",
+      "odbc-driver", "odbc-dsn",      "password-env", "password-file",
+      "state-dir",   "connect-timeout-ms", "ready-timeout-ms"};
+  return names;
+}
+
+Result<RealConfig> real_config_from_options(const Topology& topology,
+                                            const std::map<std::string, std::string>& options) {
+  RealConfig config;
+  auto opt = [&](const std::string& key) -> std::string {
+    auto it = options.find(key);
+    return it == options.end() ? std::string() : it->second;
+  };
+
+  if (!opt("dm-home").empty()) {
+    config.dm_home = opt("dm-home");
+    config.dm_home_origin = "--dm-home";
+  } else if (!topology.dm_home.empty()) {
+    config.dm_home = topology.dm_home;
+    config.dm_home_origin = "defaults.dm_home in " +
+                            (topology.source_file.empty() ? "the topology" : topology.source_file);
+  } else if (const char* env = std::getenv("DM_HOME"); env != nullptr && *env != '\0') {
+    config.dm_home = env;
+    config.dm_home_origin = "$DM_HOME";
+  }
+  config.dm_home = absolute_path(config.dm_home);
+  config.dminit = absolute_path(opt("dminit"));
+  config.dmserver = absolute_path(opt("dmserver"));
+  config.dmrman = absolute_path(opt("dmrman"));
+
+  if (!opt("odbc-driver").empty()) config.odbc_driver = opt("odbc-driver");
+  config.odbc_dsn = opt("odbc-dsn");
+
+  config.password = topology.password;
+  if (!opt("password-file").empty()) config.password.file = opt("password-file");
+  if (!opt("password-env").empty()) {
+    config.password.env = opt("password-env");
+    if (opt("password-file").empty()) config.password.file.clear();
+  }
+
+  std::string state = opt("state-dir");
+  if (state.empty()) state = ".dpcctl/" + (topology.cluster.empty() ? "cluster" : topology.cluster);
+  config.state_dir = absolute_path(state);
+
+  auto connect = millis_option(options, "connect-timeout-ms", config.connect_timeout_ms);
+  if (!connect) return connect.error();
+  config.connect_timeout_ms = *connect;
+  auto ready = millis_option(options, "ready-timeout-ms", config.server_ready_timeout_ms);
+  if (!ready) return ready.error();
+  config.server_ready_timeout_ms = *ready;
+  return config;
+}
+
+Result<std::string> resolve_binary(const RealConfig& config, const std::string& name) {
+  const std::string* explicit_path = name == "dminit"     ? &config.dminit
+                                     : name == "dmserver" ? &config.dmserver
+                                     : name == "dmrman"   ? &config.dmrman
+                                                          : nullptr;
+  if (explicit_path == nullptr) return Error{"unknown DM tool '" + name + "'"};
+  if (!explicit_path->empty()) {
+    if (is_executable_file(*explicit_path)) return *explicit_path;
+    return Error{name + " not found or not executable at " + *explicit_path + " (given by --" + name +
+                 "); pass the path of DM's " + name + " binary"};
+  }
+  if (!config.dm_home.empty()) {
+    std::string path = config.dm_home + "/bin/" + name;
+    if (is_executable_file(path)) return path;
+    return Error{name + " not found or not executable at " + path + " (DM home " + config.dm_home +
+                 " from " + config.dm_home_origin +
+                 "); point DM_HOME, defaults.dm_home or --dm-home at the DM installation "
+                 "(the directory holding bin/" + name + "), or pass --" + name + " PATH"};
+  }
+  if (const char* path_env = std::getenv("PATH"); path_env != nullptr) {
+    std::stringstream dirs(path_env);
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+      if (dir.empty()) continue;
+      std::string candidate = dir + "/" + name;
+      if (is_executable_file(candidate)) return absolute_path(candidate);
+    }
+  }
+  return Error{name + " not found: no DM home is configured and " + name +
+               " is not on $PATH; set DM_HOME or defaults.dm_home, or pass --dm-home DIR "
+               "(or --" + name + " PATH)"};
+}
+
+Result<Secret> load_password(const PasswordSource& source) {
+  if (!source.file.empty()) {
+    const std::string& file = source.file;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) {
+      int err = errno;
+      return Error{"password file " + file + ": " + std::strerror(err) +
+                   "; create it with the SYSDBA password on its first line and chmod 600 it"};
+    }
+    if (!S_ISREG(st.st_mode)) return Error{"password file " + file + " is not a regular file"};
+    if (st.st_uid != ::geteuid()) {
+      return Error{"password file " + file + " belongs to another user (uid " +
+                   std::to_string(st.st_uid) + "); it must be owned by the user running dpcctl"};
+    }
+    if ((st.st_mode & 077) != 0) {
+      return Error{"password file " + file + " has mode " + octal_mode(st.st_mode) +
+                   ", so others can read it; it must be readable only by its owner: chmod 600 " + file};
+    }
+    auto text = read_whole_file(file);
+    if (!text) return Error{"password file " + file + ": " + text.message()};
+    std::string pwd = text->substr(0, text->find('\n'));
+    if (!pwd.empty() && pwd.back() == '\r') pwd.pop_back();
+    if (pwd.empty()) return Error{"password file " + file + " is empty; put the SYSDBA password on its first line"};
+    return Secret(std::move(pwd));
+  }
+  if (source.env.empty()) {
+    return Error{"no source for the SYSDBA password; set defaults.password.env or defaults.password.file, "
+                 "or pass --password-file FILE"};
+  }
+  const char* value = std::getenv(source.env.c_str());
+  if (value == nullptr || *value == '\0') {
+    return Error{"the SYSDBA password is not set: environment variable " + source.env +
+                 " is empty; export " + source.env +
+                 " (for example: read -rs " + source.env + " && export " + source.env +
+                 "), or pass --password-file FILE naming a file of mode 0600"};
+  }
+  return Secret(value);
+}
+
+}  // namespace dpc::real

@@ -1,0 +1,85 @@
+// RealConfig: how the real backend finds DM and talks to it — the DM home
+// or per-binary paths, the ODBC driver or DSN, where the SYSDBA password
+// comes from, dpcctl's state directory and the timeouts.
+//
+// Built by real_config_from_options() from the topology's defaults, the
+// environment and `dpcctl` options (shared by `check`, `deploy`, `stop` and
+// `status` with --backend=real). The password is not part of the config:
+// load_password() reads it from an environment variable or an owner-only
+// file when it is needed, and it never goes on a command line, in a log, the
+// journal or a trace. Plain data and pure functions; no threading concerns.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/backend.h"
+#include "core/result.h"
+#include "core/topology.h"
+#include "real-backend/secret.h"
+
+namespace dpc::real {
+
+struct RealConfig {
+  /// The DM installation; the binaries are <dm_home>/bin/{dminit,dmserver,dmrman}.
+  std::string dm_home;
+  std::string dm_home_origin;  ///< where dm_home came from, for messages
+  /// Explicit binary paths; each wins over dm_home when set.
+  std::string dminit, dmserver, dmrman;
+
+  /// ODBC: a driver name registered in odbcinst.ini, or the path of a driver
+  /// library; when `odbc_dsn` is set the DSN is used instead.
+  std::string odbc_driver = "DM8 ODBC DRIVER";
+  std::string odbc_dsn;
+  std::string odbc_uid = "SYSDBA";
+  std::string odbc_extra;  ///< more "KEY=VALUE;" connection attributes
+
+  PasswordSource password;
+
+  /// dpcctl's own directory for this cluster: logs/<instance>.log,
+  /// run/<instance>.{pid,console}, secrets/ (transient PARFILEs).
+  std::string state_dir;
+
+  Millis connect_timeout_ms = 30000;     ///< keep retrying a connection this long
+  Millis connect_retry_ms = 500;         ///< between connection attempts
+  Millis tool_timeout_ms = 1800000;      ///< dminit/dmrman, unless the step sets one
+  Millis server_ready_timeout_ms = 600000;  ///< dmserver to print its ready line
+  Millis stop_grace_ms = 10000;          ///< SIGTERM, then SIGKILL after this long
+  Millis run_one_max_wait_ms = 200;      ///< one run_one() blocks at most this long
+  /// A dmserver output line containing one of these means it is up.
+  std::vector<std::string> ready_markers{"SYSTEM IS READY."};
+
+  /// Disk estimates for preflight (MiB): a new instance, and one backup set.
+  int64_t instance_disk_mb = 1024;
+  int64_t backup_disk_mb = 512;
+  /// Preflight runs each binary once with `help` to prove it can start.
+  bool probe_binaries = true;
+  Millis probe_timeout_ms = 5000;
+};
+
+/// The dpcctl options that real_config_from_options() reads, without "--":
+/// dm-home, dminit, dmserver, dmrman, odbc-driver, odbc-dsn, password-env,
+/// password-file, state-dir, connect-timeout-ms, ready-timeout-ms.
+const std::set<std::string>& real_option_names();
+
+/// The config for a topology: options (from the command line) win over the
+/// topology's defaults, which win over the environment ($DM_HOME). Paths are
+/// made absolute. Errors name the option and say what it takes.
+Result<RealConfig> real_config_from_options(const Topology& topology,
+                                            const std::map<std::string, std::string>& options);
+
+/// Where a DM binary ("dminit", "dmserver", "dmrman") is: the explicit path,
+/// else <dm_home>/bin/<name>, else the first <name> on $PATH. The error says
+/// what was looked at and how to point dpcctl at it.
+Result<std::string> resolve_binary(const RealConfig& config, const std::string& name);
+
+/// The SYSDBA password: from `source.file` when set (a regular file of ours,
+/// readable only by its owner — anything else is refused, naming the file
+/// and the chmod that fixes it), else from the environment variable
+/// `source.env`. The first line, without its line end.
+Result<Secret> load_password(const PasswordSource& source);
+
+}  // namespace dpc::real
