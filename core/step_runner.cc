@@ -86,8 +86,12 @@ void Runner::start() {
       return edit_ini();
     case StepKind::StartServer: {
       auto self = shared_from_this();
-      return b().start_server(ServerLaunch{step_.instance, step_.host, step_.args},
-                              [self](Status st) { self->finish(st); });
+      ServerLaunch launch;
+      launch.instance = step_.instance;
+      launch.host = step_.host;
+      launch.args = step_.args;
+      launch.timeout_ms = step_.timeout_ms;
+      return b().start_server(launch, [self](Status st) { self->finish(st); });
     }
     case StepKind::RunSql:
       return run_sql(0);
@@ -117,7 +121,13 @@ void Runner::start() {
 
 void Runner::run_tool() {
   auto self = shared_from_this();
-  ToolRun run{step_.instance, step_.host, step_.program, step_.args, step_.needs_password};
+  ToolRun run;
+  run.instance = step_.instance;
+  run.host = step_.host;
+  run.program = step_.program;
+  run.args = step_.args;
+  run.needs_password = step_.needs_password;
+  run.timeout_ms = step_.timeout_ms;
   b().run_tool(run, [self](Result<ToolOutcome> out) {
     const std::string cmd = step_command_line(self->step_);
     if (!out.ok()) return self->finish(Error{"could not run: " + cmd + "\n  " + out.message()});
