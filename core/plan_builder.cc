@@ -1,0 +1,327 @@
+#include "core/plan_builder.h"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/dm_files.h"
+#include "core/paths.h"
+#include "core/registration_sql.h"
+
+namespace dpc {
+
+std::vector<std::string> dminit_args(const Topology& topo, const Instance& inst) {
+  std::vector<std::string> args = {
+      "path=" + inst.path,
+      "instance_name=" + inst.name,
+      "port_num=" + std::to_string(inst.port_num),
+      "ap_port_num=" + std::to_string(inst.ap_port_num),
+      std::string("dpc_mode=") + role_name(inst.role),
+  };
+  if (topo.auto_overwrite) args.push_back("AUTO_OVERWRITE=" + std::to_string(*topo.auto_overwrite));
+  return args;
+}
+
+std::vector<std::string> dmserver_args(const Instance& inst, bool mount) {
+  std::vector<std::string> args = {db_file(inst, "dm.ini"),
+                                   std::string("dpc_mode=") + role_name(inst.role)};
+  if (mount) args.push_back("MOUNT");
+  return args;
+}
+
+std::string backup_set_dir(const Topology& topo, const Instance& seed) {
+  return path_join(seed.os, seed.path, topo.archive.backup_name);
+}
+
+namespace {
+
+SqlEndpoint endpoint_of(const Instance& inst) { return SqlEndpoint{inst.name, inst.host, inst.port_num}; }
+
+class DeployBuilder {
+ public:
+  explicit DeployBuilder(const Topology& topo) : topo_(topo) { plan_.cluster = topo.cluster; }
+
+  Plan build() {
+    const std::vector<const Instance*> mps = mp_members();
+    const Instance& mp1 = *mps.front();
+
+    for (const Instance& inst : topo_.instances) init_step(inst);
+    for (const Instance& inst : topo_.instances) mpini_step(inst);
+
+    // The MP starts first (7.1.3); a replicated MP's first member starts
+    // alone, with archiving on and a local-only dmarch.ini (7.3.3).
+    std::vector<std::string> mp_deps = {"init:" + mp1.name, "mpini:" + mp1.name};
+    if (topo_.mp_replicated()) {
+      Step& edit = add(base("mp-dm-ini:" + mp1.name, StepKind::EditIni, mp1,
+                            "enable archiving in " + mp1.name + "'s dm.ini (ARCH_INI = 1)",
+                            {"init:" + mp1.name}, kFileTimeoutMs));
+      edit.path = db_file(mp1, "dm.ini");
+      edit.ini_set = dm_ini_seed_edits();
+      write_step("mp-dmarch-local:" + mp1.name, mp1, "dmarch.ini",
+                 dmarch_local_only(topo_, mp1), "local-only dmarch.ini for " + mp1.name,
+                 {"init:" + mp1.name});
+      mp_deps.push_back("mp-dm-ini:" + mp1.name);
+      mp_deps.push_back("mp-dmarch-local:" + mp1.name);
+    }
+    start_step("start:" + mp1.name, mp1, false, std::move(mp_deps));
+    mp_ready_ = "start:" + mp1.name;
+
+    registration(mp1);
+
+    if (topo_.mp_replicated()) {
+      replica_group(*topo_.mp_group(), {"verify-registration"});
+      mp_ready_ = "wait-leader:" + topo_.mp_group()->name;
+    }
+
+    std::vector<std::string> ready;  // what verify-health waits for
+    for (const RaftGroup& raft : topo_.rafts) {
+      if (raft.role != Role::BP) continue;
+      if (raft.replicated()) {
+        replica_group(raft, {});
+        ready.push_back("wait-leader:" + raft.name);
+      } else {
+        for (const Instance* bp : topo_.members_of(raft)) ready.push_back(single_instance(*bp));
+      }
+    }
+    for (const Instance* sp : topo_.of_role(Role::SP)) ready.push_back(single_instance(*sp));
+    ready.insert(ready.begin(), topo_.mp_replicated() ? mp_ready_ : "verify-registration");
+
+    std::vector<const Instance*> sps = topo_.of_role(Role::SP);
+    const Instance& health_at = sps.empty() ? mp1 : *sps.front();
+    Step& health = add(base("verify-health", StepKind::Verify, health_at,
+                            "check the cluster is healthy from " + health_at.name +
+                                " (V$INSTANCE lists every instance; a query succeeds)",
+                            std::move(ready), kSqlTimeoutMs));
+    health.endpoint = endpoint_of(health_at);
+    health.verify.what = VerifySpec::What::Health;
+    for (const Instance& inst : topo_.instances) health.verify.instances.push_back(inst.name);
+    return std::move(plan_);
+  }
+
+ private:
+  std::vector<const Instance*> mp_members() const {
+    if (const RaftGroup* group = topo_.mp_group()) {
+      auto members = topo_.members_of(*group);
+      if (!members.empty()) return members;
+    }
+    return topo_.of_role(Role::MP);
+  }
+
+  Step base(std::string id, StepKind kind, const Instance& inst, std::string title,
+            std::vector<std::string> deps, int timeout_ms) const {
+    Step s;
+    s.id = std::move(id);
+    s.kind = kind;
+    s.instance = inst.name;
+    s.host = inst.host;
+    s.title = std::move(title);
+    s.deps = std::move(deps);
+    s.timeout_ms = timeout_ms;
+    return s;
+  }
+
+  Step& add(Step step) {
+    plan_.steps.push_back(std::move(step));
+    return plan_.steps.back();
+  }
+
+  void init_step(const Instance& inst) {
+    Step& s = add(base("init:" + inst.name, StepKind::InitInstance, inst,
+                       "initialise " + inst.name + " (dminit)", {}, kToolTimeoutMs));
+    s.program = "dminit";
+    s.args = dminit_args(topo_, inst);
+    s.needs_password = true;
+  }
+
+  Step& write_step(std::string id, const Instance& inst, const std::string& file,
+                   std::string content, std::string title, std::vector<std::string> deps) {
+    Step& s = add(base(std::move(id), StepKind::WriteFile, inst, std::move(title), std::move(deps),
+                       kFileTimeoutMs));
+    s.path = db_file(inst, file);
+    s.content = std::move(content);
+    return s;
+  }
+
+  void mpini_step(const Instance& inst) {
+    write_step("mpini:" + inst.name, inst, "mp.ini", mp_ini_text(topo_),
+               "write " + inst.name + "'s mp.ini", {"init:" + inst.name});
+  }
+
+  void start_step(std::string id, const Instance& inst, bool mount, std::vector<std::string> deps) {
+    std::string title = "start " + inst.name + " (dmserver" + (mount ? " MOUNT" : "") + ")";
+    Step& s = add(base(std::move(id), StepKind::StartServer, inst, std::move(title),
+                       std::move(deps), kStartTimeoutMs));
+    s.program = "dmserver";
+    s.args = dmserver_args(inst, mount);
+    s.mount = mount;
+  }
+
+  void registration(const Instance& mp1) {
+    std::string previous = "start:" + mp1.name;
+    for (RegistrationCall& call : registration_script(topo_)) {
+      Step& s = add(base(call.id, StepKind::RunSql, mp1, std::move(call.title), {previous},
+                         kSqlTimeoutMs));
+      s.instance = call.instance;
+      s.endpoint = endpoint_of(mp1);
+      s.statements = {std::move(call.statement)};
+      s.guard_query = std::move(call.guard_query);
+      previous = s.id;
+      if (!call.instance.empty() && call.id == "register:" + call.instance) {
+        registered_[call.instance] = s.id;
+      }
+    }
+    Step& verify = add(base("verify-registration", StepKind::Verify, mp1,
+                            "check the registration on " + mp1.name +
+                                " (DPC_INSTANCE, DPC_BP_RAFT, DPC_BP_GROUP)",
+                            {previous}, kSqlTimeoutMs));
+    verify.endpoint = endpoint_of(mp1);
+    verify.verify.what = VerifySpec::What::Registration;
+    for (const Instance& inst : topo_.instances) verify.verify.instances.push_back(inst.name);
+    for (const RaftGroup& raft : topo_.rafts) {
+      if (raft.role != Role::MP) verify.verify.rafts.push_back(raft.name);
+    }
+    for (const BpGroup& group : topo_.bp_groups) verify.verify.bp_groups.push_back(group.name);
+  }
+
+  /// Deps every first start of an SP or BP has: its files, its registration,
+  /// and a running MP.
+  std::vector<std::string> start_deps(const Instance& inst) const {
+    std::vector<std::string> deps = {"mpini:" + inst.name};
+    auto it = registered_.find(inst.name);
+    if (it != registered_.end()) deps.push_back(it->second);
+    deps.push_back(mp_ready_);
+    return deps;
+  }
+
+  /// A single BP or an SP: normal start, then wait for OPEN. Returns the id
+  /// of the wait.
+  std::string single_instance(const Instance& inst) {
+    start_step("start:" + inst.name, inst, false, start_deps(inst));
+    std::string id = "wait-open:" + inst.name;
+    Step& wait = add(base(id, StepKind::WaitState, inst, "wait until " + inst.name + " is OPEN",
+                          {"start:" + inst.name}, kWaitTimeoutMs));
+    wait.endpoint = endpoint_of(inst);
+    wait.wait.what = WaitSpec::What::InstanceState;
+    wait.wait.state = "OPEN";
+    wait.wait.instances = {inst.name};
+    return id;
+  }
+
+  /// Prepares a replicated group from its seed (first member) and starts it
+  /// (7.2.6-7.2.8, 7.3.6-7.3.7). `after` are extra deps of the seed's exit.
+  void replica_group(const RaftGroup& raft, std::vector<std::string> after) {
+    const std::vector<const Instance*> members = topo_.members_of(raft);
+    const Instance& seed = *members.front();
+    const bool is_mp = raft.role == Role::MP;
+    const std::string& s = seed.name;
+
+    std::vector<std::string> exit_deps = std::move(after);
+    if (is_mp) {
+      exit_deps.insert(exit_deps.begin(), "start:" + s);
+    } else {
+      Step& edit = add(base("seed-dm-ini:" + s, StepKind::EditIni, seed,
+                            "enable archiving in " + s + "'s dm.ini (ARCH_INI = 1)",
+                            {"init:" + s}, kFileTimeoutMs));
+      edit.path = db_file(seed, "dm.ini");
+      edit.ini_set = dm_ini_seed_edits();
+      write_step("seed-dmarch:" + s, seed, "dmarch.ini", dmarch_local_only(topo_, seed),
+                 "local-only dmarch.ini for " + s + " (no election yet)", {"init:" + s});
+      std::vector<std::string> deps = {"seed-dm-ini:" + s, "seed-dmarch:" + s};
+      for (std::string& d : start_deps(seed)) deps.push_back(std::move(d));
+      Step& start = add(base("seed-start:" + s, StepKind::StartServer, seed,
+                             "first start of seed " + s + " to OPEN (dmserver)", std::move(deps),
+                             kStartTimeoutMs));
+      start.program = "dmserver";
+      start.args = dmserver_args(seed, false);
+      exit_deps.insert(exit_deps.begin(), "seed-start:" + s);
+    }
+
+    Step& exit = add(base("seed-exit:" + s, StepKind::ConsoleExit, seed,
+                          "exit seed " + s + " before its offline backup", std::move(exit_deps),
+                          kExitTimeoutMs));
+    exit.console_line = "exit";
+    exit.wait.what = WaitSpec::What::Stopped;
+    exit.wait.instances = {s};
+
+    const std::string set_dir = backup_set_dir(topo_, seed);
+    Step& backup = add(base("backup:" + s, StepKind::Backup, seed,
+                            "offline full backup of " + s + " into " + set_dir + " (dmrman)",
+                            {"seed-exit:" + s}, kRmanTimeoutMs));
+    backup.program = "dmrman";
+    backup.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(seed, "dm.ini") + "' FULL TO " +
+                       topo_.archive.backup_name + " BACKUPSET '" + set_dir + "'",
+                   "USE_AP=2"};
+
+    std::vector<std::string> prepared;  // every member's dm.ini and dmarch.ini
+    for (const Instance* m : members) {
+      std::vector<std::string> config_deps;
+      if (m == &seed) {
+        config_deps = {"backup:" + s};
+      } else {
+        const bool shadow = m->kind == ReplicaKind::Shadow;
+        Step& restore = add(base("restore:" + m->name, StepKind::Restore, *m,
+                                 "restore " + s + "'s backup into " + m->name +
+                                     (shadow ? " as a shadow replica" : "") + " (dmrman)",
+                                 {"backup:" + s, "init:" + m->name}, kRmanTimeoutMs));
+        restore.program = "dmrman";
+        restore.args = {"CTLSTMT=RESTORE DATABASE '" + db_file(*m, "dm.ini") + "' " +
+                            (shadow ? "TO SHADOW " : "") + "FROM BACKUPSET '" + set_dir + "'",
+                        "USE_AP=2"};
+        Step& magic = add(base("update-magic:" + m->name, StepKind::UpdateDbMagic, *m,
+                               "give " + m->name + " its own DB_MAGIC (dmrman)",
+                               {"restore:" + m->name}, kRmanTimeoutMs));
+        magic.program = "dmrman";
+        magic.args = {"CTLSTMT=RECOVER DATABASE '" + db_file(*m, "dm.ini") + "' UPDATE DB_MAGIC",
+                      "USE_AP=2"};
+        config_deps = {"update-magic:" + m->name};
+      }
+      Step& edit = add(base("dm-ini:" + m->name, StepKind::EditIni, *m,
+                            "set ARCH_INI = 1, ALTER_MODE_STATUS = 0 in " + m->name + "'s dm.ini",
+                            config_deps, kFileTimeoutMs));
+      edit.path = db_file(*m, "dm.ini");
+      edit.ini_set = dm_ini_replica_edits();
+      write_step("dmarch:" + m->name, *m, "dmarch.ini", dmarch_raft(topo_, *m),
+                 "RAFT dmarch.ini for " + m->name + " (RAFT_SELF_ID " +
+                     std::to_string(m->raft_self_id) + ", RAFT_VOTE_INTERVAL " +
+                     std::to_string(m->raft_vote_interval) + ")",
+                 config_deps);
+      prepared.push_back("dm-ini:" + m->name);
+      prepared.push_back("dmarch:" + m->name);
+    }
+
+    std::vector<std::string> started;
+    for (const Instance* m : members) {
+      // Every member starts once the whole group is prepared (7.2.8).
+      std::vector<std::string> deps = prepared;
+      std::string id = "start:" + m->name;
+      if (is_mp) {
+        deps.push_back("mpini:" + m->name);
+        if (m == &seed) id = "start-mount:" + m->name;
+      } else {
+        for (std::string& d : start_deps(*m)) deps.push_back(std::move(d));
+      }
+      start_step(id, *m, true, std::move(deps));
+      started.push_back(id);
+    }
+
+    Step& wait = add(base("wait-leader:" + raft.name, StepKind::WaitState, seed,
+                          "wait until " + raft.name + " elects a PRIMARY/OPEN leader",
+                          std::move(started), kWaitTimeoutMs));
+    wait.endpoint = endpoint_of(seed);
+    wait.wait.what = WaitSpec::What::GroupLeader;
+    wait.wait.group = raft.name;
+    for (const Instance* m : members) wait.wait.instances.push_back(m->name);
+  }
+
+  const Topology& topo_;
+  Plan plan_;
+  std::string mp_ready_;                          ///< the step after which the MP serves
+  std::map<std::string, std::string> registered_;  ///< instance -> its register step
+};
+
+}  // namespace
+
+Plan build_deploy_plan(const Topology& topo) { return DeployBuilder(topo).build(); }
+
+}  // namespace dpc
