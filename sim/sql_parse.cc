@@ -273,7 +273,13 @@ Result<std::optional<Select>> parse_select(Parser& p) {
   if (!p.is_word("FROM")) return not_ours;
   if (!p.advance() || p.cur().kind != Tok::Ident) return not_ours;
   q.table = p.cur().text;
-  if (!p.advance() || p.is_punct('.') || p.is_punct(',') || p.is_punct('(')) return not_ours;
+  if (!p.advance()) return not_ours;
+  if (p.is_punct('.')) {  // SCHEMA.TABLE: the schema is dropped
+    if (!p.advance() || p.cur().kind != Tok::Ident) return not_ours;
+    q.table = p.cur().text;
+    if (!p.advance()) return not_ours;
+  }
+  if (p.is_punct('.') || p.is_punct(',') || p.is_punct('(')) return not_ours;
   if (p.is_word("WHERE")) {
     if (Status s = p.advance(); !s) return s.error();
     while (true) {
@@ -319,11 +325,21 @@ Result<Statement> parse_sql(const std::string& text) {
     if (Status s = p.advance(); !s) return s.error();
     auto name = p.name("a procedure name after CALL");
     if (!name) return name.error();
+    if (p.is_punct('.')) {  // SCHEMA.PROC: the schema is dropped
+      if (Status s = p.advance(); !s) return s.error();
+      name = p.name("a procedure name after '.'");
+      if (!name) return name.error();
+    }
     return parse_call(p, std::move(*name));
   }
   if (p.cur().kind == Tok::Ident) {
     std::string name = p.cur().text;
     if (Status s = p.advance(); !s) return Statement{other(text, false)};
+    if (p.is_punct('.')) {  // SCHEMA.PROC(...): the schema is dropped
+      if (!p.advance() || p.cur().kind != Tok::Ident) return Statement{other(text, false)};
+      name = p.cur().text;
+      if (!p.advance()) return Statement{other(text, false)};
+    }
     if (p.is_punct('(')) return parse_call(p, std::move(name));
   }
   return Statement{other(text, false)};

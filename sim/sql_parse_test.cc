@@ -143,6 +143,19 @@ TEST(ParseSql, SelectKeepsQuotedIdentifiersAsWritten) {
   EXPECT_EQ(q.table, "DPC_INSTANCE");
 }
 
+TEST(ParseSql, SchemaPrefixIsDropped) {
+  EXPECT_EQ(select_of("SELECT * FROM SYSDBA.DPC_INSTANCE WHERE NAME = 'MP'").table, "DPC_INSTANCE");
+  EXPECT_EQ(call_of("SYSDBA.SP_CREATE_DPC_RAFT('BP', 'RAFT_1')").name, "SP_CREATE_DPC_RAFT");
+  EXPECT_EQ(call_of("CALL sysdba.sp_create_dpc_raft('BP', 'RAFT_1')").name, "SP_CREATE_DPC_RAFT");
+  EXPECT_FALSE(other_of("update sysdba.t set a = 1").is_query);
+}
+
+TEST(ParseSql, CommentsAreSkipped) {
+  ProcCall c = call_of("SP_CREATE_DPC_RAFT('BP', -- the mode\n 'RAFT_1') -- done");
+  ASSERT_EQ(c.args.size(), 2u);
+  EXPECT_EQ(c.args[1].s, "RAFT_1");
+}
+
 TEST(ParseSql, SelectErrorsOnceTheSimpleShapeIsRecognised) {
   std::string e = error_of("SELECT * FROM DPC_INSTANCE WHERE INST_ID > 4096");
   EXPECT_NE(e.find("expected '=' after INST_ID"), std::string::npos) << e;

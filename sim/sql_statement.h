@@ -6,6 +6,16 @@
 // optional `;`, arguments NULL, integers or '...' strings with '' escapes);
 // `SELECT * | col[, col...] FROM table [WHERE col = value [AND ...]]`;
 // anything else is kept as OtherStatement (e.g. `SELECT 1 FROM DUAL`, DML).
+// Owner: helper C (sql_parse.cc). Pure; no threading concerns.
+//
+// Details: keywords are case-insensitive; names are upper-cased unless written
+// "quoted"; `$` and `#` may appear in names (V$INSTANCE, STATUS$); a SCHEMA.
+// prefix on a table or procedure is dropped; `--` starts a comment; spaces are
+// optional anywhere between tokens. A SELECT whose head is the simple shape
+// `SELECT * | cols FROM table` must continue with a valid WHERE or end, else it
+// is an error (e.g. `... WHERE A > 1` or `... ORDER BY A`); a SELECT with any
+// other head (`SELECT 1 FROM DUAL`, `SELECT COUNT(*) ...`) is an
+// OtherStatement. OtherStatement::text is trimmed, without its trailing `;`.
 #pragma once
 
 #include <cstdint>
