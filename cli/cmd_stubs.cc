@@ -10,7 +10,6 @@ static int not_yet(const char* name) {
   return 2;
 }
 
-int cmd_validate(const Words&) { return not_yet("validate"); }
 int cmd_plan(const Words&) { return not_yet("plan"); }
 int cmd_deploy(const Words&) { return not_yet("deploy"); }
 int cmd_stop(const Words&) { return not_yet("stop"); }
