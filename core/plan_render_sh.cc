@@ -1,0 +1,511 @@
+// render_plan_sh(): the plan as a POSIX sh runbook for a Linux DM host.
+// The function library (kLibrary) is the runbook's fixed part; each step
+// becomes one `if step N ...; then ...; fi` block calling it.
+#include <cctype>
+#include <set>
+#include <string>
+
+#include "core/plan_render.h"
+
+namespace dpc {
+namespace {
+
+const char* kLibrary = R"SH(
+say() { printf '%s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# step N ID TITLE: announces step N; false when START_AT says to skip it.
+step() {
+  if [ "$1" -lt "$START_AT" ]; then return 1; fi
+  say "== [$1/$DPC_TOTAL] $2: $3"
+}
+
+# tick: one polling interval; the timeouts below count ticks (DPC_TICK seconds each).
+tick() { sleep "$DPC_TICK"; }
+
+dpc_pid() { cat "$DPC_RUN_DIR/$1.pid" 2>/dev/null || true; }
+
+# is_running NAME: the dmserver this runbook started for NAME is alive.
+is_running() {
+  dpc_p=$(dpc_pid "$1")
+  [ -n "$dpc_p" ] && kill -0 "$dpc_p" 2>/dev/null
+}
+
+# run_tool NAME PROGRAM ARGS...: runs a DM tool to completion, its output in
+# $DPC_RUN_DIR/NAME.PROGRAM.log; fails on a non-zero exit or CODE:[n] != 0.
+run_tool() {
+  dpc_name=$1 dpc_prog=$2
+  shift 2
+  dpc_log="$DPC_RUN_DIR/$dpc_name.$dpc_prog.log"
+  say "   \$ $dpc_prog $*"
+  if "$DM_HOME/bin/$dpc_prog" "$@" >"$dpc_log" 2>&1; then dpc_rc=0; else dpc_rc=$?; fi
+  if [ "$dpc_rc" -ne 0 ] || grep -q 'CODE:\[-\{0,1\}[1-9]' "$dpc_log"; then
+    tail -n 20 "$dpc_log" >&2
+    die "$dpc_prog for $dpc_name failed (exit $dpc_rc); its output is in $dpc_log"
+  fi
+}
+
+# run_dminit NAME dminit ARGS...: dminit, with SYSDBA_PWD in a PARFILE that
+# only this user can read and that is removed right after.
+run_dminit() {
+  dpc_par="$DPC_RUN_DIR/$1.dminit.par"
+  (umask 077 && printf 'SYSDBA_PWD=%s\n' "$DPC_PW" >"$dpc_par")
+  run_tool "$@" "PARFILE=$dpc_par"
+  rm -f "$dpc_par"
+}
+
+# write_file PATH: replaces PATH with the text on stdin (written beside it,
+# then renamed).
+write_file() {
+  dpc_dir=$(dirname "$1")
+  [ -d "$dpc_dir" ] || die "directory $dpc_dir does not exist; run the dminit step first"
+  cat >"$1.dpc-new"
+  mv -f "$1.dpc-new" "$1"
+  say "   wrote $1"
+}
+
+# set_ini FILE KEY VALUE: sets KEY = VALUE in a dm.ini, keeping every other
+# line and the comment on KEY's line; appends the key when it is absent.
+set_ini() {
+  [ -f "$1" ] || die "$1 does not exist; run the dminit step first"
+  if grep -q "^[[:space:]]*$2[[:space:]]*=" "$1"; then
+    sed "s/^\([[:space:]]*$2[[:space:]]*=[[:space:]]*\)[^[:space:]#]*/\1$3/" "$1" >"$1.dpc-new"
+  else
+    { cat "$1"; printf '%s = %s\n' "$2" "$3"; } >"$1.dpc-new"
+  fi
+  cat "$1.dpc-new" >"$1"
+  rm -f "$1.dpc-new"
+  say "   $2 = $3 in $1"
+}
+
+# sql_session HOST PORT: runs the SQL on stdin as SYSDBA in one disql session
+# and prints its output; fails on any DM error ([-nnnn]). The password goes
+# to disql on its standard input only.
+sql_session() {
+  dpc_sql=$(cat)
+  if dpc_out=$("$DM_HOME/bin/disql" -S /nolog 2>&1 <<DPC_SQL
+WHENEVER SQLERROR EXIT 1
+conn SYSDBA/"$DPC_PW"@$1:$2
+$dpc_sql
+exit
+DPC_SQL
+  ); then dpc_rc=0; else dpc_rc=$?; fi
+  dpc_out=$(printf '%s\n' "$dpc_out" | grep -v 'SYSDBA/' || true)
+  printf '%s\n' "$dpc_out" >>"$DPC_RUN_DIR/sql.log"
+  if [ "$dpc_rc" -ne 0 ] || printf '%s\n' "$dpc_out" | grep -q '\[-[0-9][0-9]*\]'; then
+    printf '%s\n' "$dpc_out" | tail -n 20 >&2
+    die "SQL on $1:$2 failed (disql exit $dpc_rc); see $DPC_RUN_DIR/sql.log"
+  fi
+  printf '%s\n' "$dpc_out"
+}
+
+# run_sql LABEL HOST PORT: runs the statements on stdin on LABEL at HOST:PORT.
+run_sql() {
+  dpc_stmts=$(cat)
+  printf '%s\n' "$dpc_stmts" | sed "s/^/   SQL on $1> /"
+  printf '%s\n' "$dpc_stmts" | sql_session "$2" "$3" >/dev/null
+}
+
+# expect_names LABEL HOST PORT TABLE NAME...: every NAME is in TABLE's NAME column.
+expect_names() {
+  dpc_label=$1 dpc_host=$2 dpc_port=$3 dpc_table=$4
+  shift 4
+  dpc_rows=$(printf 'select NAME from %s;\n' "$dpc_table" | sql_session "$dpc_host" "$dpc_port")
+  for dpc_n in "$@"; do
+    printf '%s\n' "$dpc_rows" | grep -qw -- "$dpc_n" ||
+      die "$dpc_table on $dpc_label does not list $dpc_n"
+  done
+  say "   $dpc_table on $dpc_label lists $*"
+}
+
+# instance_state HOST PORT: MODE$/STATUS$ of the instance at HOST:PORT from
+# V$INSTANCE (e.g. PRIMARY/OPEN), or nothing when it does not answer.
+instance_state() {
+  "$DM_HOME/bin/disql" -S /nolog 2>/dev/null <<DPC_SQL | sed -n 's/.*DPC_STATE=\([A-Z]*\/[A-Z]*\).*/\1/p' | head -n 1
+conn SYSDBA/"$DPC_PW"@$1:$2
+select 'DPC_STATE='||MODE\$||'/'||STATUS\$ from V\$INSTANCE;
+exit
+DPC_SQL
+}
+
+# wait_state WHAT PATTERN TIMEOUT NAME,HOST,PORT...: until one instance's
+# MODE/STATUS matches PATTERN (grep), polling every tick.
+wait_state() {
+  dpc_what=$1 dpc_want=$2 dpc_tmo=$3
+  shift 3
+  dpc_left=$dpc_tmo
+  while :; do
+    for dpc_t in "$@"; do
+      dpc_r=${dpc_t#*,}
+      dpc_s=$(instance_state "${dpc_r%,*}" "${dpc_r##*,}")
+      if [ -n "$dpc_s" ] && printf '%s\n' "$dpc_s" | grep -q -- "$dpc_want"; then
+        say "   ${dpc_t%%,*} is $dpc_s"
+        return 0
+      fi
+    done
+    [ "$dpc_left" -gt 0 ] || die "$dpc_what: not reached within $dpc_tmo ticks"
+    tick
+    dpc_left=$((dpc_left - 1))
+  done
+}
+
+# start_server NAME HOST PORT TIMEOUT OPEN|MOUNT dmserver ARGS...: starts
+# dmserver in the background, its console on the FIFO $DPC_RUN_DIR/NAME.in
+# and its output in NAME.server.log; waits until it prints SYSTEM IS READY
+# (or, for a MOUNT start, until it answers SQL).
+start_server() {
+  dpc_name=$1 dpc_host=$2 dpc_port=$3 dpc_tmo=$4 dpc_how=$5
+  shift 6
+  if is_running "$dpc_name"; then die "$dpc_name is already running (pid $(dpc_pid "$dpc_name"))"; fi
+  dpc_fifo="$DPC_RUN_DIR/$dpc_name.in"
+  dpc_log="$DPC_RUN_DIR/$dpc_name.server.log"
+  rm -f "$dpc_fifo"
+  mkfifo "$dpc_fifo"
+  touch "$dpc_log"
+  dpc_from=$(($(wc -l <"$dpc_log") + 1))
+  say "   \$ dmserver $*"
+  # The holder keeps the FIFO open, so dmserver never reads end-of-file and
+  # `exit` / `exit all` can be typed later (by this or the stop runbook).
+  nohup tail -f /dev/null >"$dpc_fifo" 2>/dev/null &
+  echo $! >"$DPC_RUN_DIR/$dpc_name.holder"
+  nohup "$DM_HOME/bin/dmserver" "$@" <"$dpc_fifo" >>"$dpc_log" 2>&1 &
+  echo $! >"$DPC_RUN_DIR/$dpc_name.pid"
+  dpc_left=$dpc_tmo
+  while :; do
+    if tail -n "+$dpc_from" "$dpc_log" | grep -q 'SYSTEM IS READY'; then break; fi
+    if [ "$dpc_how" = MOUNT ] && [ -n "$(instance_state "$dpc_host" "$dpc_port")" ]; then break; fi
+    if ! is_running "$dpc_name"; then
+      tail -n 20 "$dpc_log" >&2
+      close_console "$dpc_name"
+      die "dmserver for $dpc_name exited before it was ready; see $dpc_log"
+    fi
+    [ "$dpc_left" -gt 0 ] || die "dmserver for $dpc_name not ready after $dpc_tmo ticks; see $dpc_log"
+    tick
+    dpc_left=$((dpc_left - 1))
+  done
+  say "   $dpc_name is up (pid $(dpc_pid "$dpc_name"); console: $dpc_fifo)"
+}
+
+# close_console NAME: ends the FIFO holder of a server that has exited.
+close_console() {
+  dpc_h=$(cat "$DPC_RUN_DIR/$1.holder" 2>/dev/null || true)
+  if [ -n "$dpc_h" ]; then kill "$dpc_h" 2>/dev/null || true; fi
+  rm -f "$DPC_RUN_DIR/$1.holder" "$DPC_RUN_DIR/$1.pid" "$DPC_RUN_DIR/$1.in"
+}
+
+# console NAME LINE: types LINE on the console of a server this runbook started.
+console() {
+  [ -p "$DPC_RUN_DIR/$1.in" ] ||
+    die "no console for $1 at $DPC_RUN_DIR/$1.in (not started by this runbook?): type '$2' on its console, then rerun with START_AT past this step"
+  say "   $1> $2"
+  printf '%s\n' "$2" >"$DPC_RUN_DIR/$1.in"
+}
+
+# wait_stopped TIMEOUT NAME...: until none of the servers runs.
+wait_stopped() {
+  dpc_wleft=$1
+  shift
+  for dpc_w in "$@"; do
+    while is_running "$dpc_w"; do
+      [ "$dpc_wleft" -gt 0 ] || die "$dpc_w is still running; it did not exit in time"
+      tick
+      dpc_wleft=$((dpc_wleft - 1))
+    done
+    close_console "$dpc_w"
+    say "   $dpc_w stopped"
+  done
+}
+
+# exit_server TIMEOUT NAME: types `exit` and waits until it has stopped.
+exit_server() {
+  if is_running "$2"; then console "$2" exit; fi
+  wait_stopped "$1" "$2"
+}
+
+# exit_all TIMEOUT NAME...: types `exit all` on the first member still
+# running; the valid members exit with it, the others are left running for
+# exit_remaining.
+exit_all() {
+  dpc_tmo=$1
+  shift
+  dpc_on=
+  for dpc_m in "$@"; do
+    if [ -z "$dpc_on" ] && is_running "$dpc_m"; then dpc_on=$dpc_m; fi
+  done
+  if [ -z "$dpc_on" ]; then
+    say "   none of $* is running"
+    return 0
+  fi
+  console "$dpc_on" 'exit all'
+  wait_stopped "$dpc_tmo" "$dpc_on"
+  dpc_grace=30
+  for dpc_m in "$@"; do
+    while is_running "$dpc_m" && [ "$dpc_grace" -gt 0 ]; do
+      tick
+      dpc_grace=$((dpc_grace - 1))
+    done
+  done
+}
+
+# exit_remaining TIMEOUT NAME...: types `exit` on each member still running.
+exit_remaining() {
+  dpc_tmo=$1
+  shift
+  for dpc_m in "$@"; do
+    if is_running "$dpc_m"; then console "$dpc_m" exit; fi
+  done
+  wait_stopped "$dpc_tmo" "$@"
+}
+)SH";
+
+bool safe_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         std::string("_=./:,@%+-").find(c) != std::string::npos;
+}
+
+/// One shell word: bare when safe, KEY="VALUE" for KEY=VALUE arguments
+/// (the manual's look), single-quoted otherwise.
+std::string word(const std::string& arg) {
+  bool safe = !arg.empty();
+  for (char c : arg) safe = safe && safe_char(c);
+  if (safe) return arg;
+  size_t eq = arg.find('=');
+  bool key = eq != std::string::npos && eq > 0;
+  for (size_t i = 0; key && i < eq; ++i) {
+    key = std::isalnum(static_cast<unsigned char>(arg[i])) != 0 || arg[i] == '_';
+  }
+  if (key) {
+    std::string out = arg.substr(0, eq + 1) + '"';
+    for (char c : arg.substr(eq + 1)) {
+      if (c == '"' || c == '\\' || c == '$' || c == '`') out += '\\';
+      out += c;
+    }
+    return out + '"';
+  }
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string words(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& a : args) out += " " + word(a);
+  return out;
+}
+
+/// A here-document delimiter that no line of `text` equals.
+std::string delimiter(const std::string& text, const std::string& base) {
+  std::string d = base;
+  for (int n = 1; ("\n" + text).find("\n" + d + "\n") != std::string::npos; ++n) {
+    d = base + std::to_string(n);
+  }
+  return d;
+}
+
+std::string heredoc(const std::string& command, const std::string& text, const std::string& base) {
+  std::string body = text;
+  if (!body.empty() && body.back() != '\n') body += '\n';
+  const std::string d = delimiter(body, base);
+  return "  " + command + " <<'" + d + "'\n" + body + d + "\n";
+}
+
+std::string seconds(int ms) { return std::to_string((ms + 999) / 1000); }
+
+std::string endpoint_words(const Topology& topo, const std::string& name) {
+  const Instance* inst = topo.find_instance(name);
+  if (inst == nullptr) return word(name + ",,0");
+  return word(name + "," + inst->host + "," + std::to_string(inst->port_num));
+}
+
+std::string body(const Step& s, const Topology& topo) {
+  const std::string tmo = seconds(s.timeout_ms);
+  const std::string label = word(s.endpoint.instance) + " " + word(s.endpoint.host) + " " +
+                            std::to_string(s.endpoint.port);
+  std::string out;
+  switch (s.kind) {
+    case StepKind::InitInstance:
+      return "  " + std::string(s.needs_password ? "run_dminit " : "run_tool ") + word(s.instance) +
+             " " + s.program + words(s.args) + "\n";
+    case StepKind::Backup:
+    case StepKind::Restore:
+    case StepKind::UpdateDbMagic:
+      return "  run_tool " + word(s.instance) + " " + s.program + words(s.args) + "\n";
+    case StepKind::WriteFile:
+      return heredoc("write_file " + word(s.path), s.content, "DPC_EOF");
+    case StepKind::EditIni:
+      for (const auto& [k, v] : s.ini_set) {
+        out += "  set_ini " + word(s.path) + " " + word(k) + " " + word(v) + "\n";
+      }
+      return out;
+    case StepKind::StartServer: {
+      const Instance* inst = topo.find_instance(s.instance);
+      const std::string host = inst ? inst->host : s.host;
+      const int port = inst ? inst->port_num : 0;
+      return "  start_server " + word(s.instance) + " " + word(host) + " " + std::to_string(port) +
+             " " + tmo + (s.mount ? " MOUNT" : " OPEN") + " dmserver" + words(s.args) + "\n";
+    }
+    case StepKind::RunSql: {
+      std::string sql;
+      for (const auto& st : s.statements) sql += st + "\n";
+      return heredoc("run_sql " + label, sql, "DPC_SQL");
+    }
+    case StepKind::Verify: {
+      auto names = [](const std::vector<std::string>& v) {
+        std::string r;
+        for (const auto& n : v) r += " " + word(n);
+        return r;
+      };
+      if (s.verify.what == VerifySpec::What::Registration) {
+        out += "  expect_names " + label + " DPC_INSTANCE" + names(s.verify.instances) + "\n";
+        if (!s.verify.rafts.empty()) {
+          out += "  expect_names " + label + " DPC_BP_RAFT" + names(s.verify.rafts) + "\n";
+        }
+        if (!s.verify.bp_groups.empty()) {
+          out += "  expect_names " + label + " DPC_BP_GROUP" + names(s.verify.bp_groups) + "\n";
+        }
+      } else {
+        out += "  expect_names " + label + " 'V$INSTANCE'" + names(s.verify.instances) + "\n";
+        out += "  echo 'select 1 from dual;' | run_sql " + label + "\n";
+      }
+      return out;
+    }
+    case StepKind::WaitState: {
+      std::string targets;
+      for (const auto& n : s.wait.instances) targets += " " + endpoint_words(topo, n);
+      if (s.wait.what == WaitSpec::What::GroupLeader) {
+        return "  wait_state " + quoted(s.wait.group + " has a PRIMARY/OPEN leader") +
+               " '^PRIMARY/OPEN$' " + tmo + targets + "\n";
+      }
+      if (s.wait.what == WaitSpec::What::InstanceState) {
+        return "  wait_state " + quoted(s.instance + " is " + s.wait.state) + " " +
+               quoted("/" + s.wait.state + "$") + " " + tmo + targets + "\n";
+      }
+      return "  wait_stopped " + tmo + words(s.wait.instances) + "\n";
+    }
+    case StepKind::ConsoleExit:
+      if (s.instance.empty()) return "  exit_remaining " + tmo + words(s.wait.instances) + "\n";
+      return "  exit_server " + tmo + " " + word(s.instance) + "\n";
+    case StepKind::ConsoleExitAll: {
+      // Start with the step's own instance, then the rest of the group.
+      std::vector<std::string> order = {s.instance};
+      for (const auto& n : s.wait.instances) {
+        if (n != s.instance) order.push_back(n);
+      }
+      return "  exit_all " + tmo + words(order) + "\n";
+    }
+  }
+  return out;
+}
+
+std::string identifier_or(const std::string& name, const std::string& fallback) {
+  bool ok = !name.empty() && std::isdigit(static_cast<unsigned char>(name[0])) == 0;
+  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_');
+  return ok ? name : fallback;
+}
+
+std::string file_safe(const std::string& name) {
+  std::string out;
+  for (char c : name) out += safe_char(c) && c != '=' && c != ':' && c != '/' ? c : '_';
+  return out;
+}
+
+}  // namespace
+
+std::string render_plan_sh(const Plan& plan, const Topology& topo) {
+  std::set<std::string> tools;
+  std::set<std::string> hosts;
+  bool windows = false;
+  for (const Step& s : plan.steps) {
+    if (!s.program.empty()) tools.insert(s.program);
+    if (s.kind == StepKind::RunSql || s.kind == StepKind::Verify ||
+        (s.kind == StepKind::WaitState && s.wait.what != WaitSpec::What::Stopped) ||
+        (s.kind == StepKind::StartServer && s.mount)) {
+      tools.insert("disql");
+    }
+  }
+  for (const Instance& inst : topo.instances) {
+    hosts.insert(inst.host);
+    windows = windows || inst.os == OsKind::Windows;
+  }
+  const std::string pw_env = identifier_or(topo.password.env, "DM_SYSDBA_PWD");
+
+  std::string out = "#!/bin/sh\n";
+  out += "# " + std::string(plan.stop ? "Stop" : "Deployment") + " runbook for the DMDPC cluster '" +
+         plan.cluster + "' (" + std::to_string(plan.steps.size()) + " steps), generated by\n";
+  out += "# `dpcctl plan" + (topo.source_file.empty() ? "" : " " + topo.source_file) +
+         (plan.stop ? " --stop" : "") + " --format sh`. It follows the DM manual's chapter 7\n";
+  out += "# on this Linux DM host, one step at a time, and stops at the first failure.\n";
+  out += "#\n# Environment:\n";
+  out += "#   DM_HOME      DM installation holding bin/dminit, bin/dmserver, bin/dmrman, bin/disql\n";
+  if (topo.password.file.empty()) {
+    out += "#   " + pw_env + "  the SYSDBA password (required; never printed, never on a command line)\n";
+  }
+  out += "#   DPC_RUN_DIR  console FIFOs, pids and logs of the servers this runbook starts\n";
+  out += "#   START_AT     skip the steps numbered below this one (to continue after a fix)\n";
+  out += "#   DPC_TICK     seconds per polling tick; timeouts count ticks (default 1)\n";
+  if (windows) {
+    out += "#\n# Note: this topology's instances use Windows paths. Use --format cmd on\n";
+    out += "# Windows, or a topology with Linux paths for this runbook.\n";
+  }
+  if (hosts.size() > 1) {
+    out += "#\n# Note: the instances live on several hosts; each step says which host it\n";
+    out += "# belongs to, and this runbook runs every tool on the host it runs on.\n";
+  }
+  out += "#\n# shellcheck disable=SC2016  # V$INSTANCE, STATUS$ and MODE$ are SQL, not shell\n";
+  out += "set -eu\n\n";
+  out += "DM_HOME=${DM_HOME:-" + quoted(topo.dm_home) + "}\n";
+  out += "DPC_RUN_DIR=${DPC_RUN_DIR:-" + quoted("./dpc-run-" + file_safe(plan.cluster)) + "}\n";
+  out += "START_AT=${START_AT:-1}\n";
+  out += "DPC_TICK=${DPC_TICK:-1}\n";
+  out += "DPC_TOTAL=" + std::to_string(plan.steps.size()) + "\n";
+  out += kLibrary;
+  out += "\n";
+  if (!topo.password.file.empty()) {
+    out += "DPC_PWFILE=" + quoted(topo.password.file) + "\n";
+    out += "[ -r \"$DPC_PWFILE\" ] || die \"cannot read the SYSDBA password file $DPC_PWFILE\"\n";
+    out += "DPC_PW=$(cat \"$DPC_PWFILE\")\n";
+  } else {
+    out += "[ -n \"${" + pw_env + ":-}\" ] || die \"set " + pw_env +
+           " to the SYSDBA password (it is read from the environment and never printed)\"\n";
+    out += "DPC_PW=$" + pw_env + "\n";
+  }
+  out += "[ -n \"$DM_HOME\" ] || die \"set DM_HOME to the DM installation directory\"\n";
+  for (const std::string& tool : tools) {
+    out += "[ -x \"$DM_HOME/bin/" + tool + "\" ] || die \"$DM_HOME/bin/" + tool +
+           " is missing or not executable; set DM_HOME to the DM installation directory\"\n";
+  }
+  out += "mkdir -p \"$DPC_RUN_DIR\"\n";
+  out += "chmod 700 \"$DPC_RUN_DIR\"\n";
+  out += "trap 'rm -f \"$DPC_RUN_DIR\"/*.par' EXIT\n";
+  out += "trap 'exit 130' INT TERM\n";
+
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const Step& s = plan.steps[i];
+    const std::string n = std::to_string(i + 1);
+    out += "\n# " + n + ". " + s.id + " [" + step_kind_name(s.kind) + "]";
+    if (!s.deps.empty()) {
+      out += " after:";
+      for (const auto& d : s.deps) {
+        int at = plan.index_of(d);
+        out += " " + (at < 0 ? d : std::to_string(at + 1));
+      }
+    }
+    if (hosts.size() > 1 && !s.host.empty()) out += " (on host " + s.host + ")";
+    out += "\n";
+    out += "if step " + n + " " + quoted(s.id) + " " + quoted(s.title) + "; then\n";
+    out += body(s, topo);
+    out += "fi\n";
+  }
+  out += "\nsay " + quoted(std::string(plan.stop ? "Cluster " + plan.cluster + " stopped."
+                                                 : "Cluster " + plan.cluster + " deployed.")) +
+         "\n";
+  return out;
+}
+
+}  // namespace dpc
