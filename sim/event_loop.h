@@ -1,0 +1,94 @@
+// EventLoop: the simulator's discrete-event engine. Events run in virtual
+// time, ordered by (time, insertion sequence), so two events due at the same
+// instant run in the order they were scheduled. Scheduling returns a token
+// that cancels the event if it has not run yet.
+//
+// Virtual time is in microseconds (SimTime) so that same-host network hops
+// can be sub-millisecond; the Backend seam and the RAFT model see
+// milliseconds (SimTime / 1000).
+//
+// Owned by SimCluster (sim/cluster.h). Single-threaded: events are plain
+// callbacks run from step(); a callback may schedule and cancel others.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace dpc::sim {
+
+/// Virtual time in microseconds since the start of the run.
+using SimTime = int64_t;
+
+constexpr SimTime kMicrosPerMilli = 1000;
+inline SimTime from_ms(int64_t ms) { return ms * kMicrosPerMilli; }
+inline int64_t to_ms(SimTime t) { return t / kMicrosPerMilli; }
+
+/// Identifies a scheduled event; 0 is never a valid token.
+using EventId = uint64_t;
+
+class EventLoop {
+ public:
+  EventLoop() = default;
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  /// Schedules `fn` at `when` (clamped to now). `tag` names the kind of event
+  /// for violation reports; it must be a string literal (not copied).
+  EventId at(SimTime when, const char* tag, std::function<void()> fn);
+  /// Schedules `fn` `delay` microseconds from now.
+  EventId after(SimTime delay, const char* tag, std::function<void()> fn) {
+    return at(now_ + delay, tag, std::move(fn));
+  }
+  /// Cancels a pending event. Returns false when it already ran, was
+  /// cancelled before, or the token is 0.
+  bool cancel(EventId id);
+
+  /// Runs the next event, advancing virtual time to it. Returns false when
+  /// nothing is pending.
+  bool step();
+  /// Time of the next pending event, or -1 when nothing is pending.
+  SimTime next_time();
+  /// Moves virtual time forward to `when` without running anything; only
+  /// valid when no event is due before `when`.
+  void advance_to(SimTime when);
+
+  SimTime now() const { return now_; }
+  bool empty() { return next_time() < 0; }
+  /// Live (not cancelled) events pending.
+  size_t pending() const { return live_; }
+  /// Events run so far.
+  uint64_t executed() const { return executed_; }
+  /// The tag of the event running now (or the last one run).
+  const char* current_tag() const { return current_tag_; }
+
+ private:
+  struct Entry {
+    SimTime when;
+    uint64_t seq;
+    uint32_t slot;
+    uint32_t gen;
+  };
+  struct Slot {
+    std::function<void()> fn;
+    const char* tag = "";
+    uint32_t gen = 0;
+    bool live = false;
+  };
+  static bool later(const Entry& a, const Entry& b) {
+    return a.when != b.when ? a.when > b.when : a.seq > b.seq;
+  }
+  void drop_dead_top();
+  void release(uint32_t slot);
+
+  SimTime now_ = 0;
+  uint64_t seq_ = 0;
+  uint64_t executed_ = 0;
+  size_t live_ = 0;
+  const char* current_tag_ = "";
+  std::vector<Entry> heap_;
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_;
+};
+
+}  // namespace dpc::sim

@@ -1,0 +1,78 @@
+// Network: how messages travel between simulated hosts — RAFT traffic, the
+// SP/BP links to the MP, status reports. Each directed host pair has a
+// latency, a jitter (uniform 0..j extra, drawn from the cluster's one Rng)
+// and a loss probability; defaults come from the timing profile (sub-
+// millisecond on one host). Partitions block one or both directions; a
+// message is dropped when its path is blocked, a host is down, or loss
+// strikes — at sending or at delivery — and every drop is traced.
+//
+// Owned by SimCluster (sim/cluster.h). Single-threaded; delivery is an event
+// on the EventLoop.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "sim/event_loop.h"
+#include "sim/rng.h"
+#include "sim/timing_profile.h"
+#include "sim/trace.h"
+
+namespace dpc::sim {
+
+struct LinkSpec {
+  SimTime latency = 0;  ///< one way, microseconds
+  SimTime jitter = 0;   ///< uniform extra 0..jitter, microseconds
+  double loss = 0.0;    ///< probability of a drop
+};
+
+class Network {
+ public:
+  Network(EventLoop& loop, Rng& rng, Trace& trace, const TimingProfile& timing);
+
+  /// Sets the link a->b (and b->a unless one_way).
+  void set_link(const std::string& a, const std::string& b, LinkSpec spec, bool one_way = false);
+  /// The link a->b: set explicitly, or the profile default.
+  LinkSpec link(const std::string& a, const std::string& b) const;
+
+  /// Blocks a->b, and b->a unless one_way.
+  void partition(const std::string& a, const std::string& b, bool one_way = false);
+  /// Unblocks both directions between a and b.
+  void heal(const std::string& a, const std::string& b);
+  void heal_all();
+  bool blocked(const std::string& from, const std::string& to) const;
+
+  void set_host_up(const std::string& host, bool up);
+  bool host_up(const std::string& host) const { return down_.count(host) == 0; }
+  /// Both hosts up and neither direction blocked.
+  bool reachable(const std::string& a, const std::string& b) const;
+
+  /// Sends a message from host `from` to host `to`; `deliver` runs on
+  /// arrival unless the message is dropped. `who` and `what` describe it in
+  /// the trace of a drop. Returns false when it was dropped at once.
+  bool send(const std::string& from, const std::string& to, std::string_view who,
+            std::string_view what, std::function<void()> deliver);
+
+  uint64_t sent() const { return sent_; }
+  uint64_t dropped() const { return dropped_; }
+
+ private:
+  void drop(std::string_view who, std::string_view what, const std::string& from,
+            const std::string& to, const char* why);
+
+  EventLoop& loop_;
+  Rng& rng_;
+  Trace& trace_;
+  const TimingProfile& timing_;
+  std::map<std::pair<std::string, std::string>, LinkSpec> links_;
+  std::set<std::pair<std::string, std::string>> blocked_;
+  std::set<std::string> down_;
+  uint64_t sent_ = 0;
+  uint64_t dropped_ = 0;
+};
+
+}  // namespace dpc::sim
