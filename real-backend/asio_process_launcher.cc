@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -333,7 +333,8 @@ Result<int> AsioProcessLauncher::start(const ProcessSpec& spec, ProcessCallbacks
     child->poll_tail();
   }
 
-  int pfd = ::pidfd_open(pid, 0);
+  // glibc 2.36's <sys/pidfd.h> lacks C linkage; the system call is the same.
+  int pfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (pfd >= 0) {
     child->pidfd = std::make_unique<asio::posix::stream_descriptor>(io_, pfd);
     child->wait_pidfd();
@@ -360,8 +361,10 @@ Status AsioProcessLauncher::send_signal(int pid, int signo) {
 
 bool AsioProcessLauncher::alive(int pid) {
   if (pid <= 0) return false;
+  // A child of ours whose exit was not yet noticed by the io_context is
+  // checked like any process, without reaping it (that stays with its pidfd).
   auto it = children_.find(pid);
-  if (it != children_.end()) return !it->second->exit.has_value();
+  if (it != children_.end() && it->second->exit.has_value()) return false;
   if (::kill(pid, 0) != 0 && errno != EPERM) return false;
   // A zombie (exited, not yet reaped by its parent) is not alive.
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");

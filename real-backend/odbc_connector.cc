@@ -50,6 +50,9 @@ bool retryable(const std::vector<OdbcDiag>& diags) {
   for (const auto& d : diags) {
     const std::string& s = d.sqlstate;
     if (s == "28000" || s.rfind("IM", 0) == 0 || s.rfind("42", 0) == 0) return false;
+    // The driver manager's own complaints (a driver library it cannot open,
+    // an unknown DSN) are configuration, not a server still starting.
+    if (d.message.find("[Driver Manager]") != std::string::npos) return false;
   }
   return true;
 }
@@ -69,12 +72,38 @@ std::string profile_value(const std::string& section, const std::string& key, co
 
 bool is_path(const std::string& driver) { return driver.find('/') != std::string::npos; }
 
-Result<std::string> load_library(const std::string& library, const std::string& label) {
-  void* handle = ::dlopen(library.c_str(), RTLD_LAZY | RTLD_LOCAL);
+/// Where unixODBC looks for a driver given by a bare file name: beside
+/// libodbc and in its odbc/ subdirectory (Debian's layout).
+std::vector<std::string> driver_candidates(const std::string& library) {
+  std::vector<std::string> out{library};
+  if (library.find('/') != std::string::npos) return out;
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<void*>(&SQLDriverConnect), &info) != 0 && info.dli_fname != nullptr) {
+    std::string dir = info.dli_fname;
+    dir = dir.substr(0, dir.find_last_of('/'));
+    out.push_back(dir + "/odbc/" + library);
+    out.push_back(dir + "/" + library);
+  }
+  return out;
+}
+
+Result<std::string> load_library(const std::string& library_in, const std::string& label) {
+  void* handle = nullptr;
+  std::string library = library_in;
+  std::string why;
+  for (const auto& candidate : driver_candidates(library_in)) {
+    handle = ::dlopen(candidate.c_str(), RTLD_LAZY | RTLD_LOCAL);
+    if (handle != nullptr) {
+      library = candidate;
+      break;
+    }
+    if (why.empty()) {
+      const char* e = ::dlerror();
+      why = e ? e : "unknown error";
+    }
+  }
   if (handle == nullptr) {
-    const char* why = ::dlerror();
-    return Error{"ODBC driver " + label + " cannot be loaded from " + library + ": " +
-                 (why ? why : "unknown error")};
+    return Error{"ODBC driver " + label + " cannot be loaded from " + library_in + ": " + why};
   }
   bool has_entry = ::dlsym(handle, "SQLDriverConnect") != nullptr || ::dlsym(handle, "SQLConnect") != nullptr;
   ::dlclose(handle);

@@ -198,7 +198,8 @@ ProcessSpec RealBackend::spec_for(const std::string& program_path) const {
 
 int RealBackend::server_pid(const std::string& instance) {
   if (auto it = servers_.find(instance); it != servers_.end() && !it->second->exited) {
-    return it->second->pid;
+    // Asked of the OS, so the answer does not wait for run_one() to notice an exit.
+    if (processes_->alive(it->second->pid)) return it->second->pid;
   }
   auto text = read_whole_file(pid_path(instance));
   if (!text) return 0;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -129,6 +130,14 @@ bool should_fail(const std::string& tool, const std::string& joined_args) {
   size_t colon = s.find(':');
   if (colon == std::string::npos || s.substr(0, colon) != tool) return false;
   return joined_args.find(s.substr(colon + 1)) != std::string::npos;
+}
+
+void maybe_hang(const std::string& tool) {
+  const char* hang = std::getenv("DPC_FAKE_HANG");
+  if (hang == nullptr || tool != hang) return;
+  std::printf("%s: hanging (DPC_FAKE_HANG)\n", tool.c_str());
+  std::fflush(stdout);
+  ::sleep(60);
 }
 
 bool pid_alive(int pid) {

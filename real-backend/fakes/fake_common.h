@@ -10,6 +10,7 @@
 //   DPC_FAKE_RECORD=FILE       append one line per run: the tool and its argv
 //   DPC_FAKE_FAIL=tool:TEXT    that tool fails when its arguments contain TEXT
 //   DPC_FAKE_READY_DELAY_MS=N  dmserver waits N ms before its ready line
+//   DPC_FAKE_HANG=tool         that tool prints a line and then hangs (timeouts)
 // Each tool is single-threaded.
 #pragma once
 
@@ -43,6 +44,8 @@ std::string dpc_mode_name(const std::string& value);
 void record(const std::string& tool, const std::vector<std::string>& words);
 /// Whether $DPC_FAKE_FAIL asks `tool` to fail for these arguments.
 bool should_fail(const std::string& tool, const std::string& joined_args);
+/// When $DPC_FAKE_HANG names `tool`: print a line, then sleep for a minute.
+void maybe_hang(const std::string& tool);
 
 bool pid_alive(int pid);
 /// The pid of a running fake server of the database in `dameng_dir`, or 0.

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   if (kv.count("SYSDBA_PWD") && !kv.count("PARFILE")) {
     recorded.push_back("WARNING:SYSDBA_PWD on the command line");
   }
+  fake::maybe_hang("dminit");
   fake::record("dminit", recorded);
 
   std::string joined;

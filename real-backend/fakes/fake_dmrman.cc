@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     std::printf("dmrman V8 (stand-in)\nformat: ./dmrman KEYWORD=value\n");
     return 0;
   }
+  fake::maybe_hang("dmrman");
   fake::record("dmrman", words);
   auto kv = fake::parse_kv(words);
   std::printf("dmrman V8\n");
