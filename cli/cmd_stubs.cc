@@ -15,7 +15,6 @@ int cmd_deploy(const Words&) { return not_yet("deploy"); }
 int cmd_stop(const Words&) { return not_yet("stop"); }
 int cmd_status(const Words&) { return not_yet("status"); }
 int cmd_shell(const Words&) { return not_yet("shell"); }
-int cmd_check(const Words&) { return not_yet("check"); }
 int cmd_scenario(const Words&) { return not_yet("scenario"); }
 int cmd_bench(const Words&) { return not_yet("bench"); }
 
