@@ -162,6 +162,8 @@ void DmServer::start(const std::string& ini_path, const std::string& dpc_mode_ar
   sys_mode_ = "NORMAL";
   requested_mode_ = dpc_mode_arg;
   raft_group_.clear();
+  group_size_ = 0;
+  in_service_ = false;
   cfg_ = Config{};
   cfg_.ini_path = ini_path;
   cfg_.mount = mount;
@@ -465,6 +467,7 @@ void DmServer::open_standalone() {
 
 void DmServer::ready() {
   ready_at_ = w_.now();
+  in_service_ = raft_ != nullptr || group_size_ <= 1;
   say("SYSTEM IS READY.");
   w_.log(name_, "server.ready", sys_status_name(sys_status_));
   arm_heartbeat();

@@ -131,6 +131,10 @@ class DmServer {
   /// MP, SP or BP: the mode of the running process (of the database when stopped).
   const std::string& dpc_mode() const { return dpc_mode_; }
   const std::string& raft_group() const { return raft_group_; }
+  /// A BP that served its group in this (or its last) run: a RAFT member, or
+  /// the only member of a single-replica group. A replica seed opened alone
+  /// while its group is being prepared is not in service.
+  bool in_service() const { return in_service_; }
   bool accepts_sql() const;
   /// An MP that serves the catalog: OPEN, and the leader when in MP_RAFT.
   bool serving_mp() const;
@@ -266,6 +270,8 @@ class DmServer {
   std::string dpc_mode_;
   std::string requested_mode_;  ///< dpc_mode= as typed on the command line
   std::string raft_group_;
+  size_t group_size_ = 0;  ///< members registered in raft_group_
+  bool in_service_ = false;
   Config cfg_;
   DbImage* image_ = nullptr;
   std::vector<std::pair<int, std::string>> bound_;  ///< port, what it is
@@ -285,6 +291,7 @@ class DmServer {
   EventId raft_timer_ = 0;
   SimTime raft_timer_at_ = -1;
   VMillis last_tick_ms_ = -1;
+  Term candidate_term_ = 0;  ///< the term of the last election traced
   RaftRole prev_role_ = RaftRole::Follower;
   int prev_leader_ = 0;
   bool following_ = false;

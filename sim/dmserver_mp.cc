@@ -93,6 +93,7 @@ void DmServer::on_mp_connected(DmServer& mp) {
   }
   const CatalogRaft* raft = cat->raft_by_id(ci->raft_id);
   raft_group_ = raft ? raft->name : "";
+  group_size_ = cat->members(ci->raft_id).size();
   const uint64_t cluster_magic = mp.image() ? mp.image()->dpc_magic : 0;
   if (image_->dpc_magic == 0) {
     image_->dpc_magic = cluster_magic;

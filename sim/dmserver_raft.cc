@@ -255,6 +255,10 @@ void DmServer::after_raft() {
   prev_role_ = role;
   prev_leader_ = leader;
   following_ = following;
+  if (role == RaftRole::Candidate && (was != RaftRole::Candidate || raft_->term() != candidate_term_)) {
+    candidate_term_ = raft_->term();
+    w_.log(name_, "raft.candidate", raft_group_ + " term=" + std::to_string(raft_->term()));
+  }
   if (role == RaftRole::Leader && was != RaftRole::Leader) {
     on_elected();
   } else if (role != RaftRole::Leader && was == RaftRole::Leader) {

@@ -88,7 +88,7 @@ void World::on_server_stopped(DmServer& stopped, bool normal_exit) {
     }
     return;
   }
-  if (stopped.dpc_mode() == "BP") {
+  if (stopped.dpc_mode() == "BP" && stopped.in_service()) {
     const std::string& group = stopped.raft_group();
     for (const auto& [name, s] : servers_) {
       if (s->dpc_mode() == "BP" && s->raft_group() == group && up(*s)) return;
