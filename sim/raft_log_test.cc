@@ -81,6 +81,39 @@ TEST(RaftLog, AppendTravelsWithTheNextHeartbeatWithoutReplicate) {
   EXPECT_EQ(h.node(2).last_lsn(), 7);
 }
 
+TEST(RaftLog, AckBehindTheLeaderIsAnsweredWithTheMissingEntries) {
+  RaftConfig c = follower_config(1);
+  c.vote_interval = 1500;
+  c.peers = {{2}, {3}};
+  RaftNode leader(c, 0, {}, 0, 0);
+  EXPECT_EQ(leader.on_tick(1500, 0).messages.size(), 2u);  // RequestVote to 2 and 3
+  RaftMessage vote;
+  vote.type = Type::VoteReply;
+  vote.from = 2;
+  vote.to = 1;
+  vote.term = 1;
+  vote.ok = true;
+  leader.on_message(vote, 1502, 0);
+  ASSERT_EQ(leader.role(), RaftRole::Leader);
+  ASSERT_TRUE(leader.append(5, 0xA));  // no replicate(): only a reply can trigger a send
+  RaftMessage ack;
+  ack.type = Type::AppendReply;
+  ack.from = 2;
+  ack.to = 1;
+  ack.term = 1;
+  ack.ok = true;
+  ack.match = 0;  // the answer to the election's empty heartbeat
+  const RaftOutput out = leader.on_message(ack, 1504, 0);
+  ASSERT_EQ(out.messages.size(), 1u);
+  EXPECT_EQ(out.messages[0].type, Type::Append);
+  EXPECT_EQ(out.messages[0].to, 2);
+  const std::vector<LogRun> missing = {{1, 5, 1, 0xA}};
+  EXPECT_EQ(out.messages[0].runs, missing);
+  ack.match = 5;
+  EXPECT_TRUE(leader.on_message(ack, 1506, 0).messages.empty());  // up to date: nothing more
+  EXPECT_EQ(leader.commit_lsn(), 5);
+}
+
 TEST(RaftLog, AppendOnlyOnTheLeaderAndRunsStayCompact) {
   RaftHarness h(three());
   h.run_until(2000);
@@ -106,6 +139,33 @@ TEST(RaftLog, LeaderCommitsOnlyEntriesOfItsTerm) {
   ASSERT_TRUE(h.append(1, 1, 0xA));
   h.run_until(h.now() + 10);
   EXPECT_EQ(h.node(1).commit_lsn(), 6);  // one entry of term 2 commits them all
+}
+
+// Figure 8 of the Raft paper: an entry of an older term on a majority is not
+// yet safe; if the leader counted it, the next leader would overwrite it.
+TEST(RaftLog, OldTermEntryIsNotCommittedByCountingReplicas) {
+  RaftHarness h({{1, 1500}, {2, 2000}, {3, 2500}, {4, 3000}, {5, 1600}});
+  for (int id : {1, 2, 3, 4, 5}) h.crash(id);
+  const LogRun first = {1, 1, 1, 0xA};
+  h.restart_with(1, 3, {first, {2, 2, 2, 0x1}});
+  h.restart_with(2, 3, {first, {2, 2, 2, 0x1}});
+  h.restart_with(3, 3, {first});
+  h.restart_with(4, 3, {first});
+  ASSERT_TRUE(h.run_until([&] { return h.leader().has_value(); }, 5000));
+  ASSERT_EQ(*h.leader(), 1);
+  EXPECT_EQ(h.node(1).term(), 4);
+  h.run_until(h.now() + 200);
+  EXPECT_EQ(h.node(3).last_lsn(), 2);     // the term-2 entry is on four members ...
+  EXPECT_EQ(h.node(1).commit_lsn(), 0);   // ... and still not committed
+  h.crash(1);
+  // It knows term 4 (so it stands in 5) and its last term, 3, beats theirs, 2.
+  h.restart_with(5, 4, {first, {2, 2, 3, 0x5}});
+  ASSERT_TRUE(h.run_until([&] { return h.leader().has_value(); }, h.now() + 5000));
+  EXPECT_EQ(*h.leader(), 5);
+  h.run_until(h.now() + 200);
+  const std::vector<LogRun> expected = {first, {2, 2, 3, 0x5}};
+  for (int id : {2, 3, 4}) EXPECT_EQ(h.node(id).log(), expected) << id;
+  EXPECT_TRUE(h.violations().empty());  // nothing committed was overwritten
 }
 
 TEST(RaftLog, CommitNeverDecreases) {

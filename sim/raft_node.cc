@@ -324,7 +324,8 @@ void RaftNode::on_request_vote(const RaftMessage& msg, VMillis now, VMillis jitt
   RaftMessage reply = reply_to(msg, Type::VoteReply);
   const bool free_to_vote = !voted_for_ || *voted_for_ == msg.from;
   const bool up_to_date = std::pair(msg.log_term, msg.lsn) >= std::pair(last_term(), last_lsn());
-  if (config_.voter && free_to_vote && up_to_date && role_ == RaftRole::Follower) {
+  // A candidate or leader of this term has voted for itself: never free.
+  if (config_.voter && free_to_vote && up_to_date) {
     voted_for_ = msg.from;
     election_deadline_ = now + election_timeout(jitter);
     reply.ok = true;

@@ -187,6 +187,46 @@ TEST(RaftElection, GrantingAVoteResetsTheElectionTimer) {
   EXPECT_EQ(node.next_deadline(), 4500);
 }
 
+TEST(RaftElection, StaleMessagesAreAnsweredWithTheNewerTerm) {
+  RaftNode node(config_of(3, 2500, {{1}, {2}}), 5, {}, 0, 0);
+  EXPECT_FALSE(grants(node, vote_request(1, 3, 4, 0, 0), 1));
+  RaftMessage old_append;
+  old_append.type = Type::Append;
+  old_append.from = 2;
+  old_append.to = 3;
+  old_append.term = 4;
+  const RaftOutput out = node.on_message(old_append, 2, 0);
+  ASSERT_EQ(out.messages.size(), 1u);
+  EXPECT_EQ(out.messages[0].type, Type::AppendReply);
+  EXPECT_FALSE(out.messages[0].ok);
+  EXPECT_EQ(out.messages[0].term, 5);  // so the stale leader steps down at once
+  EXPECT_EQ(node.leader_id(), 0);      // and is not taken for the leader
+  EXPECT_EQ(node.term(), 5);
+}
+
+TEST(RaftElection, DeposedLeaderWaitsItsIntervalBeforeStanding) {
+  RaftNode node(config_of(1, 1500, {{2}, {3}}), 0, {}, 0, 0);
+  node.on_tick(1500, 0);
+  RaftMessage vote;
+  vote.type = Type::VoteReply;
+  vote.from = 2;
+  vote.to = 1;
+  vote.term = 1;
+  vote.ok = true;
+  node.on_message(vote, 1502, 0);
+  ASSERT_EQ(node.role(), RaftRole::Leader);
+  RaftMessage newer;  // a reply carrying a newer term deposes it
+  newer.type = Type::AppendReply;
+  newer.from = 3;
+  newer.to = 1;
+  newer.term = 7;
+  EXPECT_TRUE(node.on_message(newer, 9000, 40).messages.empty());
+  EXPECT_EQ(node.role(), RaftRole::Follower);
+  EXPECT_EQ(node.term(), 7);
+  EXPECT_FALSE(node.voted_for().has_value());
+  EXPECT_EQ(node.next_deadline(), 9000 + 1500 + 40);  // a fresh timer, with the jitter
+}
+
 TEST(RaftElection, StaleLogCandidateIsRefused) {
   const std::vector<LogRun> log = {{1, 10, 2, 0xA}};
   RaftNode node(config_of(3, 2500, {{1}, {2}}), 2, log, 0, 0);

@@ -6,7 +6,8 @@
 // jitter comes from a small seeded generator (0 unless jitter_max > 0).
 // After every event it checks the group's invariants (RaftInvariants) and
 // fails the running test at the first violation, naming the time, the event
-// and the seed. Single-threaded; no wall clock.
+// and the seed; the run stops there (run_until returns). Single-threaded; no
+// wall clock.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -238,6 +239,7 @@ class RaftHarness {
 
   /// Runs the earliest event at or before `limit`; false when there is none.
   bool step(VMillis limit) {
+    if (!violations_.empty()) return false;  // a run stops at its first violation
     if (++events_ > kMaxEvents) {
       if (events_ == kMaxEvents + 1) ADD_FAILURE() << "RaftHarness: over " << kMaxEvents << " events";
       return false;
