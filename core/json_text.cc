@@ -202,7 +202,7 @@ std::string json_type_phrase(const nlohmann::json& value) {
     case nlohmann::json::value_t::boolean: return "a boolean";
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned: return "a whole number";
-    case nlohmann::json::value_t::number_float: return "a fractional number";
+    case nlohmann::json::value_t::number_float: return "a decimal number";
     case nlohmann::json::value_t::binary: return "binary data";
     case nlohmann::json::value_t::discarded: return "nothing";
   }
