@@ -21,7 +21,10 @@
 // with a different term or a different origin is a conflict, and the
 // follower's suffix from there is replaced by the leader's. A new leader
 // writes no entry of its own; entries of earlier terms become committed with
-// the first entry of the current term that a majority holds.
+// the first entry of the current term that a majority holds. There is no
+// pre-vote: a member cut off keeps standing with rising terms, and when it
+// returns its higher term deposes the leader once (it wins only if its log is
+// as up to date as a majority's).
 #pragma once
 
 #include <cstdint>
