@@ -10,12 +10,6 @@ static int not_yet(const char* name) {
   return 2;
 }
 
-int cmd_plan(const Words&) { return not_yet("plan"); }
-int cmd_deploy(const Words&) { return not_yet("deploy"); }
-int cmd_stop(const Words&) { return not_yet("stop"); }
-int cmd_status(const Words&) { return not_yet("status"); }
-int cmd_shell(const Words&) { return not_yet("shell"); }
-int cmd_scenario(const Words&) { return not_yet("scenario"); }
 int cmd_bench(const Words&) { return not_yet("bench"); }
 
 }  // namespace dpc::cli

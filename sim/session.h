@@ -17,6 +17,9 @@
 //   advance MS                        let virtual time pass
 //   sql INST STATEMENT...             run SQL; rows printed as disql does
 //   status | leader RAFT | plan | trace [N] | help
+//   write INST FILE TEXT | cat INST FILE  a file in <path>/DAMENG (or absolute)
+//   tool INST dminit|dmrman|dmserver ARGS...  DM's tools on INST's host
+//   show INST | jitter INST MS        inspect an instance; its election jitter
 // A and B name hosts or instances.
 //
 // Single-threaded; every command runs the simulation until it completes.
@@ -77,6 +80,9 @@ class SimSession {
  private:
   ExecutionReport run_subplan(const Plan& plan, const std::set<std::string>& ids, int parallel);
   CommandResult wait_stopped(const std::string& instance, Millis limit_ms);
+  /// write / cat / tool / show / jitter (sim/session_tools.cc); nullopt
+  /// when the command is none of them.
+  std::optional<CommandResult> execute_more(const std::vector<std::string>& words);
 
   Topology topo_;
   std::unique_ptr<SimCluster> cluster_;
