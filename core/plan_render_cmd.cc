@@ -3,6 +3,7 @@
 // ...`, dmrman with CTLSTMT="..."). Lines end in CRLF, as cmd.exe needs for
 // reliable labels. The password is read from the environment at run time and
 // only ever written, with delayed expansion, into files under %TEMP%.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,7 +61,7 @@ rem %1 host, %2 port: DPC_STATE = MODE$/STATUS$ from V$INSTANCE, or empty
 set "DPC_STATE="
 > "%DPC_RUN_DIR%\state.sql" echo select 'DPC_STATE='^|^|MODE$^|^|'/'^|^|STATUS$ from V$INSTANCE;
 call :dpc_disql %1 %2 "%DPC_RUN_DIR%\state.sql" "%DPC_RUN_DIR%\state.out"
-for /f "tokens=2 delims== " %%S in ('findstr /c:"DPC_STATE=" "%DPC_RUN_DIR%\state.out" ^| findstr /v /c:"'"') do set "DPC_STATE=%%S"
+for /f "tokens=2 delims==" %%S in ('findstr /r /c:"DPC_STATE=[A-Z]" "%DPC_RUN_DIR%\state.out"') do set "DPC_STATE=%%S"
 exit /b 0
 
 :dpc_wait
@@ -215,7 +216,13 @@ std::string render_plan_cmd(const Plan& plan, const Topology& topo) {
   w.line("if not defined START_AT set START_AT=1");
   w.line("if not exist \"%DPC_RUN_DIR%\" mkdir \"%DPC_RUN_DIR%\"");
   w.line("set \"PATH=%DM_HOME%\\bin;%PATH%\"");
-  w.line("for %%T in (dminit dmserver dmrman disql) do if not exist \"%DM_HOME%\\bin\\%%T.exe\" "
+  std::set<std::string> tools = {"disql"};
+  for (const Step& s : plan.steps) {
+    if (!s.program.empty()) tools.insert(s.program);
+  }
+  std::string tool_list;
+  for (const auto& t : tools) tool_list += (tool_list.empty() ? "" : " ") + t;
+  w.line("for %%T in (" + tool_list + ") do if not exist \"%DM_HOME%\\bin\\%%T.exe\" "
          "(echo error: %DM_HOME%\\bin\\%%T.exe not found; set DM_HOME to the DM installation 1>&2 "
          "& exit /b 1)");
 
