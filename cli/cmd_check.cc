@@ -34,7 +34,7 @@ const char* kCheckUsage =
     "\n"
     "DM is found through --dm-home, else defaults.dm_home in the topology, else\n"
     "$DM_HOME, else $PATH; each binary can also be given on its own. The SYSDBA\n"
-    "password comes from defaults.password in the topology (an environment\n"
+    "password comes from defaults.sysdba_password in the topology (an environment\n"
     "variable, DM_SYSDBA_PWD by default, or a file of mode 0600); it is never\n"
     "taken from the command line.\n"
     "\n"

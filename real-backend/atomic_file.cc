@@ -104,9 +104,12 @@ Status create_private_dir(const std::string& dir) {
   for (const auto& part : p) {
     built /= part;
     if (std::filesystem::is_directory(built, ec)) continue;
-    if (::mkdir(built.c_str(), 0700) != 0 && errno != EEXIST) {
+    if (::mkdir(built.c_str(), 0700) != 0) {
       int err = errno;
-      return Error{"cannot create the directory " + built.string() + ": " + errno_text(err)};
+      if (err == EEXIST && std::filesystem::is_directory(built, ec)) continue;  // made meanwhile
+      return Error{"cannot create the directory " + built.string() + ": " +
+                   (err == EEXIST ? std::string("something that is not a directory is in the way")
+                                  : errno_text(err))};
     }
   }
   return Status::Ok();

@@ -254,6 +254,9 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
   op->program = run.program;
   op->done = std::move(done);
   op->timeout = run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms;
+  auto fail_op = [this, op](std::string message) {
+    complete([op, message]() { op->done(Error{message}); });
+  };
 
   std::vector<std::string> args;
   for (const auto& a : run.args) args.push_back(unquote_arg(a));
@@ -263,13 +266,13 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
     // The password goes to dminit in a PARFILE that only we can read.
     std::string dir = config_.state_dir + "/secrets";
     Status st = create_private_dir(dir);
-    if (!st) return fail(who + ": " + st.message());
+    if (!st) return fail_op(who + ": " + st.message());
     op->parfile = dir + "/" + run.instance + "." + run.program + "." + std::to_string(++tool_seq_) + ".par";
     std::string content;
     for (const auto& a : args) content += a + "\n";
     content += "SYSDBA_PWD=" + password_.reveal() + "\n";
     st = write_file_atomic(op->parfile, content, 0600, true);
-    if (!st) return fail(who + ": cannot write its PARFILE: " + st.message());
+    if (!st) return fail_op(who + ": cannot write its PARFILE: " + st.message());
     args = {"PARFILE=" + op->parfile};
   }
 
@@ -308,7 +311,7 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
   auto pid = processes_->start(spec, std::move(callbacks));
   if (!pid) {
     if (!op->parfile.empty()) ::unlink(op->parfile.c_str());
-    return complete([op, message = who + ": " + pid.message()]() { op->done(Error{message}); });
+    return fail_op(who + ": " + pid.message());
   }
   op->pid = *pid;
   op->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(op->timeout));

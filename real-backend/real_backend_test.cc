@@ -166,6 +166,16 @@ TEST_F(RealBackendTest, RunToolNeverCompletesFromInsideTheCall) {
   EXPECT_TRUE(fs::is_empty(dir_ + "/state/secrets")) << "no PARFILE is left behind";
 }
 
+TEST_F(RealBackendTest, RunToolReportsAParfileThatCannotBeWrittenAndStartsNothing) {
+  ASSERT_TRUE(write_file_atomic(dir_ + "/state/secrets", "a file where the directory should be").ok());
+  EXPECT_CALL(*launcher_, start(_, _)).Times(0);
+  std::optional<Result<ToolOutcome>> out;
+  backend_->run_tool(dminit_run(), [&](Result<ToolOutcome> r) { out = std::move(r); });
+  ASSERT_TRUE(drive([&] { return out.has_value(); }));
+  ASSERT_FALSE(out->ok());
+  EXPECT_THAT(out->message(), HasSubstr("dminit for BP11: cannot create the directory " + dir_ + "/state/secrets"));
+}
+
 TEST_F(RealBackendTest, RunToolTreatsANonZeroEndCodeAsFailureEvenWithExitStatusZero) {
   ProcessCallbacks cb;
   ProcessSpec spec;

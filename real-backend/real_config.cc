@@ -152,7 +152,7 @@ Result<Secret> load_password(const PasswordSource& source) {
     return Secret(std::move(pwd));
   }
   if (source.env.empty()) {
-    return Error{"no source for the SYSDBA password; set defaults.password.env or defaults.password.file, "
+    return Error{"no source for the SYSDBA password; set defaults.sysdba_password to {\"env\": VAR} or {\"file\": PATH}, "
                  "or pass --password-file FILE"};
   }
   const char* value = std::getenv(source.env.c_str());
