@@ -10,8 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "core/executor.h"
 #include "core/ini.h"
+#include "core/plan_builder.h"
+#include "core/topology_load.h"
 #include "sim/cluster.h"
+#include "sim/sim_backend.h"
 
 namespace dpc::sim::simtest {
 
@@ -29,6 +33,46 @@ struct Member {
 inline std::string dm_ini(const std::string& path) { return path + R"(\DAMENG\dm.ini)"; }
 inline std::string db_file(const std::string& path, const std::string& f) {
   return path + R"(\DAMENG\)" + f;
+}
+
+/// Deploys a topology given as JSON text through the executor and the
+/// SimBackend (the path `dpcctl deploy --backend=sim` takes).
+inline ExecutionReport deploy_json(SimCluster& c, const std::string& json) {
+  auto loaded = load_topology_text(json, "inline topology");
+  EXPECT_TRUE(loaded.ok()) << "the inline topology does not load";
+  if (!loaded.ok()) return ExecutionReport{};
+  SimBackend backend(c);
+  Executor ex(backend, ExecutorOptions{});
+  return ex.run(build_deploy_plan(*loaded.topology));
+}
+
+/// MP and SP on h0, RAFT_1 = BP11 (1500 ms) on h1, BP12 (2000) on h2, BP13 (2500) on h3.
+inline const char* kThreeHosts = R"({
+  "cluster": "three-hosts",
+  "defaults": {"host": "h0", "base_dir": "/dm"},
+  "mp": {"instances": [{"name": "MP"}]},
+  "sp": [{"name": "SP1"}],
+  "bp_rafts": [{"name": "RAFT_1", "members": [
+     {"name": "BP11", "host": "h1", "raft_vote_interval": 1500},
+     {"name": "BP12", "host": "h2", "raft_vote_interval": 2000},
+     {"name": "BP13", "host": "h3", "raft_vote_interval": 2500}]}]
+})";
+
+/// Time of the first trace event of `kind` at `instance` at or after `from`, or -1.
+inline SimTime event_time(const SimCluster& c, const std::string& kind, const std::string& instance,
+                          SimTime from = 0) {
+  for (const auto& e : c.trace().events()) {
+    if (e.time >= from && e.kind == kind && e.instance == instance) return e.time;
+  }
+  return -1;
+}
+
+/// Whether any trace event of `kind` has a detail containing `text`.
+inline bool traced(const SimCluster& c, const std::string& kind, const std::string& text) {
+  for (const auto& e : c.trace().events()) {
+    if (e.kind == kind && e.detail.find(text) != std::string::npos) return true;
+  }
+  return false;
 }
 
 /// The manual's §7.2 deployment, one step per method.
@@ -115,8 +159,11 @@ class Manual72 {
         "SP_FAULT_DOMAIN_MV_INST('FDOM_3', 'BP23');",
     };
   }
-  void register_all() {
-    for (const auto& stmt : registration_sql()) {
+  /// Runs the registration script on the MP, from statement `from` on.
+  void register_all(size_t from = 0) {
+    const auto script = registration_sql();
+    for (size_t i = from; i < script.size(); ++i) {
+      const std::string& stmt = script[i];
       auto r = c.sql_sync(kHost, 5237, stmt);
       ASSERT_TRUE(r.ok()) << stmt << "\n" << r.message();
     }

@@ -269,9 +269,21 @@ ToolResult run_dmrman(World& w, const std::string& host, const std::vector<std::
     }
     case Stmt::Kind::Restore: {
       BackupSet* set = h.backup(stmt->set_dir);
+      std::string from_host = host;
+      if (!set && w.options.shared_backup_sets) {
+        // [model] shared_backup_sets: a set written on another host is
+        // readable here, as over shared storage or after a copy.
+        for (const auto& [name, other] : w.hosts()) {
+          if (name == host) continue;
+          if ((set = other->backup(stmt->set_dir))) {
+            from_host = name;
+            break;
+          }
+        }
+      }
       if (!set) {
         return rm.error(-8303, "no backup set in " + stmt->set_dir + " on host " + host +
-                                   " (backup sets are read on the target's host; copy it there)");
+                                   " (copy the seed's backup set to the target's host)");
       }
       if (set->image.dpc_mode != db->dpc_mode) {
         return rm.error(-8304, "the backup set holds a " + set->image.dpc_mode + " database but " +
@@ -285,6 +297,7 @@ ToolResult run_dmrman(World& w, const std::string& host, const std::vector<std::
       *db = std::move(copy);
       w.log(inst, "tool.restore",
             std::string(db->shadow ? "TO SHADOW " : "") + "from " + stmt->set_dir +
+                (from_host == host ? "" : " on host " + from_host) +
                 " (DB_MAGIC and PERMANENT_MAGIC of the source; UPDATE DB_MAGIC still needed)");
       return rm.ok(w.timing.restore, "restore successfully.\n");
     }

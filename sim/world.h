@@ -39,6 +39,10 @@ struct SimOptions {
   bool check_invariants = true;
   /// Stop the run (step() returns false) at the first violation.
   bool stop_on_violation = true;
+  /// [model] dmrman RESTORE finds a backup set written on another host (as
+  /// over shared storage, or after the DBA copied it). false: only the
+  /// target's own host is searched.
+  bool shared_backup_sets = true;
 };
 
 /// An invariant broken during a run.
