@@ -169,11 +169,15 @@ ExecutionReport Executor::run(const Plan& plan) {
     st->running++;
     emit(StepEvent::Kind::Started, step, i, rec.started, 0, "");
     if (opts.resume && opts.journal && opts.journal->done(step.id)) {
-      check_effect(env, plan, i, *opts.journal, [st, i, finish, execute, emit, &b](bool holds, std::string why) {
+      check_effect(env, plan, i, *opts.journal, [st, i, finish, execute, emit, &b, env, &opts](EffectCheck c) {
         if (!st->alive) return;
-        if (holds) {
-          const Step& s = st->plan->steps[static_cast<size_t>(i)];
-          emit(StepEvent::Kind::Skipped, s, i, b.now(), 0, why);
+        const Step& s = st->plan->steps[static_cast<size_t>(i)];
+        std::string by;
+        if (c.state == EffectCheck::State::Unknown && superseded(env, *st->plan, i, *opts.journal, &by)) {
+          c = {EffectCheck::State::Holds, "done before " + by + ", which holds"};
+        }
+        if (c.state == EffectCheck::State::Holds) {
+          emit(StepEvent::Kind::Skipped, s, i, b.now(), 0, c.why);
           return finish(i, StepOutcome::Skipped, "");
         }
         execute(i);

@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <set>
+
 #include "core/ini.h"
 #include "core/paths.h"
 
@@ -40,59 +42,57 @@ std::string arg_value(const std::vector<std::string>& args, const std::string& k
   return "";
 }
 
-void check_effect(const StepEnv& env, const Plan& plan, int index, const Journal& journal,
-                  std::function<void(bool, std::string)> done) {
+namespace {
+
+EffectCheck said(bool holds, std::string why) {
+  return {holds ? EffectCheck::State::Holds : EffectCheck::State::Absent, std::move(why)};
+}
+
+}  // namespace
+
+EffectCheck local_effect(const StepEnv& env, const Plan& plan, int index, const Journal& journal) {
   Backend& b = *env.backend;
   const Step& step = plan.steps[static_cast<size_t>(index)];
-  auto reply = [&b, done](bool holds, std::string why) {
-    b.call_at(b.now(), [done, holds, why]() { done(holds, why); });
-  };
   switch (step.kind) {
     case StepKind::InitInstance: {
       std::string path = arg_value(step.args, "path");
-      std::string ini = path_join(path_style(path), path_join(path_style(path), path, "DAMENG"), "dm.ini");
+      OsKind os = path_style(path);
+      std::string ini = path_join(os, path_join(os, path, "DAMENG"), "dm.ini");
       bool holds = !path.empty() && b.exists(step.host, ini);
-      return reply(holds, holds ? ini + " exists" : ini + " is missing");
+      return said(holds, holds ? ini + " exists" : ini + " is missing");
     }
     case StepKind::WriteFile: {
       auto text = b.read_file(step.host, step.path);
       bool holds = text.ok() && *text == step.content;
-      return reply(holds, holds ? step.path + " is as planned" : step.path + " differs");
+      return said(holds, holds ? step.path + " is as planned" : step.path + " differs");
     }
     case StepKind::EditIni: {
       auto text = b.read_file(step.host, step.path);
-      if (!text.ok()) return reply(false, step.path + " unreadable");
+      if (!text.ok()) return said(false, step.path + " unreadable");
       auto ini = parse_ini(*text, step.path);
-      if (!ini.ok()) return reply(false, ini.message());
+      if (!ini.ok()) return said(false, ini.message());
       for (const auto& [k, v] : step.ini_set) {
-        if (ini->get(k) != v) return reply(false, step.path + ": " + k + " is not " + v);
+        if (ini->get(k) != v) return said(false, step.path + ": " + k + " is not " + v);
       }
-      return reply(true, step.path + " has the planned keys");
-    }
-    case StepKind::RunSql: {
-      if (step.guard_query.empty()) return reply(false, "no guard query: run again");
-      return b.sql(step.endpoint, step.guard_query, [done, q = step.guard_query](Result<Rows> rows) {
-        bool holds = rows.ok() && !rows->rows.empty();
-        done(holds, holds ? "already present (" + q + ")" : "not present (" + q + ")");
-      });
+      return said(true, step.path + " has the planned keys");
     }
     case StepKind::Backup: {
       std::string set = quoted_after(arg_value(step.args, "CTLSTMT"), "BACKUPSET");
       bool holds = !set.empty() && b.exists(step.host, set);
-      return reply(holds, holds ? "backup set " + set + " exists" : "backup set missing");
+      return said(holds, holds ? "backup set " + set + " exists" : "backup set missing");
     }
     case StepKind::StartServer: {
-      if (b.server_running(step.instance)) return reply(true, step.instance + " is running");
+      if (b.server_running(step.instance)) return said(true, step.instance + " is running");
       bool exited = later_done(plan, index, step.instance, StepKind::ConsoleExit, journal);
-      return reply(exited, exited ? step.instance + " was started and exited by plan"
-                                  : step.instance + " is not running");
+      return said(exited, exited ? step.instance + " was started and exited by plan"
+                                 : step.instance + " is not running");
     }
     case StepKind::Restore:
     case StepKind::UpdateDbMagic: {
       bool holds = b.server_running(step.instance) ||
                    later_done(plan, index, step.instance, StepKind::StartServer, journal);
-      return reply(holds, holds ? step.instance + " was restored and started since"
-                                : "run again (the instance was not started since)");
+      return said(holds, holds ? step.instance + " was restored and started since"
+                               : "run again (the instance was not started since)");
     }
     case StepKind::ConsoleExit:
     case StepKind::ConsoleExitAll: {
@@ -103,13 +103,49 @@ void check_effect(const StepEnv& env, const Plan& plan, int index, const Journal
       bool restarted = !step.instance.empty() &&
                        later_done(plan, index, step.instance, StepKind::StartServer, journal);
       bool holds = all_down || restarted;
-      return reply(holds, holds ? "already exited" : "still running");
+      return said(holds, holds ? "already exited" : "still running");
     }
+    case StepKind::RunSql:
     case StepKind::Verify:
     case StepKind::WaitState:
-      return reply(false, "read-only check: run again");
+      break;
   }
-  reply(false, "unknown step kind");
+  return {EffectCheck::State::Unknown, "cannot be observed after the fact"};
+}
+
+bool superseded(const StepEnv& env, const Plan& plan, int index, const Journal& journal,
+                std::string* by) {
+  const std::string& id = plan.steps[static_cast<size_t>(index)].id;
+  std::set<std::string> reached{id};
+  // Plan order is topological: one forward pass finds every dependent.
+  for (size_t j = static_cast<size_t>(index) + 1; j < plan.steps.size(); ++j) {
+    const Step& s = plan.steps[j];
+    bool depends = false;
+    for (const auto& d : s.deps) depends = depends || reached.count(d) > 0;
+    if (!depends) continue;
+    reached.insert(s.id);
+    if (!journal.done(s.id)) continue;
+    if (local_effect(env, plan, static_cast<int>(j), journal).state == EffectCheck::State::Holds) {
+      if (by) *by = s.id;
+      return true;
+    }
+  }
+  return false;
+}
+
+void check_effect(const StepEnv& env, const Plan& plan, int index, const Journal& journal,
+                  std::function<void(EffectCheck)> done) {
+  Backend& b = *env.backend;
+  const Step& step = plan.steps[static_cast<size_t>(index)];
+  if (step.kind == StepKind::RunSql && !step.guard_query.empty()) {
+    return b.sql(step.endpoint, step.guard_query, [done, q = step.guard_query](Result<Rows> rows) {
+      if (!rows.ok()) return done({EffectCheck::State::Unknown, "cannot check (" + rows.message() + ")"});
+      bool holds = !rows->rows.empty();
+      done(said(holds, holds ? "already present (" + q + ")" : "not present (" + q + ")"));
+    });
+  }
+  EffectCheck c = local_effect(env, plan, index, journal);
+  b.call_at(b.now(), [done, c]() { done(c); });
 }
 
 }  // namespace dpc

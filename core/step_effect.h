@@ -11,7 +11,13 @@
 //              the instance's server runs or was started later by plan
 //   exit       the server is down, or was started again later by plan
 //   verify, wait
-//              never skipped: they are read-only and cheap
+//              cannot be observed after the fact (see below)
+// A check that cannot observe the effect (the MP that holds the catalog is
+// stopped for its backup, or is not yet the MP_RAFT leader; a verify or a
+// wait) is Unknown. Such a step is skipped only when it is superseded: a
+// step that depends on it, transitively, is journal-done and ITS effect is
+// observed to hold (e.g. the MP's seed exit or its MOUNT start, which the
+// plan runs only after the registrations). Otherwise it runs again.
 // Threading: single-threaded; `done` is called once from Backend::run_one().
 #pragma once
 
@@ -24,8 +30,23 @@
 
 namespace dpc {
 
+struct EffectCheck {
+  enum class State { Holds, Absent, Unknown };
+  State state = State::Unknown;
+  std::string why;
+};
+
 void check_effect(const StepEnv& env, const Plan& plan, int index, const Journal& journal,
-                  std::function<void(bool holds, std::string why)> done);
+                  std::function<void(EffectCheck)> done);
+
+/// The check of steps whose effect is observed without SQL (files, backup
+/// sets, process states); Unknown for SQL-based kinds, verifies and waits.
+EffectCheck local_effect(const StepEnv& env, const Plan& plan, int index, const Journal& journal);
+
+/// Whether a journal-done step that depends on step `index`, transitively,
+/// has an effect observed to hold now; its id in `by`.
+bool superseded(const StepEnv& env, const Plan& plan, int index, const Journal& journal,
+                std::string* by);
 
 /// The value of a `key=value` argument (case-insensitive key), or "".
 std::string arg_value(const std::vector<std::string>& args, const std::string& key);
