@@ -563,8 +563,8 @@ void DmServer::exit_all() {
     w_.loop.after(w_.timing.forced_halt, "server.halt", [this, inc]() {
       if (current(inc)) {
         finish_stop(StopKind::Halt,
-                    "exit all typed on an invalid member: it exited alone and, unable to advance "
-                    "C_LSN, was forced to HALT");
+                    "exit all typed on an invalid member: it exits alone and, as it cannot "
+                    "advance C_LSN, is forced to HALT");
       }
     });
     return;
