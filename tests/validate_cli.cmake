@@ -1,0 +1,66 @@
+# `dpcctl validate` end to end: exit codes 0 / 1 / 2 and what is printed.
+# Run as: cmake -D DPCCTL=<dpcctl> -D WORKDIR=<scratch dir> -P tests/validate_cli.cmake
+# from the source tree (it reads scenarios/topologies/).
+
+function(run expected_code)
+  execute_process(COMMAND ${DPCCTL} validate ${ARGN}
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL expected_code)
+    message(FATAL_ERROR "dpcctl validate ${ARGN}: exit ${code}, expected ${expected_code}\n${out}${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+  set(err "${err}" PARENT_SCOPE)
+endfunction()
+
+function(expect_in text part)
+  string(FIND "${text}" "${part}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "expected to find:\n${part}\nin:\n${text}")
+  endif()
+endfunction()
+
+file(MAKE_DIRECTORY ${WORKDIR})
+
+# Valid: exit 0 and a summary line.
+run(0 scenarios/topologies/manual-7.2.json)
+expect_in("${out}" "scenarios/topologies/manual-7.2.json: valid: cluster manual-7.2, 8 instances (1 MP, 1 SP, 6 BP), 4 RAFT groups")
+
+# --json on a valid file.
+run(0 scenarios/topologies/local-7.3.json --json)
+expect_in("${out}" "\"valid\": true")
+
+# Invalid: every problem, exit 1.
+file(WRITE ${WORKDIR}/bad.json [=[
+// two problems
+{
+  "cluster": "bad",
+  "defaults": { "host": "127.0.0.1", "base_dir": "/tmp/bad" },
+  "mp": { "instances": [ { "name": "MP" } ] },
+  "sp": [ { "name": "SP1" } ],
+  "bp_rafts": [ { "name": "RAFT_1", "members": [
+    { "name": "BP11", "port_num": 5238 }, { "name": "BP12", "port_num": 5238, "prot_num": 1 },
+    { "name": "BP13" } ] } ]
+}
+]=])
+run(1 ${WORKDIR}/bad.json)
+expect_in("${out}" "bad.json: error: bp_rafts[0].members[1].prot_num: unknown field \"prot_num\"\n  fix: did you mean \"port_num\"?")
+expect_in("${out}" "bad.json: error: bp_rafts[0].members[1].port_num: port 5238 of BP12 on host 127.0.0.1 is also BP11's port_num")
+expect_in("${out}" "bad.json: invalid: 2 errors, 0 warnings")
+run(1 ${WORKDIR}/bad.json --json)
+expect_in("${out}" "\"valid\": false")
+
+# Malformed JSON: line and column.
+file(WRITE ${WORKDIR}/broken.json "{\n  \"cluster\": \"x\",\n  \"mp\": { \"instances\": [ }\n}\n")
+run(1 ${WORKDIR}/broken.json)
+expect_in("${out}" "broken.json:3:26: error: malformed JSON")
+
+# A missing file: exit 1, naming the file.
+run(1 ${WORKDIR}/no-such-topology.json)
+expect_in("${out}" "cannot read the topology file ${WORKDIR}/no-such-topology.json")
+
+# Usage errors: exit 2.
+run(2)
+expect_in("${err}" "missing the topology FILE")
+run(2 scenarios/topologies/manual-7.2.json --yaml)
+expect_in("${err}" "unknown option --yaml")
+run(2 a.json b.json)
