@@ -1,13 +1,27 @@
 #include "core/step_runner.h"
 
 #include <algorithm>
-#include <regex>
 
 #include "core/ini.h"
 #include "core/paths.h"
 
 namespace dpc {
 namespace {
+
+/// The n of the last "CMD END.CODE:[n]" line in a tool's output, 0 when none.
+int end_code(const std::string& output) {
+  const std::string marker = "CMD END.CODE:[";
+  size_t at = output.rfind(marker);
+  if (at == std::string::npos) return 0;
+  size_t b = at + marker.size();
+  size_t e = output.find(']', b);
+  if (e == std::string::npos) return 0;
+  try {
+    return std::stoi(output.substr(b, e - b));
+  } catch (...) {
+    return 0;
+  }
+}
 
 /// One running step: its copy of the Step, the callback, and its flags.
 class Runner : public StepHandle, public std::enable_shared_from_this<Runner> {
@@ -133,11 +147,7 @@ void Runner::run_tool() {
     if (!out.ok()) return self->finish(Error{"could not run: " + cmd + "\n  " + out.message()});
     int code = out->exit_code;
     // dmrman reports its own result as "CMD END.CODE:[n]" even when it exits 0.
-    static const std::regex end_code(R"(CMD END\.CODE:\[(-?\d+)\])");
-    std::smatch m;
-    if (code == 0 && std::regex_search(out->output, m, end_code) && m[1] != "0") {
-      code = std::stoi(m[1]);
-    }
+    if (code == 0) code = end_code(out->output);
     if (code != 0) {
       return self->finish(Error{"command failed (code " + std::to_string(code) + "): " + cmd +
                                 "\n" + output_tail(out->output)});
