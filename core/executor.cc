@@ -213,6 +213,8 @@ ExecutionReport Executor::run(const Plan& plan) {
   for (auto& h : st->handles) {
     if (h) h->cancel();
   }
+  // Each handle's callback holds `st`: drop them so the run's state is freed.
+  st->handles.clear();
   return st->report;
 }
 

@@ -200,7 +200,10 @@ void Runner::verify_registration() {
       {"SELECT NAME FROM DPC_BP_GROUP", "DPC_BP_GROUP", step_.verify.bp_groups}});
   auto self = shared_from_this();
   auto next = std::make_shared<std::function<void(size_t)>>();
-  *next = [self, checks, next](size_t i) {
+  // The function refers to itself weakly (a strong self-reference would never
+  // be freed); the SQL callback in flight holds it strongly.
+  *next = [self, checks, weak = std::weak_ptr<std::function<void(size_t)>>(next)](size_t i) {
+    auto next = weak.lock();
     if (i >= checks->size()) return self->finish(Status::Ok());
     const Check& c = (*checks)[i];
     if (c.want.empty()) return (*next)(i + 1);
