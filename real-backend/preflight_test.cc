@@ -179,13 +179,16 @@ TEST_F(PreflightTest, AnotherHostFailsNamingItsInstancesAsNotSupportedYet) {
 
 TEST_F(PreflightTest, AMissingOrShortPasswordFailsWithoutShowingIt) {
   ::setenv("DPC_PREFLIGHT_PWD", "short", 1);
-  const PreflightCheck* c = find_check(preflight(topo_, config_), "sysdba password");
+  const PreflightReport short_pwd = preflight(topo_, config_);
+  const PreflightCheck* c = find_check(short_pwd, "sysdba password");
   ASSERT_NE(c, nullptr);
   EXPECT_FALSE(c->ok);
   EXPECT_THAT(c->detail, HasSubstr("9 to 48"));
   EXPECT_THAT(c->detail, ::testing::Not(HasSubstr("short")));
   ::unsetenv("DPC_PREFLIGHT_PWD");
-  c = find_check(preflight(topo_, config_), "sysdba password");
+  const PreflightReport no_pwd = preflight(topo_, config_);
+  c = find_check(no_pwd, "sysdba password");
+  ASSERT_NE(c, nullptr);
   EXPECT_FALSE(c->ok);
   EXPECT_THAT(c->detail, HasSubstr("DPC_PREFLIGHT_PWD"));
 }
@@ -205,7 +208,8 @@ TEST_F(PreflightTest, NotEnoughDiskFailsWithTheNumbers) {
 
 TEST_F(PreflightTest, AWindowsPathIsRefusedOnThisHost) {
   topo_.instances[1].path = "d:\\dpc_data_mac\\sp1";
-  const PreflightCheck* c = find_check(preflight(topo_, config_), "directory SP1");
+  const PreflightReport report = preflight(topo_, config_);
+  const PreflightCheck* c = find_check(report, "directory SP1");
   ASSERT_NE(c, nullptr);
   EXPECT_FALSE(c->ok);
   EXPECT_THAT(c->detail, HasSubstr("Windows path"));
