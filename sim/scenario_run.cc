@@ -43,6 +43,7 @@ class Runner {
     session_ = std::make_unique<SimSession>(s_.topology, so);
     SimCluster& cl = session_->cluster();
     for (const auto& l : s_.links) cl.set_link(l.a, l.b, l.latency_ms, l.jitter_ms, l.loss, l.one_way);
+    if (o_.prepare) o_.prepare(*session_);
 
     transcript_ = "scenario " + s_.name + " (seed " + std::to_string(seed_) + ")\n";
     for (size_t i = 0; i < s_.steps.size() && !failure_; ++i) {

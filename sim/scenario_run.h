@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,11 +23,16 @@
 
 namespace dpc::sim {
 
+class SimSession;
+
 struct RunOptions {
   size_t tail_events = 20;    ///< trace events shown before a failure
   bool chrome_trace = false;  ///< fill RunResult::chrome_trace
   /// The command that replays a run: "<replay_program> scenario run FILE --seed N".
   std::string replay_program = "dpcctl";
+  /// Called with the fresh session before the first step, e.g. to inject
+  /// what the command vocabulary has no word for. Empty: nothing.
+  std::function<void(SimSession&)> prepare;
 };
 
 struct ScenarioFailure {
