@@ -55,7 +55,8 @@ class Runner {
       } catch (const std::exception& e) {
         why = std::string("internal error while running the step: ") + e.what();
       }
-      if (!why) why = violation_text();
+      // A violation is the root cause of whatever else the step saw.
+      if (auto v = violation_text()) why = v;
       if (why) fail(i, st.path, st.line, st.text, *why);
     }
     if (!failure_) {
