@@ -5,11 +5,9 @@
 
 namespace dpc::cli {
 
-static int not_yet(const char* name) {
+[[maybe_unused]] static int not_yet(const char* name) {
   std::fprintf(stderr, "dpcctl %s: not available in this build yet\n", name);
   return 2;
 }
-
-int cmd_bench(const Words&) { return not_yet("bench"); }
 
 }  // namespace dpc::cli
