@@ -457,6 +457,7 @@ void DmServer::open_standalone() {
   proc_ = ProcState::Running;
   image_->ever_opened = true;
   image_->append_local(w_.timing.open_redo_lsn);
+  if (dpc_mode_ == "MP") watch_catalog_instances();
   w_.log(name_, "server.open",
          cfg_.replica ? "NORMAL (standalone: started without MOUNT, RAFT not joined; its own redo "
                         "now diverges from its group)"

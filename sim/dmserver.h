@@ -105,6 +105,10 @@ class DmServer {
 
   const std::string& name() const { return name_; }
   const std::string& host() const { return host_; }
+  /// Moves a stopped instance to another host (dminit'd there under the same name).
+  void rehome(const std::string& host) {
+    if (!running()) host_ = host;
+  }
 
   // ---- Lifecycle (dmserver.cc) ---------------------------------------------
   /// Launches the process: `dmserver <ini> dpc_mode=<mode> [MOUNT]`. `done`
@@ -249,6 +253,9 @@ class DmServer {
   void catalog_changed();
   void heartbeat();
   void arm_heartbeat();
+  /// MP side, on starting to serve: watch every instance the catalog shows
+  /// up, so one that died meanwhile is marked down after missed heartbeats.
+  void watch_catalog_instances();
 
   // dmserver_sql.cc / views.cc
   Result<Rows> call_procedure(const ProcCall& call);
@@ -287,6 +294,7 @@ class DmServer {
 
   // RAFT
   std::unique_ptr<RaftNode> raft_;
+  RaftInvariants* checker_ = nullptr;  ///< this group's invariants (World-owned)
   std::vector<Peer> peers_;
   EventId raft_timer_ = 0;
   SimTime raft_timer_at_ = -1;

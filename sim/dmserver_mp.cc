@@ -178,7 +178,7 @@ void DmServer::catalog_changed() {
   catalog_lsn_ = raft_->last_lsn();
   ++catalog_version_;
   send_raft(raft_->replicate(to_ms(w_.now())));
-  w_.check_raft(raft_group_, name_, *raft_);
+  w_.check_raft(checker_, raft_group_, name_, *raft_);
   arm_raft_timer();
 }
 
@@ -191,7 +191,20 @@ void DmServer::arm_heartbeat() {
   });
 }
 
+void DmServer::watch_catalog_instances() {
+  Catalog* cat = catalog();
+  if (!cat) return;
+  for (const auto& ci : cat->instances()) {
+    if (ci.name != name_ && ci.sys_status != kClosed && !last_report_.count(ci.name)) {
+      last_report_[ci.name] = w_.now();
+    }
+  }
+}
+
 void DmServer::heartbeat() {
+  if (dpc_mode_ == "MP" && !serving_mp()) {
+    report_status();  // an MP_RAFT follower reports to its leader
+  }
   if (dpc_mode_ != "MP") {
     std::string why;
     if (find_serving_mp(&why)) {

@@ -122,6 +122,7 @@ void DmServer::start_raft() {
   last_tick_ms_ = -1;
   sys_mode_ = "STANDBY";
   w_.raft_restarted(raft_group_, cfg_.self_id);
+  checker_ = w_.raft_checker(raft_group_, image_->permanent_magic);
   w_.log(name_, "raft.start",
          raft_group_ + " self_id=" + std::to_string(c.self_id) +
              " vote_interval=" + std::to_string(c.vote_interval) +
@@ -162,7 +163,8 @@ void DmServer::send_raft(RaftOutput out) {
     World* w = &w_;
     const std::string to_host = peer->host;
     const int to_port = peer->port;
-    const std::string what = std::string("raft.") + type_name(env.msg.type) + "->" + peer->name;
+    const std::string what =
+        w_.tracing() ? std::string("raft.") + type_name(env.msg.type) + "->" + peer->name : "";
     w_.net.send(host_, to_host, name_, what, [w, to_host, to_port, env = std::move(env)]() {
       DmServer* s = w->server_at(to_host, to_port);
       if (!s) {
@@ -222,7 +224,7 @@ void DmServer::deliver_raft(const RaftEnvelope& env) {
     const Peer* p = peer_by_id(env.msg.from);
     if (!p || !p->voter || !env.voter) return;  // a shadow or learner never stands
   }
-  w_.log(name_, "raft.recv", describe(env.msg) + " from " + env.from);
+  if (w_.tracing()) w_.log(name_, "raft.recv", describe(env.msg) + " from " + env.from);
   const VMillis now = to_ms(w_.now());
   send_raft(raft_->on_message(env.msg, now, jitter()));
   if (!raft_) return;
@@ -245,7 +247,7 @@ void DmServer::deliver_raft(const RaftEnvelope& env) {
 
 void DmServer::after_raft() {
   if (!raft_) return;
-  w_.check_raft(raft_group_, name_, *raft_);
+  w_.check_raft(checker_, raft_group_, name_, *raft_);
   const RaftRole role = raft_->role();
   const int leader = raft_->leader_id();
   const bool following = role == RaftRole::Follower && leader != 0;
@@ -308,6 +310,7 @@ void DmServer::on_elected() {
   if (dpc_mode_ == "MP") {
     catalog_lsn_ = raft_->last_lsn();
     ++catalog_version_;
+    watch_catalog_instances();
   }
   send_raft(raft_->replicate(to_ms(w_.now())));
   w_.loop.cancel(open_event_);

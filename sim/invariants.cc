@@ -1,7 +1,5 @@
 #include "sim/invariants.h"
 
-#include <cstdio>
-
 #include "sim/dmserver.h"
 
 namespace dpc::sim {
@@ -13,14 +11,15 @@ std::string Violation::render() const {
 
 void World::check_raft(const std::string& group, const std::string& instance,
                        const RaftNode& node) {
-  if (!options.check_invariants) return;
-  // One checker per group and origin: a member re-created by dminit starts a
-  // new history, while restored copies share their origin's.
   DmServer* s = server(instance);
   const uint64_t origin = s && s->image() ? s->image()->permanent_magic : 0;
-  char key[32];
-  std::snprintf(key, sizeof key, "#%016llx", static_cast<unsigned long long>(origin));
-  auto problem = raft_checks_[group + key].check(RaftView::of(node));
+  check_raft(raft_checker(group, origin), group, instance, node);
+}
+
+void World::check_raft(RaftInvariants* checker, const std::string& group,
+                       const std::string& instance, const RaftNode& node) {
+  if (!checker) return;
+  auto problem = checker->check(RaftView::of(node));
   if (problem) violation(instance, group + ": " + *problem);
 }
 

@@ -88,9 +88,11 @@ bool Network::send(const std::string& from, const std::string& to, std::string_v
     return false;
   }
   const SimTime delay = spec.latency + rng_.uniform(spec.jitter);
+  // Who and what are kept only to trace a drop on arrival.
+  const bool keep = trace_.enabled();
   loop_.after(delay, "net.deliver",
-              [this, from, to, who = std::string(who), what = std::string(what),
-               deliver = std::move(deliver)]() {
+              [this, from, to, who = keep ? std::string(who) : std::string(),
+               what = keep ? std::string(what) : std::string(), deliver = std::move(deliver)]() {
                 if (!host_up(to)) {
                   drop(who, what, from, to, "host down");
                   return;

@@ -1,5 +1,7 @@
 #include "sim/world.h"
 
+#include <cstdio>
+
 #include "sim/dmserver.h"
 
 namespace dpc::sim {
@@ -42,8 +44,12 @@ DmServer* World::server(const std::string& name) {
 
 DmServer& World::server_for(const std::string& name, const std::string& host_name) {
   auto& slot = servers_[name];
-  if (!slot || (!slot->running() && slot->host() != host_name)) {
+  if (!slot) {
     slot = std::make_unique<DmServer>(*this, name, host_name);
+  } else if (!slot->running() && slot->host() != host_name) {
+    // Same name, another host: the object stays (events of its earlier runs
+    // still point at it and are ignored by incarnation), its home moves.
+    slot->rehome(host_name);
   }
   return *slot;
 }
@@ -56,6 +62,15 @@ DmServer* World::server_at(const std::string& host_name, int port) {
   DmServer* s = server(*holder);
   if (!s || !s->running() || s->host() != host_name) return nullptr;
   return s;
+}
+
+RaftInvariants* World::raft_checker(const std::string& group, uint64_t permanent_magic) {
+  if (!options.check_invariants) return nullptr;
+  // One checker per group and origin: a member re-created by dminit starts a
+  // new history, while copies restored from one backup share their origin's.
+  char key[32];
+  std::snprintf(key, sizeof key, "#%016llx", static_cast<unsigned long long>(permanent_magic));
+  return &raft_checks_[group + key];
 }
 
 uint64_t World::new_magic() {

@@ -115,8 +115,17 @@ class World {
   void on_server_stopped(DmServer& server, bool normal_exit);
 
   // ---- Invariants -------------------------------------------------------------
+  /// The invariant checker of a RAFT group's members that descend from one
+  /// origin (PERMANENT_MAGIC); stable for the World's life; nullptr when
+  /// invariants are off.
+  RaftInvariants* raft_checker(const std::string& group, uint64_t permanent_magic);
   /// Checks one RAFT member after an event that touched it.
+  void check_raft(RaftInvariants* checker, const std::string& group, const std::string& instance,
+                  const RaftNode& node);
+  /// The same, finding the checker from the instance's running database.
   void check_raft(const std::string& group, const std::string& instance, const RaftNode& node);
+  /// Whether the trace records anything (skip building details when not).
+  bool tracing() const { return trace.enabled(); }
   /// The member restarted (its commit may start again from 0).
   void raft_restarted(const std::string& group, int self_id);
   /// Records a violation; with stop_on_violation the run stops.
