@@ -88,7 +88,9 @@ std::vector<std::pair<std::string, std::vector<double>>> cdf_series(
     for (const ElectionSummary& s : all) {
       if (s.name != n) continue;
       if (skip_censored && s.timed_out == s.trials) continue;
-      out.emplace_back(s.label, s.sorted_ms);
+      std::string label = s.label;
+      if (s.timed_out > 0) label += " (" + std::to_string(s.timed_out) + " cut off)";
+      out.emplace_back(label, s.sorted_ms);
     }
   }
   return out;

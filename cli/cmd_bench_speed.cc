@@ -289,7 +289,8 @@ SectionResult run_speed_section(const BenchConfig& cfg) {
   std::vector<std::pair<double, double>> rss_pts, ev_pts, rt_pts, deploy_pts;
   std::vector<PlotSeries> duration_series;
   out.summary.push_back("Simulator speed (wall clock), generated clusters of N BP groups of 3 + MP + SP:");
-  out.summary.push_back("  event engine alone: " + fmt(engine_rate / 1e6, 2) + " M events/s");
+  out.summary.push_back("  event engine alone: " + fmt(engine_rate / 1e6, 2) + " M events/s (" +
+                        fmt(out.json["engine"]["events_per_cpu_s"].get<double>() / 1e6, 2) + " M per CPU second)");
   for (int g : sizes) {
     Json j = scale_in_child(ScaleJob{g, checkpoints, {}});
     if (j.contains("error")) {
@@ -309,7 +310,7 @@ SectionResult run_speed_section(const BenchConfig& cfg) {
     ds.label = std::to_string(g) + " groups";
     for (const Json& c : j["idle"]) ds.points.emplace_back(c["virtual_s"].get<double>(), c["wall_s"].get<double>());
     duration_series.push_back(std::move(ds));
-    out.summary.push_back("  " + std::to_string(g) + " groups (" + fmt(inst, 0) + " instances): deploy " +
+    out.summary.push_back("  " + std::to_string(g) + (g == 1 ? " group (" : " groups (") + fmt(inst, 0) + " instances): deploy " +
                           fmt(j["deploy"]["wall_s"].get<double>(), 3) + " s wall for " +
                           fmt(j["deploy"]["virtual_ms"].get<double>() / 1000.0) + " s virtual; idle " +
                           fmt(last["virtual_s"].get<double>(), 0) + " s virtual in " +
@@ -317,7 +318,7 @@ SectionResult run_speed_section(const BenchConfig& cfg) {
                           fmt(last["virtual_per_wall"].get<double>(), 0) + "x real time (" +
                           fmt(last["virtual_per_cpu_s"].get<double>(), 0) + "x per CPU second), " +
                           fmt(last["events_per_s"].get<double>() / 1e6, 2) + " M events/s (" +
-                          fmt(last["events_per_cpu_s"].get<double>() / 1e6, 2) + " per CPU second); peak RSS " +
+                          fmt(last["events_per_cpu_s"].get<double>() / 1e6, 2) + " M per CPU second); peak RSS " +
                           fmt(rss / 1024.0) + " MiB");
     scale.push_back(std::move(j));
   }
