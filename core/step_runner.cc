@@ -29,7 +29,10 @@ class Runner : public StepHandle, public std::enable_shared_from_this<Runner> {
   Runner(StepEnv env, Step step, std::function<void(Status)> done)
       : env_(std::move(env)), step_(std::move(step)), done_(std::move(done)) {}
 
-  void cancel() override { cancelled_ = true; }
+  void cancel() override {
+    cancelled_ = true;
+    done_ = nullptr;  // the callback may hold its owner, which holds this handle
+  }
   std::string last_reason() const override { return reason_; }
 
   void start();
@@ -39,7 +42,9 @@ class Runner : public StepHandle, public std::enable_shared_from_this<Runner> {
   void finish(Status st) {
     if (finished_) return;
     finished_ = true;
-    if (!cancelled_) done_(std::move(st));
+    auto done = std::move(done_);
+    done_ = nullptr;  // break the cycle handle -> callback -> owner -> handle
+    if (!cancelled_ && done) done(std::move(st));
   }
   /// Finishes on the next turn of the loop (never from inside start()).
   void finish_soon(Status st) {
