@@ -190,6 +190,7 @@ class DmServer {
     std::string host;
     int port = 0;
     bool voter = true;
+    mutable DmServer* cached = nullptr;  ///< the server last found at host:port
   };
   struct Config {
     std::string ini_path;
@@ -241,6 +242,9 @@ class DmServer {
   void on_leader_lost();
   void check_primary_majority();
   const Peer* peer_by_id(int id) const;
+  /// The running server listening at a peer's address, or nullptr (cached
+  /// while it keeps that address bound).
+  DmServer* peer_server(const Peer& peer) const;
   std::string peer_name(int id) const;
 
   // dmserver_mp.cc

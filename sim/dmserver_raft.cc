@@ -54,6 +54,15 @@ const DmServer::Peer* DmServer::peer_by_id(int id) const {
   return nullptr;
 }
 
+DmServer* DmServer::peer_server(const Peer& p) const {
+  DmServer* s = p.cached;
+  if (s && s->running() && !s->bound_.empty() && s->host_ == p.host && s->cfg_.ap_port_num == p.port) {
+    return s;
+  }
+  p.cached = w_.server_at(p.host, p.port);
+  return p.cached;
+}
+
 std::string DmServer::peer_name(int id) const {
   if (id == 0) return "";
   if (const Peer* p = peer_by_id(id)) return p->name;
@@ -161,20 +170,33 @@ void DmServer::send_raft(RaftOutput out) {
     env.voter = raft_->config().voter;
     env.msg = std::move(msg);
     World* w = &w_;
-    const std::string to_host = peer->host;
-    const int to_port = peer->port;
+    const Peer* target = peer;
     const std::string what =
         w_.tracing() ? std::string("raft.") + type_name(env.msg.type) + "->" + peer->name : "";
-    w_.net.send(host_, to_host, name_, what, [w, to_host, to_port, env = std::move(env)]() {
-      DmServer* s = w->server_at(to_host, to_port);
-      if (!s) {
-        w->log(env.from, "net.drop",
-               std::string(type_name(env.msg.type)) + " to " + to_host + ":" +
-                   std::to_string(to_port) + " (nothing listening)");
-        return;
-      }
-      s->deliver_raft(env);
-    });
+    w_.net.send(host_, peer->host, name_, what,
+                [this, w, target, inc = incarnation_, env = std::move(env)]() {
+                  if (inc != incarnation_) {
+                    // [model] The sender's process stopped while the message
+                    // was in flight: its connection died with it (and
+                    // `target`, from its old peer list, is not to be used).
+                    if (w->tracing()) {
+                      w->log(env.from, "net.drop",
+                             std::string(type_name(env.msg.type)) + " to RAFT_SELF_ID " +
+                                 std::to_string(env.msg.to) + " (the sender stopped)");
+                    }
+                    return;
+                  }
+                  DmServer* s = peer_server(*target);
+                  if (!s) {
+                    if (w->tracing()) {
+                      w->log(env.from, "net.drop",
+                             std::string(type_name(env.msg.type)) + " to " + target->host + ":" +
+                                 std::to_string(target->port) + " (nothing listening)");
+                    }
+                    return;
+                  }
+                  s->deliver_raft(env);
+                });
   }
 }
 
@@ -377,7 +399,7 @@ void DmServer::check_primary_majority() {
   int have = raft_->config().voter ? 1 : 0;
   for (const auto& p : peers_) {
     if (!p.voter) continue;
-    DmServer* s = w_.server_at(p.host, p.port);
+    DmServer* s = peer_server(p);
     if (s && s->raft_ && s->raft_->term() == raft_->term() &&
         s->raft_->leader_id() == raft_->self_id() && w_.net.reachable(host_, p.host)) {
       ++have;
@@ -414,7 +436,7 @@ void DmServer::coordinate_exit_all(const std::string& requested_by) {
   World* w = &w_;
   const std::string me = name_;
   for (const auto& p : peers_) {
-    DmServer* s = w_.server_at(p.host, p.port);
+    DmServer* s = peer_server(p);
     if (!s || !s->raft_ || s->proc_ != ProcState::Running) continue;
     if (s->raft_->role() != RaftRole::Follower || s->raft_->leader_id() != raft_->self_id() ||
         s->raft_->term() != raft_->term()) {

@@ -47,7 +47,7 @@ class Network {
   bool blocked(const std::string& from, const std::string& to) const;
 
   void set_host_up(const std::string& host, bool up);
-  bool host_up(const std::string& host) const { return down_.count(host) == 0; }
+  bool host_up(const std::string& host) const { return down_.empty() || down_.count(host) == 0; }
   /// Both hosts up and neither direction blocked.
   bool reachable(const std::string& a, const std::string& b) const;
 
