@@ -123,6 +123,18 @@ Json scale_measure(const ScaleJob& job) {
   }
   j["idle"] = std::move(idle);
   j["groups_with_leader"] = run.groups_with_leader();
+  // A failover at this size: with the deployment, one deploy + failover run.
+  const double t2 = wall_seconds(), c2 = cpu_seconds();
+  const Result<double> took = run.failover("RAFT_1");
+  const double fo_wall = wall_seconds() - t2, fo_cpu = cpu_seconds() - c2;
+  if (!took.ok()) {
+    j["error"] = took.message();
+    return j;
+  }
+  j["failover"] = {{"virtual_ms", round_to(*took, 3)}, {"wall_s", round_to(fo_wall, 4)},
+                   {"cpu_s", round_to(fo_cpu, 4)}};
+  j["deploy_failover_runs_per_s"] = round_to(1.0 / std::max(deploy_wall + fo_wall, 1e-9), 2);
+  j["deploy_failover_runs_per_cpu_s"] = round_to(1.0 / std::max(deploy_cpu + fo_cpu, 1e-9), 2);
   j["violations"] = run.violations();
   return j;
 }
@@ -319,7 +331,9 @@ SectionResult run_speed_section(const BenchConfig& cfg) {
                           fmt(last["virtual_per_cpu_s"].get<double>(), 0) + "x per CPU second), " +
                           fmt(last["events_per_s"].get<double>() / 1e6, 2) + " M events/s (" +
                           fmt(last["events_per_cpu_s"].get<double>() / 1e6, 2) + " M per CPU second); peak RSS " +
-                          fmt(rss / 1024.0) + " MiB");
+                          fmt(rss / 1024.0) + " MiB; deploy + failover " +
+                          fmt(j["deploy_failover_runs_per_s"].get<double>(), 2) + " runs/s (" +
+                          fmt(j["deploy_failover_runs_per_cpu_s"].get<double>(), 2) + " per CPU second)");
     scale.push_back(std::move(j));
   }
   if (!cfg.quick) {

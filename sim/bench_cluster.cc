@@ -215,6 +215,31 @@ Status ScaleRun::deploy() {
 
 void ScaleRun::idle(int64_t ms) { session_->cluster().advance(ms); }
 
+Result<double> ScaleRun::failover(const std::string& group) {
+  SimCluster& c = session_->cluster();
+  const RaftGroup* g = session_->topology().find_raft(group);
+  if (!g) return Error{"no RAFT group " + group + " in " + session_->topology().cluster};
+  const std::optional<std::string> leader = c.group_leader(group);
+  if (!leader) return Error{group + " has no leader to kill"};
+  std::vector<const DmServer*> others;
+  for (const std::string& m : g->members) {
+    if (m == *leader) continue;
+    if (const DmServer* s = c.world().server(m)) others.push_back(s);
+  }
+  const SimTime kill_at = c.now_us();
+  if (Status st = c.kill(*leader); !st.ok()) return Error{"kill " + *leader + ": " + st.message()};
+  const bool done = c.run_until(
+      [&] {
+        for (const DmServer* s : others) {
+          if (s->raft() && s->raft()->role() == RaftRole::Leader && s->sys_status() == kOpen) return true;
+        }
+        return false;
+      },
+      c.now() + 120'000);
+  if (!done) return Error{group + ": no new PRIMARY/OPEN leader within 120 s of killing " + *leader};
+  return ms_between(kill_at, c.now_us());
+}
+
 uint64_t ScaleRun::events() const { return session_->cluster().world().loop.executed(); }
 
 int64_t ScaleRun::now_ms() const { return session_->cluster().now(); }

@@ -112,6 +112,9 @@ class ScaleRun {
   Status deploy();
   /// Lets `ms` of virtual time pass.
   void idle(int64_t ms);
+  /// Kills the leader of `group` and runs until another member is
+  /// PRIMARY/OPEN (at most 120 virtual seconds); returns the virtual ms it took.
+  Result<double> failover(const std::string& group = "RAFT_1");
   /// Simulator events run so far.
   uint64_t events() const;
   /// Virtual milliseconds since the start.

@@ -108,6 +108,11 @@ TEST(ScaleRun, IdleGroupsKeepTheirLeaders) {
   EXPECT_EQ(run.groups_with_leader(), 2);
   EXPECT_EQ(run.violations(), 0u);
   EXPECT_EQ(run.instances(), 8u);
+  auto took = run.failover("RAFT_2");
+  ASSERT_TRUE(took.ok()) << took.message();
+  EXPECT_GT(*took, 1800.0);  // BP2_2's 2000 ms, less the time since the last heartbeat, + PRIMARY/OPEN
+  EXPECT_LT(*took, 2400.0);
+  EXPECT_FALSE(run.failover("RAFT_9").ok());
 }
 
 }  // namespace
