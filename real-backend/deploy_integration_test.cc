@@ -26,6 +26,7 @@
 #include "real-backend/atomic_file.h"
 #include "real-backend/real_backend.h"
 #include "real-backend/testing/fake_dpc_sql.h"
+#include "real-backend/testing/free_ports.h"
 
 namespace dpc::real {
 namespace {
@@ -35,17 +36,7 @@ using ::testing::HasSubstr;
 
 constexpr const char* kPassword = "Deploy_Sysdba_Pwd_77";
 
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(s);
-  return ntohs(addr.sin_port);
-}
+using testing::free_port;
 
 /// Every file under `dir` whose contents contain `needle`.
 std::vector<std::string> files_containing(const std::string& dir, const std::string& needle) {

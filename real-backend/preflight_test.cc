@@ -2,6 +2,7 @@
 // driver every check passes; each failure is provoked on its own and must
 // name what is wrong and how to fix it.
 #include "real-backend/preflight.h"
+#include "real-backend/testing/free_ports.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -22,17 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(s);
-  return ntohs(addr.sin_port);
-}
+using testing::free_port;
 
 const PreflightCheck* find_check(const PreflightReport& r, const std::string& name) {
   for (const auto& c : r.checks) {

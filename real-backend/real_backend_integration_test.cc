@@ -16,6 +16,7 @@
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/atomic_file.h"
 #include "real-backend/real_backend.h"
+#include "real-backend/testing/free_ports.h"
 
 namespace dpc::real {
 namespace {
@@ -33,18 +34,7 @@ class NoSql : public SqlConnector {
   }
 };
 
-/// A port nothing listens on right now.
-int free_port() {
-  int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(s);
-  return ntohs(addr.sin_port);
-}
+using testing::free_port;
 
 bool listening(int port) {
   int s = ::socket(AF_INET, SOCK_STREAM, 0);
