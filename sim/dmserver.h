@@ -236,6 +236,7 @@ class DmServer {
   void send_raft(RaftOutput out);
   void after_raft();
   void arm_raft_timer();
+  void schedule_raft_wakeup(SimTime at);
   void on_elected();
   void on_deposed();
   void on_follow();
@@ -301,7 +302,8 @@ class DmServer {
   RaftInvariants* checker_ = nullptr;  ///< this group's invariants (World-owned)
   std::vector<Peer> peers_;
   EventId raft_timer_ = 0;
-  SimTime raft_timer_at_ = -1;
+  SimTime raft_timer_at_ = -1;  ///< when the pending wake-up runs
+  SimTime raft_due_ = -1;       ///< when RaftNode next wants on_tick (-1: never)
   VMillis last_tick_ms_ = -1;
   Term candidate_term_ = 0;  ///< the term of the last election traced
   RaftRole prev_role_ = RaftRole::Follower;

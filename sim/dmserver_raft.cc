@@ -145,6 +145,7 @@ void DmServer::stop_raft() {
   w_.loop.cancel(raft_timer_);
   raft_timer_ = 0;
   raft_timer_at_ = -1;
+  raft_due_ = -1;
   if (!raft_) return;
   if (image_) {
     image_->raft_term = raft_->term();
@@ -304,18 +305,32 @@ void DmServer::arm_raft_timer() {
     w_.loop.cancel(raft_timer_);
     raft_timer_ = 0;
     raft_timer_at_ = -1;
+    raft_due_ = -1;
     return;
   }
   if (d <= last_tick_ms_) d = last_tick_ms_ + 1;  // never tick twice at one millisecond
-  const SimTime at = std::max(from_ms(d), w_.now());
-  if (raft_timer_ != 0 && at == raft_timer_at_) return;
+  raft_due_ = std::max(from_ms(d), w_.now());
+  // A follower's deadline moves later with every heartbeat. A wake-up that
+  // is already pending at or before the new deadline is kept: it finds
+  // nothing due and re-arms for raft_due_ (one queue entry per vote
+  // interval instead of one per heartbeat). Only an earlier deadline
+  // replaces it. RaftNode::on_tick still runs exactly at each deadline.
+  if (raft_timer_ != 0 && raft_timer_at_ <= raft_due_) return;
   w_.loop.cancel(raft_timer_);
+  schedule_raft_wakeup(raft_due_);
+}
+
+void DmServer::schedule_raft_wakeup(SimTime at) {
   raft_timer_at_ = at;
   const uint64_t inc = incarnation_;
   raft_timer_ = w_.loop.at(at, "raft.tick", [this, inc]() {
     raft_timer_ = 0;
     raft_timer_at_ = -1;
-    if (!current(inc) || !raft_) return;
+    if (!current(inc) || !raft_ || raft_due_ < 0) return;
+    if (w_.now() < raft_due_) {
+      schedule_raft_wakeup(raft_due_);
+      return;
+    }
     const VMillis now = to_ms(w_.now());
     last_tick_ms_ = now;
     send_raft(raft_->on_tick(now, jitter()));

@@ -2,6 +2,7 @@
 // cancellation, the trace and its hash, and the timing profile format.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -88,6 +89,60 @@ TEST(EventLoop, AdvanceToStopsAtTheNextEvent) {
   EXPECT_EQ(loop.next_time(), 50);
   EXPECT_EQ(loop.at(10, "t", [] {}) != 0, true);
   EXPECT_EQ(loop.next_time(), 50) << "an event in the past is clamped to now";
+}
+
+// post() is at() without a token; its batching must be invisible: the same
+// order as at() would give, one callback per step(), and events scheduled
+// between two posts, or by a batched callback, keep their place.
+TEST(EventLoop, PostedBroadcastRunsInTheOrderAtWouldGiveOnePerStep) {
+  auto run = [](bool use_post) {
+    EventLoop loop;
+    std::string order;
+    auto sched = [&](SimTime when, const char* tag, std::function<void()> fn) {
+      if (use_post) {
+        loop.post(when, tag, std::move(fn));
+      } else {
+        loop.at(when, tag, std::move(fn));
+      }
+    };
+    static const char* const kNet = "net";
+    loop.at(5, "t", [&] {
+      order += "0";
+      sched(10, kNet, [&] {
+        order += "a";
+        sched(10, kNet, [&] { order += "z"; });  // same instant, scheduled later: after b and c
+      });
+      sched(10, kNet, [&] { order += "b"; });
+      loop.at(10, "t", [&] { order += "T"; });  // between two posts: breaks the batch
+      sched(10, kNet, [&] { order += "c"; });
+      sched(10, "other", [&] { order += "d"; });  // another tag: an entry of its own
+      sched(7, kNet, [&] { order += "e"; });
+    });
+    std::vector<size_t> pending;
+    while (loop.step()) pending.push_back(loop.pending());
+    EXPECT_EQ(loop.executed(), 8u);
+    return std::make_pair(order, pending);
+  };
+  const auto with_at = run(false);
+  const auto with_post = run(true);
+  EXPECT_EQ(with_at.first, "0eabTcdz");
+  EXPECT_EQ(with_post.first, with_at.first);
+  EXPECT_EQ(with_post.second, with_at.second) << "pending() counts every posted callback";
+}
+
+TEST(EventLoop, ABatchIsRunOneCallbackPerStepSoAStopConditionSeesEach) {
+  EventLoop loop;
+  int ran = 0;
+  for (int i = 0; i < 3; ++i) loop.post(10, "net", [&] { ++ran; });
+  EXPECT_EQ(loop.pending(), 3u);
+  ASSERT_TRUE(loop.step());
+  EXPECT_EQ(ran, 1);
+  EXPECT_EQ(loop.next_time(), 10) << "the rest of the batch is due now";
+  ASSERT_TRUE(loop.step());
+  ASSERT_TRUE(loop.step());
+  EXPECT_EQ(ran, 3);
+  EXPECT_FALSE(loop.step());
+  EXPECT_EQ(loop.pending(), 0u);
 }
 
 TEST(Trace, RendersLinesAndHashesThemDeterministically) {

@@ -25,9 +25,29 @@ EventId EventLoop::at(SimTime when, const char* tag, std::function<void()> fn) {
   return (static_cast<uint64_t>(slot) << 32 | s.gen) + 1;
 }
 
+void EventLoop::post(SimTime when, const char* tag, std::function<void()> fn) {
+  if (when < now_) when = now_;
+  if (post_seq_ == seq_ && post_seq_ != 0 && when == post_when_ && tag == post_tag_) {
+    Slot& s = slots_[post_slot_];
+    if (s.live && s.gen == post_gen_) {
+      s.more.push_back(std::move(fn));
+      ++live_;
+      return;
+    }
+  }
+  const EventId id = at(when, tag, std::move(fn)) - 1;
+  post_seq_ = seq_;
+  post_slot_ = static_cast<uint32_t>(id >> 32);
+  post_gen_ = static_cast<uint32_t>(id & 0xffffffffu);
+  post_when_ = when;
+  post_tag_ = tag;
+}
+
 void EventLoop::release(uint32_t slot) {
   Slot& s = slots_[slot];
   s.fn = nullptr;
+  live_ -= s.more.size();  // only cancel() releases a slot that still has any
+  s.more.clear();
   s.live = false;
   ++s.gen;
   --live_;
@@ -57,6 +77,7 @@ void EventLoop::drop_dead_top() {
 }
 
 SimTime EventLoop::next_time() {
+  if (batch_next_ < batch_.size()) return now_;
   drop_dead_top();
   return heap_.empty() ? -1 : heap_.front().when;
 }
@@ -68,6 +89,18 @@ void EventLoop::advance_to(SimTime when) {
 }
 
 bool EventLoop::step() {
+  if (batch_next_ < batch_.size()) {
+    std::function<void()> fn = std::move(batch_[batch_next_++]);
+    if (batch_next_ == batch_.size()) {
+      batch_.clear();
+      batch_next_ = 0;
+    }
+    --live_;
+    current_tag_ = batch_tag_;
+    ++executed_;
+    fn();
+    return true;
+  }
   drop_dead_top();
   if (heap_.empty()) return false;
   std::pop_heap(heap_.begin(), heap_.end(), later);
@@ -76,6 +109,10 @@ bool EventLoop::step() {
   Slot& s = slots_[e.slot];
   std::function<void()> fn = std::move(s.fn);
   current_tag_ = s.tag;
+  if (!s.more.empty()) {
+    batch_.swap(s.more);  // batch_ was empty: the slot keeps its capacity
+    batch_tag_ = s.tag;
+  }
   release(e.slot);
   now_ = e.when;
   ++executed_;

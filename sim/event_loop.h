@@ -40,6 +40,13 @@ class EventLoop {
   EventId after(SimTime delay, const char* tag, std::function<void()> fn) {
     return at(now_ + delay, tag, std::move(fn));
   }
+  /// Schedules `fn` at `when` (clamped to now) like at(), but the event
+  /// cannot be cancelled. Consecutive posts for one instant with one tag,
+  /// with nothing else scheduled between them (a broadcast: a leader's
+  /// AppendEntries to every follower), share one queue entry; they still
+  /// run one per step(), in exactly the order at() would give, so the batch
+  /// is invisible to everything but the cost of the priority queue.
+  void post(SimTime when, const char* tag, std::function<void()> fn);
   /// Cancels a pending event. Returns false when it already ran, was
   /// cancelled before, or the token is 0.
   bool cancel(EventId id);
@@ -71,6 +78,7 @@ class EventLoop {
   };
   struct Slot {
     std::function<void()> fn;
+    std::vector<std::function<void()>> more;  ///< post()s batched behind fn
     const char* tag = "";
     uint32_t gen = 0;
     bool live = false;
@@ -89,6 +97,16 @@ class EventLoop {
   std::vector<Entry> heap_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
+  // The batch being run, one callback per step() (see post()).
+  std::vector<std::function<void()>> batch_;
+  size_t batch_next_ = 0;
+  const char* batch_tag_ = "";
+  // The entry the last post() made, while it may still take more.
+  uint64_t post_seq_ = 0;
+  uint32_t post_slot_ = 0;
+  uint32_t post_gen_ = 0;
+  SimTime post_when_ = -1;
+  const char* post_tag_ = nullptr;
 };
 
 }  // namespace dpc::sim

@@ -90,7 +90,9 @@ bool Network::send(const std::string& from, const std::string& to, std::string_v
   const SimTime delay = spec.latency + rng_.uniform(spec.jitter);
   // Who and what are kept only to trace a drop on arrival.
   const bool keep = trace_.enabled();
-  loop_.after(delay, "net.deliver",
+  // Deliveries are never cancelled: post() lets a broadcast share one entry
+  // of the event queue.
+  loop_.post(loop_.now() + delay, "net.deliver",
               [this, from, to, who = keep ? std::string(who) : std::string(),
                what = keep ? std::string(what) : std::string(), deliver = std::move(deliver)]() {
                 if (!host_up(to)) {

@@ -16,7 +16,8 @@ std::string who(const RaftView& view) {
 }  // namespace
 
 RaftView RaftView::of(const RaftNode& node) {
-  return RaftView{node.self_id(), node.role(), node.term(), node.commit_lsn(), &node.log()};
+  return RaftView{node.self_id(), node.role(), node.term(), node.commit_lsn(), &node.log(),
+                  node.log_version()};
 }
 
 std::optional<Lsn> first_difference(const std::vector<LogRun>& a, const std::vector<LogRun>& b,
@@ -39,6 +40,13 @@ std::optional<Lsn> first_difference(const std::vector<LogRun>& a, const std::vec
 std::optional<std::string> RaftInvariants::check(const RaftView& view) {
   static const std::vector<LogRun> kEmpty;
   const std::vector<LogRun>& log = view.log ? *view.log : kEmpty;
+  const auto seen = passed_.find(view.id);
+  if (view.log_version != 0 && seen != passed_.end() && seen->second.role == view.role &&
+      seen->second.term == view.term && seen->second.commit == view.commit &&
+      seen->second.log == view.log && seen->second.log_version == view.log_version) {
+    return std::nullopt;
+  }
+  if (seen != passed_.end()) passed_.erase(seen);
 
   if (auto it = term_of_.find(view.id); it != term_of_.end() && view.term < it->second) {
     return who(view) + ": term went back from " + std::to_string(it->second) + " to " +
@@ -91,9 +99,13 @@ std::optional<std::string> RaftInvariants::check(const RaftView& view) {
       }
     }
   }
+  passed_[view.id] = Seen{view.role, view.term, view.commit, view.log, view.log_version};
   return std::nullopt;
 }
 
-void RaftInvariants::on_restart(int id) { commit_of_.erase(id); }
+void RaftInvariants::on_restart(int id) {
+  commit_of_.erase(id);
+  passed_.erase(id);
+}
 
 }  // namespace dpc::sim

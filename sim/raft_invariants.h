@@ -30,6 +30,8 @@ struct RaftView {
   Term term = 0;
   Lsn commit = 0;
   const std::vector<LogRun>* log = nullptr;  ///< must outlive check()
+  /// Changes whenever *log does; 0 (a hand-built view) disables the memo.
+  uint64_t log_version = 0;
 
   static RaftView of(const RaftNode& node);
 };
@@ -50,6 +52,19 @@ class RaftInvariants {
   const std::map<Term, int>& leaders() const { return leader_of_term_; }
 
  private:
+  // The last view of each member that passed. Seeing the same member again
+  // unchanged (same term, role, commit and log: an idle heartbeat) cannot
+  // find anything new: terms and commits are per member, the committed
+  // prefix only grows past what that member already matched, and its own
+  // leadership of this term is already recorded.
+  struct Seen {
+    RaftRole role;
+    Term term;
+    Lsn commit;
+    const std::vector<LogRun>* log;
+    uint64_t log_version;
+  };
+  std::map<int, Seen> passed_;
   std::map<Term, int> leader_of_term_;
   std::map<int, Term> term_of_;
   std::map<int, Lsn> commit_of_;

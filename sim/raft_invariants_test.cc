@@ -80,6 +80,57 @@ TEST(RaftInvariants, FlagsALeaderWithoutTheCommittedEntries) {
   EXPECT_NE(v->find("became leader without committed LSN 5"), std::string::npos) << *v;
 }
 
+// The memo that skips an unchanged member (an idle heartbeat) must never hide
+// a change: a new log version, term, role or commit, or a restart, is checked
+// in full again.
+TEST(RaftInvariants, AnUnchangedMemberIsSkippedButEveryChangeIsCheckedAgain) {
+  RaftInvariants inv;
+  std::vector<LogRun> log = kLogA;
+  RaftView v{1, RaftRole::Follower, 1, 10, &log, 7};
+  EXPECT_FALSE(inv.check(v));
+  EXPECT_FALSE(inv.check(v)) << "the same view again";
+
+  // Member 2 commits a different entry at LSN 6: flagged (log version moved).
+  std::vector<LogRun> other = kLogB;
+  RaftView w{2, RaftRole::Follower, 1, 8, &other, 3};
+  ASSERT_TRUE(inv.check(w));
+
+  // Member 1's log is rewritten under the same version: the memo trusts the
+  // version (RaftNode bumps it on every change), so nothing new is seen...
+  log = kLogB;
+  EXPECT_FALSE(inv.check(v));
+  // ...and with the version bumped the rewrite of committed LSN 6 is caught.
+  v.log_version = 8;
+  const auto found = inv.check(v);
+  ASSERT_TRUE(found);
+  EXPECT_NE(found->find("committed LSN 6 differs"), std::string::npos) << *found;
+
+  // A term going back is caught even when the log did not change.
+  RaftInvariants t;
+  RaftView a{1, RaftRole::Follower, 5, 10, &kLogA, 1};
+  EXPECT_FALSE(t.check(a));
+  t.on_restart(1);
+  a.term = 4;
+  ASSERT_TRUE(t.check(a));
+}
+
+TEST(RaftInvariants, RaftNodeBumpsItsLogVersionOnEveryLogChange) {
+  RaftConfig c;
+  c.self_id = 1;
+  c.vote_interval = 100;
+  c.hb_interval = 10;
+  c.peers = {};
+  RaftNode n(c, 0, {}, 0, 0, std::nullopt);
+  const uint64_t before = n.log_version();
+  n.on_tick(1000, 0);  // a single voter elects itself
+  ASSERT_EQ(n.role(), RaftRole::Leader);
+  n.append(3, 0xA);
+  EXPECT_GT(n.log_version(), before);
+  const uint64_t after_append = n.log_version();
+  n.append(0, 0xA);
+  EXPECT_EQ(n.log_version(), after_append) << "nothing appended";
+}
+
 TEST(RaftInvariants, FirstDifferenceComparesTermAndOrigin) {
   EXPECT_FALSE(first_difference(kLogA, kLogB, 5));
   EXPECT_EQ(first_difference(kLogA, kLogB, 10), 6);

@@ -245,6 +245,7 @@ bool RaftNode::append(Lsn count, uint64_t origin) {
   if (role_ != RaftRole::Leader) return false;
   if (count <= 0) return true;
   push_entries(log_, last_lsn() + 1, last_lsn() + count, term_, origin);
+  ++log_version_;
   advance_commit();
   return true;
 }
@@ -367,6 +368,7 @@ void RaftNode::merge_run(const LogRun& run) {
     const auto idx = find_run(log_, lsn);
     if (!idx) {
       push_entries(log_, lsn, run.last, run.term, run.origin);
+      ++log_version_;
       return;
     }
     const LogRun& mine = log_[*idx];
@@ -376,6 +378,7 @@ void RaftNode::merge_run(const LogRun& run) {
     }
     truncate_after(log_, lsn - 1);
     push_entries(log_, lsn, run.last, run.term, run.origin);
+    ++log_version_;
     return;
   }
 }

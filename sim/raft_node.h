@@ -141,6 +141,8 @@ class RaftNode {
   Lsn match_of(int peer_id) const;
   Lsn commit_lsn() const { return commit_; }
   const std::vector<LogRun>& log() const { return log_; }
+  /// Changes whenever log() does (a checker may skip an unchanged log).
+  uint64_t log_version() const { return log_version_; }
   const RaftConfig& config() const { return config_; }
   /// The time a leader was last heard from (followers), or became leader.
   VMillis last_heard() const { return last_heard_; }
@@ -152,6 +154,7 @@ class RaftNode {
   std::optional<int> voted_for_;
   int leader_id_ = 0;
   std::vector<LogRun> log_;
+  uint64_t log_version_ = 0;
   Lsn commit_ = 0;
   VMillis election_deadline_ = 0;
   VMillis heartbeat_deadline_ = 0;
