@@ -15,8 +15,10 @@ void Network::set_link(const std::string& a, const std::string& b, LinkSpec spec
 }
 
 LinkSpec Network::link(const std::string& a, const std::string& b) const {
-  auto it = links_.find({a, b});
-  if (it != links_.end()) return it->second;
+  if (!links_.empty()) {  // (the lookup copies both names into a key)
+    auto it = links_.find({a, b});
+    if (it != links_.end()) return it->second;
+  }
   LinkSpec spec;
   spec.latency = a == b ? timing_.link_latency : timing_.remote_link_latency;
   spec.jitter = timing_.link_jitter;
@@ -71,8 +73,8 @@ void Network::drop(std::string_view who, std::string_view what, const std::strin
   trace_.record(loop_.now(), who, "net.drop", detail);
 }
 
-bool Network::send(const std::string& from, const std::string& to, std::string_view who,
-                   std::string_view what, std::function<void()> deliver) {
+bool Network::admit(const std::string& from, const std::string& to, std::string_view who,
+                    std::string_view what, SimTime* delay) {
   ++sent_;
   if (!host_up(from) || !host_up(to)) {
     drop(who, what, from, to, "host down");
@@ -87,24 +89,20 @@ bool Network::send(const std::string& from, const std::string& to, std::string_v
     drop(who, what, from, to, "lost");
     return false;
   }
-  const SimTime delay = spec.latency + rng_.uniform(spec.jitter);
-  // Who and what are kept only to trace a drop on arrival.
-  const bool keep = trace_.enabled();
-  // Deliveries are never cancelled: post() lets a broadcast share one entry
-  // of the event queue.
-  loop_.post(loop_.now() + delay, "net.deliver",
-              [this, from, to, who = keep ? std::string(who) : std::string(),
-               what = keep ? std::string(what) : std::string(), deliver = std::move(deliver)]() {
-                if (!host_up(to)) {
-                  drop(who, what, from, to, "host down");
-                  return;
-                }
-                if (blocked(from, to)) {
-                  drop(who, what, from, to, "partitioned");
-                  return;
-                }
-                deliver();
-              });
+  *delay = spec.latency + rng_.uniform(spec.jitter);
+  return true;
+}
+
+bool Network::arrives(const std::string& from, const std::string& to, std::string_view who,
+                      std::string_view what) {
+  if (!host_up(to)) {
+    drop(who, what, from, to, "host down");
+    return false;
+  }
+  if (blocked(from, to)) {
+    drop(who, what, from, to, "partitioned");
+    return false;
+  }
   return true;
 }
 
