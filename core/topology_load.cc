@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/json_positions.h"
 #include "core/json_text.h"
 #include "core/topology_spec.h"
 #include "core/validate.h"
@@ -560,6 +561,17 @@ LoadOutcome load_topology_text(const std::string& text, const std::string& sourc
   for (auto& d : validate_topology(topo)) {
     if (already_reported(d.path)) continue;
     outcome.diagnostics.push_back(std::move(d));
+  }
+  // Every diagnostic at a field also says where it is in the file (a field
+  // left out, given by a default, is placed at its nearest written parent).
+  if (!outcome.diagnostics.empty()) {
+    const auto positions = json_positions(text);
+    for (Diagnostic& d : outcome.diagnostics) {
+      if (d.path.empty() || d.line > 0) continue;
+      const TextPosition at = position_of(positions, d.path);
+      d.line = at.line;
+      d.column = at.column;
+    }
   }
   outcome.topology = std::move(topo);
   return outcome;

@@ -64,6 +64,28 @@ TEST(Validate, MalformedJsonReportsLineAndColumn) {
   EXPECT_CONTAINS(all(outcome), "t.json:3:26: error: malformed JSON");
 }
 
+TEST(Validate, FieldDiagnosticsSayWhereInTheFileTheFieldIs) {
+  const std::string text =
+      "{\n"
+      "  \"cluster\": \"t\",\n"
+      "  \"defaults\": { \"host\": \"127.0.0.1\", \"base_dir\": \"/tmp/t\" },\n"
+      "  \"mp\": { \"instances\": [ { \"name\": \"MP\" } ] },\n"
+      "  \"sp\": [ { \"name\": \"SP1\",\n"
+      "            \"prot_num\": 5300 } ],\n"
+      "  \"bp_rafts\": [ { \"name\": \"RAFT_1\", \"replicas\": 2 } ]\n"
+      "}\n";
+  LoadOutcome outcome = load_text(text);
+  // A field written in the file: where its key begins.
+  Diagnostic unknown = at(outcome, "sp[0].prot_num");
+  EXPECT_EQ(unknown.line, 6);
+  EXPECT_EQ(unknown.column, 13);
+  // A whole group: where its object begins.
+  Diagnostic group = at(outcome, "bp_rafts[0]");
+  EXPECT_EQ(group.line, 7);
+  EXPECT_EQ(group.column, 17);
+  EXPECT_CONTAINS(all(outcome), "t.json:6:13: error: sp[0].prot_num: unknown field");
+}
+
 TEST(Validate, TrailingCommaIsMalformed) {
   LoadOutcome outcome = load_text("{\"cluster\": \"t\",\n}");
   ASSERT_EQ(outcome.diagnostics.size(), 1u);
@@ -223,7 +245,7 @@ TEST(Validate, PortCollisionOnOneHostNamesBothOwners) {
   EXPECT_EQ(d.message, "port 5238 of BP12 on host 127.0.0.1 is also BP11's port_num");
   EXPECT_EQ(d.hint, "give every port on one host a distinct value (1024..65534)");
   EXPECT_CONTAINS(all(outcome),
-                  "t.json: error: bp_rafts[0].members[1].port_num: port 5238 of BP12 on host "
+                  ": error: bp_rafts[0].members[1].port_num: port 5238 of BP12 on host "
                   "127.0.0.1 is also BP11's port_num\n  fix: give every port on one host a "
                   "distinct value (1024..65534)\n");
 }
@@ -326,7 +348,7 @@ TEST(Validate, EqualVoteIntervalsAreAWarningOnly) {
   Diagnostic d = at(outcome, "bp_rafts[0].members[1].raft_vote_interval");
   EXPECT_EQ(d.severity, Diagnostic::Severity::Warning);
   EXPECT_CONTAINS(d.message, "raft_vote_interval 2000 of BP12 equals BP11's in RAFT group RAFT_1");
-  EXPECT_CONTAINS(all(outcome), "t.json: warning: bp_rafts[0].members[1].raft_vote_interval");
+  EXPECT_CONTAINS(all(outcome), ": warning: bp_rafts[0].members[1].raft_vote_interval");
 }
 
 TEST(Validate, VoteIntervalMustExceedTheHeartbeat) {

@@ -59,7 +59,7 @@ file(WRITE ${WORKDIR}/bad.json [=[
   "bp_rafts": [ { "name": "RAFT_1", "replicas": 2 } ] }
 ]=])
 run(1 ${WORKDIR}/bad.json)
-expect_in("${err}" "bad.json: error: bp_rafts[0]")
+expect_in("${err}" "bad.json:3:17: error: bp_rafts[0]: RAFT group RAFT_1 has 2 members")
 expect_in("${err}" "dpcctl plan: ${WORKDIR}/bad.json is not a valid topology; no plan printed")
 if(NOT out STREQUAL "")
   message(FATAL_ERROR "an invalid topology printed a plan:\n${out}")

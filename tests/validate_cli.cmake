@@ -43,8 +43,8 @@ file(WRITE ${WORKDIR}/bad.json [=[
 }
 ]=])
 run(1 ${WORKDIR}/bad.json)
-expect_in("${out}" "bad.json: error: bp_rafts[0].members[1].prot_num: unknown field \"prot_num\"\n  fix: did you mean \"port_num\"?")
-expect_in("${out}" "bad.json: error: bp_rafts[0].members[1].port_num: port 5238 of BP12 on host 127.0.0.1 is also BP11's port_num")
+expect_in("${out}" "bad.json:8:79: error: bp_rafts[0].members[1].prot_num: unknown field \"prot_num\"\n  fix: did you mean \"port_num\"?")
+expect_in("${out}" "bad.json:8:61: error: bp_rafts[0].members[1].port_num: port 5238 of BP12 on host 127.0.0.1 is also BP11's port_num")
 expect_in("${out}" "bad.json: invalid: 2 errors, 0 warnings")
 run(1 ${WORKDIR}/bad.json --json)
 expect_in("${out}" "\"valid\": false")
