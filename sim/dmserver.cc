@@ -581,7 +581,8 @@ void DmServer::exit_all() {
   World* w = &w_;
   const std::string lhost = leader->host;
   const int lport = leader->port;
-  w_.net.send(host_, lhost, name_, "exit_all", [w, lhost, lport, requester]() {
+  w_.net.send(Endpoint{host_, name_}, Endpoint{lhost, leader->name}, "exit_all",
+              [w, lhost, lport, requester]() {
     if (DmServer* s = w->server_at(lhost, lport)) s->coordinate_exit_all(requester);
   });
 }

@@ -174,7 +174,7 @@ void DmServer::send_raft(RaftOutput out) {
     const Peer* target = peer;
     const std::string what =
         w_.tracing() ? std::string("raft.") + type_name(env.msg.type) + "->" + peer->name : "";
-    w_.net.send(host_, peer->host, name_, what,
+    w_.net.send(Endpoint{host_, name_}, Endpoint{peer->host, peer->name}, what,
                 [this, w, target, inc = incarnation_, env = std::move(env)]() {
                   if (inc != incarnation_) {
                     // [model] The sender's process stopped while the message
@@ -416,7 +416,8 @@ void DmServer::check_primary_majority() {
     if (!p.voter) continue;
     DmServer* s = peer_server(p);
     if (s && s->raft_ && s->raft_->term() == raft_->term() &&
-        s->raft_->leader_id() == raft_->self_id() && w_.net.reachable(host_, p.host)) {
+        s->raft_->leader_id() == raft_->self_id() &&
+        w_.net.reachable(Endpoint{host_, name_}, Endpoint{p.host, p.name})) {
       ++have;
     }
   }
@@ -460,7 +461,8 @@ void DmServer::coordinate_exit_all(const std::string& requested_by) {
     names += (names.empty() ? "" : ", ") + p.name;
     const std::string h = p.host;
     const int port = p.port;
-    w_.net.send(host_, h, name_, "exit_all.order->" + p.name, [w, h, port, me]() {
+    w_.net.send(Endpoint{host_, name_}, Endpoint{h, p.name}, "exit_all.order->" + p.name,
+                [w, h, port, me]() {
       DmServer* t = w->server_at(h, port);
       if (t && t->running()) t->begin_exit(w->timing.exit_all, "exit all coordinated by " + me);
     });

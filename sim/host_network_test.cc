@@ -103,6 +103,47 @@ TEST_F(Net, PartitionsDropAndTraceMessagesOneWayOrBoth) {
   EXPECT_EQ(net.dropped(), 1u);
 }
 
+// Instances that share a host (every example topology runs on 127.0.0.1)
+// can be cut apart by name; each still reaches everything else.
+TEST_F(Net, InstancesOnOneHostArePartitionedAndLinkedByName) {
+  auto send_ep = [this](const Endpoint& a, const Endpoint& b) {
+    net.send(a, b, "msg", [this] {
+      ++delivered;
+      at = loop.now();
+    });
+    while (loop.step()) {
+    }
+  };
+  const Endpoint bp11{"h", "BP11"}, bp12{"h", "BP12"}, bp13{"h", "BP13"}, mp{"h", "MP"};
+  net.partition("BP11", "BP12");
+  send_ep(bp11, bp12);
+  send_ep(bp12, bp11);
+  EXPECT_EQ(delivered, 0) << "both ways";
+  EXPECT_FALSE(net.reachable(bp11, bp12));
+  send_ep(bp11, bp13);
+  send_ep(bp13, bp12);
+  EXPECT_EQ(delivered, 2) << "the other pairs on the host are untouched";
+  EXPECT_TRUE(net.reachable(bp11, bp13));
+  EXPECT_NE(trace.find("net.drop").back().detail.find("msg h->h BP11 (partitioned)"), std::string::npos);
+
+  // An instance cut off from a whole host.
+  net.heal_all();
+  net.partition("MP", "h2");
+  send_ep(mp, Endpoint{"h2", "SP1"});
+  EXPECT_EQ(delivered, 2);
+  send_ep(mp, bp11);
+  EXPECT_EQ(delivered, 3);
+
+  // A link set for an instance pair overrides their hosts' link.
+  net.set_link("BP11", "BP13", LinkSpec{7000, 0, 0.0});
+  SimTime t = loop.now();
+  send_ep(bp13, bp11);
+  EXPECT_EQ(at - t, 7000);
+  t = loop.now();
+  send_ep(bp12, bp11);
+  EXPECT_EQ(at - t, timing.link_latency);
+}
+
 TEST_F(Net, AMessageInFlightIsLostWhenThePartitionStartsBeforeItArrives) {
   net.set_link("h1", "h2", LinkSpec{10'000, 0, 0.0});
   net.send("h1", "h2", "X", "msg", [this] { ++delivered; });

@@ -47,6 +47,26 @@ bool Network::blocked(const std::string& from, const std::string& to) const {
   return !blocked_.empty() && blocked_.count({from, to}) != 0;
 }
 
+bool Network::blocked(const Endpoint& from, const Endpoint& to) const {
+  if (blocked_.empty()) return false;
+  if (blocked(from.host, to.host)) return true;
+  const bool fi = !from.instance.empty(), ti = !to.instance.empty();
+  return (fi && ti && blocked(from.instance, to.instance)) || (fi && blocked(from.instance, to.host)) ||
+         (ti && blocked(from.host, to.instance));
+}
+
+LinkSpec Network::link(const Endpoint& a, const Endpoint& b) const {
+  if (!links_.empty() && !a.instance.empty() && !b.instance.empty()) {
+    auto it = links_.find({a.instance, b.instance});
+    if (it != links_.end()) return it->second;
+  }
+  return link(a.host, b.host);
+}
+
+bool Network::reachable(const Endpoint& a, const Endpoint& b) const {
+  return host_up(a.host) && host_up(b.host) && !blocked(a, b) && !blocked(b, a);
+}
+
 void Network::set_host_up(const std::string& host, bool up) {
   if (up) {
     down_.erase(host);
@@ -59,48 +79,52 @@ bool Network::reachable(const std::string& a, const std::string& b) const {
   return host_up(a) && host_up(b) && !blocked(a, b) && !blocked(b, a);
 }
 
-void Network::drop(std::string_view who, std::string_view what, const std::string& from,
-                   const std::string& to, const char* why) {
+void Network::drop(std::string_view what, const Endpoint& from, const Endpoint& to,
+                   const char* why) {
   ++dropped_;
+  if (!trace_.enabled()) return;
   std::string detail(what);
   detail += " ";
-  detail += from;
+  detail += from.host;
   detail += "->";
-  detail += to;
+  detail += to.host;
+  if (!to.instance.empty()) {
+    detail += " ";
+    detail += to.instance;
+  }
   detail += " (";
   detail += why;
   detail += ")";
-  trace_.record(loop_.now(), who, "net.drop", detail);
+  trace_.record(loop_.now(), from.instance, "net.drop", detail);
 }
 
-bool Network::admit(const std::string& from, const std::string& to, std::string_view who,
-                    std::string_view what, SimTime* delay) {
+bool Network::admit(const Endpoint& from, const Endpoint& to, std::string_view what,
+                    SimTime* delay) {
   ++sent_;
-  if (!host_up(from) || !host_up(to)) {
-    drop(who, what, from, to, "host down");
+  if (!host_up(from.host) || !host_up(to.host)) {
+    drop(what, from, to, "host down");
     return false;
   }
   if (blocked(from, to)) {
-    drop(who, what, from, to, "partitioned");
+    drop(what, from, to, "partitioned");
     return false;
   }
   const LinkSpec spec = link(from, to);
   if (rng_.chance(spec.loss)) {
-    drop(who, what, from, to, "lost");
+    drop(what, from, to, "lost");
     return false;
   }
   *delay = spec.latency + rng_.uniform(spec.jitter);
   return true;
 }
 
-bool Network::arrives(const std::string& from, const std::string& to, std::string_view who,
-                      std::string_view what) {
-  if (!host_up(to)) {
-    drop(who, what, from, to, "host down");
+bool Network::arrives(const Endpoint& from, const Endpoint& to, std::string_view what) {
+  if (!host_up(to.host)) {
+    drop(what, from, to, "host down");
     return false;
   }
   if (blocked(from, to)) {
-    drop(who, what, from, to, "partitioned");
+    drop(what, from, to, "partitioned");
     return false;
   }
   return true;

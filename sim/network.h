@@ -24,6 +24,15 @@
 
 namespace dpc::sim {
 
+/// One end of a message: a host, and the instance on it ("" when the end is
+/// a host only). Partitions and links may name hosts or instances: several
+/// instances share one host in the examples, and a partition between two of
+/// them cuts their RAFT traffic while each still reaches everything else.
+struct Endpoint {
+  std::string host;
+  std::string instance;
+};
+
 struct LinkSpec {
   SimTime latency = 0;  ///< one way, microseconds
   SimTime jitter = 0;   ///< uniform extra 0..jitter, microseconds
@@ -34,22 +43,30 @@ class Network {
  public:
   Network(EventLoop& loop, Rng& rng, Trace& trace, const TimingProfile& timing);
 
-  /// Sets the link a->b (and b->a unless one_way).
+  /// Sets the link a->b (and b->a unless one_way); a and b name two hosts
+  /// or two instances.
   void set_link(const std::string& a, const std::string& b, LinkSpec spec, bool one_way = false);
-  /// The link a->b: set explicitly, or the profile default.
+  /// The link a->b between hosts: set explicitly, or the profile default.
   LinkSpec link(const std::string& a, const std::string& b) const;
+  /// Between endpoints: the link set for their instances, else their hosts'.
+  LinkSpec link(const Endpoint& a, const Endpoint& b) const;
 
-  /// Blocks a->b, and b->a unless one_way.
+  /// Blocks a->b, and b->a unless one_way; a and b name hosts or instances.
   void partition(const std::string& a, const std::string& b, bool one_way = false);
   /// Unblocks both directions between a and b.
   void heal(const std::string& a, const std::string& b);
   void heal_all();
+  /// The names a->b are blocked (exactly these two names).
   bool blocked(const std::string& from, const std::string& to) const;
+  /// A message from->to is blocked: by its hosts, its instances, or an
+  /// instance and the other end's host.
+  bool blocked(const Endpoint& from, const Endpoint& to) const;
 
   void set_host_up(const std::string& host, bool up);
   bool host_up(const std::string& host) const { return down_.empty() || down_.count(host) == 0; }
   /// Both hosts up and neither direction blocked.
   bool reachable(const std::string& a, const std::string& b) const;
+  bool reachable(const Endpoint& a, const Endpoint& b) const;
 
   /// Sends a message from host `from` to host `to`; `deliver` runs on
   /// arrival unless the message is dropped. `who` and `what` describe it in
@@ -59,16 +76,21 @@ class Network {
   template <class Deliver>
   bool send(const std::string& from, const std::string& to, std::string_view who,
             std::string_view what, Deliver&& deliver) {
+    return send(Endpoint{from, std::string(who)}, Endpoint{to, std::string()}, what,
+                std::forward<Deliver>(deliver));
+  }
+  /// The same between two endpoints: the sender's instance names the message
+  /// in the trace of a drop; instance partitions and links apply.
+  template <class Deliver>
+  bool send(const Endpoint& from, const Endpoint& to, std::string_view what, Deliver&& deliver) {
     SimTime delay = 0;
-    if (!admit(from, to, who, what, &delay)) return false;
-    // Who and what are kept only to trace a drop on arrival. Deliveries are
-    // never cancelled: post() lets a broadcast share one queue entry.
-    const bool keep = trace_.enabled();
+    if (!admit(from, to, what, &delay)) return false;
+    // What is kept only to trace a drop on arrival. Deliveries are never
+    // cancelled: post() lets a broadcast share one queue entry.
     loop_.post(loop_.now() + delay, "net.deliver",
-               [this, from, to, who = keep ? std::string(who) : std::string(),
-                what = keep ? std::string(what) : std::string(),
+               [this, from, to, what = trace_.enabled() ? std::string(what) : std::string(),
                 deliver = std::forward<Deliver>(deliver)]() mutable {
-                 if (arrives(from, to, who, what)) deliver();
+                 if (arrives(from, to, what)) deliver();
                });
     return true;
   }
@@ -79,14 +101,11 @@ class Network {
  private:
   /// Counts the message and decides its fate at sending: false (traced) when
   /// a host is down, the path is blocked or loss strikes; else the delay.
-  bool admit(const std::string& from, const std::string& to, std::string_view who,
-             std::string_view what, SimTime* delay);
+  bool admit(const Endpoint& from, const Endpoint& to, std::string_view what, SimTime* delay);
   /// At arrival: false (traced) when the receiver's host went down or the
   /// path was cut while the message travelled.
-  bool arrives(const std::string& from, const std::string& to, std::string_view who,
-               std::string_view what);
-  void drop(std::string_view who, std::string_view what, const std::string& from,
-            const std::string& to, const char* why);
+  bool arrives(const Endpoint& from, const Endpoint& to, std::string_view what);
+  void drop(std::string_view what, const Endpoint& from, const Endpoint& to, const char* why);
 
   EventLoop& loop_;
   Rng& rng_;

@@ -196,6 +196,21 @@ CommandResult SimSession::wait_stopped(const std::string& instance, Millis limit
   return say(instance + " stopped" + how);
 }
 
+std::string SimSession::unknown_fault_target(const std::string& name, bool hosts_only) const {
+  std::set<std::string> hosts;
+  std::string instances;
+  for (const Instance& inst : topo_.instances) {
+    hosts.insert(inst.host);
+    if (inst.name == name && !hosts_only) return "";
+    instances += (instances.empty() ? "" : ", ") + inst.name;
+  }
+  if (hosts.count(name)) return "";
+  std::string host_list;
+  for (const std::string& h : hosts) host_list += (host_list.empty() ? "" : ", ") + h;
+  return "no " + std::string(hosts_only ? "host" : "host or instance") + " named '" + name + "' in cluster " +
+         topo_.cluster + "; hosts: " + host_list + (hosts_only ? "" : "; instances: " + instances);
+}
+
 CommandResult SimSession::execute(const std::string& line) { return execute(split_command(line)); }
 
 CommandResult SimSession::execute(const std::vector<std::string>& w) {
@@ -203,6 +218,15 @@ CommandResult SimSession::execute(const std::vector<std::string>& w) {
   const std::string& cmd = w[0];
   auto need = [&](size_t n, const char* usage) -> std::optional<CommandResult> {
     if (w.size() < n) return fail(std::string("usage: ") + usage);
+    return std::nullopt;
+  };
+  // Faults name hosts or instances of the topology; a typo must not become a
+  // partition that silently cuts nothing.
+  auto unknown = [&](size_t from, size_t to, bool hosts_only) -> std::optional<CommandResult> {
+    for (size_t i = from; i < to && i < w.size(); ++i) {
+      std::string why = unknown_fault_target(w[i], hosts_only);
+      if (!why.empty()) return fail(w[0] + ": " + why);
+    }
     return std::nullopt;
   };
   if (cmd == "help") return say(session_help());
@@ -259,23 +283,31 @@ CommandResult SimSession::execute(const std::vector<std::string>& w) {
   }
   if (cmd == "crash-host" || cmd == "restart-host") {
     if (auto u = need(2, "crash-host HOST | restart-host HOST")) return *u;
+    if (auto u = unknown(1, 2, true)) return *u;
     if (cmd == "crash-host") cluster_->crash_host(w[1]);
     else cluster_->restart_host(w[1]);
     return say("host " + w[1] + (cmd == "crash-host" ? " crashed" : " restarted"));
   }
   if (cmd == "partition") {
     if (auto u = need(3, "partition A B [oneway]")) return *u;
+    if (auto u = unknown(1, 3, false)) return *u;
+    if (w[1] == w[2]) return fail("partition: A and B are the same; name two hosts or instances");
     bool oneway = w.size() > 3 && w[3] == "oneway";
     cluster_->partition(w[1], w[2], oneway);
     return say("partitioned " + w[1] + (oneway ? " -> " : " <-> ") + w[2]);
   }
   if (cmd == "heal") {
+    if (auto u = unknown(1, 3, false)) return *u;
     if (w.size() >= 3) cluster_->heal(w[1], w[2]);
     else cluster_->heal_all();
     return say(w.size() >= 3 ? "healed " + w[1] + " <-> " + w[2] : "healed every link");
   }
   if (cmd == "link") {
     if (auto u = need(4, "link A B LATENCY_MS [JITTER_MS [LOSS]]")) return *u;
+    if (auto u = unknown(1, 3, false)) return *u;
+    if ((unknown_fault_target(w[1], true).empty()) != (unknown_fault_target(w[2], true).empty())) {
+      return fail("link: name two hosts or two instances, not one of each");
+    }
     double lat = 0, jit = 0, loss = 0;
     if (!to_double(w[3], lat) || (w.size() > 4 && !to_double(w[4], jit)) || (w.size() > 5 && !to_double(w[5], loss)) ||
         loss < 0 || loss > 1) {

@@ -80,6 +80,9 @@ class SimSession {
  private:
   ExecutionReport run_subplan(const Plan& plan, const std::set<std::string>& ids, int parallel);
   CommandResult wait_stopped(const std::string& instance, Millis limit_ms);
+  /// "" when `name` is a host (or, unless hosts_only, an instance) of the
+  /// topology; else what is wrong and which names there are.
+  std::string unknown_fault_target(const std::string& name, bool hosts_only) const;
   /// write / cat / tool / show / jitter (sim/session_tools.cc); nullopt
   /// when the command is none of them.
   std::optional<CommandResult> execute_more(const std::vector<std::string>& words);

@@ -176,6 +176,40 @@ TEST(SimSessionCommands, UnknownCommandAndBadUsageSayWhatToDo) {
   EXPECT_NE(r.error.find("no instance 'NOPE'"), std::string::npos);
 }
 
+TEST(SimSessionCommands, FaultsNameHostsOrInstancesOfTheTopology) {
+  SimSession s(load("local-7.2.json"), SimOptions{});
+  auto r = s.execute("partition BP11 BP99");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("no host or instance named 'BP99' in cluster local-7.2; hosts: 127.0.0.1"),
+            std::string::npos)
+      << r.error;
+  r = s.execute("crash-host BP11");
+  EXPECT_FALSE(r.ok) << "an instance is not a host";
+  EXPECT_NE(r.error.find("no host named 'BP11'"), std::string::npos) << r.error;
+  r = s.execute("link BP11 127.0.0.1 5");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("two hosts or two instances"), std::string::npos) << r.error;
+  r = s.execute("partition BP11 BP11");
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(s.execute("partition BP11 BP12").ok);
+  EXPECT_TRUE(s.execute("heal BP11 BP12").ok);
+  EXPECT_TRUE(s.execute("link 127.0.0.1 127.0.0.1 0.2").ok);
+}
+
+// Every example runs all its instances on one host: a partition by instance
+// name must still cut exactly that RAFT traffic.
+TEST(SimSessionCommands, APartitionBetweenInstancesOnOneHostMovesTheLeadership) {
+  SimSession s(load("local-7.2.json"), SimOptions{});
+  ASSERT_TRUE(s.execute("deploy").ok);
+  ASSERT_EQ(s.cluster().group_leader("RAFT_1"), "BP11");
+  ASSERT_TRUE(s.execute("partition BP11 BP12").ok);
+  ASSERT_TRUE(s.execute("partition BP11 BP13").ok);
+  ASSERT_TRUE(s.execute("advance 10000").ok);
+  EXPECT_EQ(s.cluster().group_leader("RAFT_1"), "BP12") << "the majority elects the next preferred member";
+  EXPECT_EQ(s.cluster().view("BP11").mode, "STANDBY") << "the isolated leader stepped down";
+  EXPECT_EQ(s.cluster().group_leader("RAFT_2"), "BP21") << "the other group is untouched";
+}
+
 TEST(SimSessionCommands, DeployUptoThenTheRest) {
   SimSession s(load("local-7.1.json"), SimOptions{});
   auto r = s.execute("deploy upto verify-registration");

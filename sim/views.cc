@@ -74,7 +74,8 @@ Result<Rows> DmServer::view(const Select& q) {
     all.columns = {"NAME", "INSTANCE_NAME", "HOST_NAME", "DPC_MODE", "RAFT_NAME", "STATUS$", "MODE$"};
     auto row_of = [&](const std::string& inst, const CatalogInstance* ci) {
       DmServer* s = inst == name_ ? this : w_.server(inst);
-      const bool live = s && s->running() && (s == this || w_.net.reachable(host_, s->host_));
+      const bool live = s && s->running() &&
+                        (s == this || w_.net.reachable(Endpoint{host_, name_}, Endpoint{s->host_, s->name_}));
       std::vector<Cell> r;
       r.push_back(inst);
       r.push_back(inst);
