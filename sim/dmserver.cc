@@ -60,7 +60,8 @@ constexpr size_t kOutputLines = 24;
 }  // namespace
 
 DmServer::DmServer(World& world, std::string name, std::string host)
-    : w_(world), name_(std::move(name)), host_(std::move(host)) {}
+    : w_(world), name_(std::move(name)), host_(std::move(host)),
+      endpoint_(world.net.endpoint(host_, name_)) {}
 
 DmServer::~DmServer() = default;
 
@@ -581,7 +582,7 @@ void DmServer::exit_all() {
   World* w = &w_;
   const std::string lhost = leader->host;
   const int lport = leader->port;
-  w_.net.send(Endpoint{host_, name_}, Endpoint{lhost, leader->name}, "exit_all",
+  w_.net.send(endpoint_, leader->ep, "exit_all",
               [w, lhost, lport, requester]() {
     if (DmServer* s = w->server_at(lhost, lport)) s->coordinate_exit_all(requester);
   });

@@ -105,9 +105,13 @@ class DmServer {
 
   const std::string& name() const { return name_; }
   const std::string& host() const { return host_; }
+  /// This instance as an end of network messages (its host and name).
+  const Endpoint& endpoint() const { return *endpoint_; }
   /// Moves a stopped instance to another host (dminit'd there under the same name).
   void rehome(const std::string& host) {
-    if (!running()) host_ = host;
+    if (running()) return;
+    host_ = host;
+    endpoint_ = w_.net.endpoint(host_, name_);
   }
 
   // ---- Lifecycle (dmserver.cc) ---------------------------------------------
@@ -191,6 +195,7 @@ class DmServer {
     int port = 0;
     bool voter = true;
     mutable DmServer* cached = nullptr;  ///< the server last found at host:port
+    const Endpoint* ep = nullptr;        ///< {host, name} (Network::endpoint)
   };
   struct Config {
     std::string ini_path;
@@ -273,6 +278,7 @@ class DmServer {
   World& w_;
   std::string name_;
   std::string host_;
+  const Endpoint* endpoint_;  ///< {host_, name_} (Network::endpoint)
   uint64_t incarnation_ = 0;
   ProcState proc_ = ProcState::Stopped;
   StopKind last_stop_ = StopKind::None;

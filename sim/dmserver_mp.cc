@@ -33,7 +33,7 @@ DmServer* DmServer::find_serving_mp(std::string* why_not) {
       why += (why.empty() ? "" : "; ") + std::string("nothing listens on ") + where;
       continue;
     }
-    if (!w_.net.reachable(Endpoint{host_, name_}, Endpoint{h, s->name()})) {
+    if (!w_.net.reachable(*endpoint_, s->endpoint())) {
       why += (why.empty() ? "" : "; ") + where + " (" + s->name() + ") is unreachable";
       continue;
     }
@@ -148,7 +148,7 @@ void DmServer::send_report(const StatusReport& report) {
   }
   World* w = &w_;
   const std::string mp_name = mp->name();
-  w_.net.send(Endpoint{host_, name_}, Endpoint{mp->host(), mp_name}, "report->" + mp_name,
+  w_.net.send(endpoint_, &mp->endpoint(), "report->" + mp_name,
               [w, mp_name, report]() {
     DmServer* m = w->server(mp_name);
     if (m && m->serving_mp()) m->on_report(report);

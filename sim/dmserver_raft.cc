@@ -94,6 +94,7 @@ Status DmServer::resolve_peers(const Catalog& catalog, const std::string& group_
     if (p.host.empty()) p.host = ci->ip_internal;  // an unknown address: nothing answers there
     p.port = ci->xmal_port;
     p.voter = !dest.learner;
+    p.ep = w_.net.endpoint(p.host, p.name);
     // [model] A shadow replica never votes; the simulator learns it from the
     // peer's database as it is when this member starts.
     if (auto it = w_.homes.find(dest.name); it != w_.homes.end()) {
@@ -174,7 +175,7 @@ void DmServer::send_raft(RaftOutput out) {
     const Peer* target = peer;
     const std::string what =
         w_.tracing() ? std::string("raft.") + type_name(env.msg.type) + "->" + peer->name : "";
-    w_.net.send(Endpoint{host_, name_}, Endpoint{peer->host, peer->name}, what,
+    w_.net.send(endpoint_, peer->ep, what,
                 [this, w, target, inc = incarnation_, env = std::move(env)]() {
                   if (inc != incarnation_) {
                     // [model] The sender's process stopped while the message
@@ -417,7 +418,7 @@ void DmServer::check_primary_majority() {
     DmServer* s = peer_server(p);
     if (s && s->raft_ && s->raft_->term() == raft_->term() &&
         s->raft_->leader_id() == raft_->self_id() &&
-        w_.net.reachable(Endpoint{host_, name_}, Endpoint{p.host, p.name})) {
+        w_.net.reachable(*endpoint_, *p.ep)) {
       ++have;
     }
   }
@@ -461,7 +462,7 @@ void DmServer::coordinate_exit_all(const std::string& requested_by) {
     names += (names.empty() ? "" : ", ") + p.name;
     const std::string h = p.host;
     const int port = p.port;
-    w_.net.send(Endpoint{host_, name_}, Endpoint{h, p.name}, "exit_all.order->" + p.name,
+    w_.net.send(endpoint_, p.ep, "exit_all.order->" + p.name,
                 [w, h, port, me]() {
       DmServer* t = w->server_at(h, port);
       if (t && t->running()) t->begin_exit(w->timing.exit_all, "exit all coordinated by " + me);

@@ -156,7 +156,7 @@ std::optional<std::string> DmServer::health_problem() {
     for (const CatalogInstance* m : members) {
       DmServer* s = w_.server(m->name);
       if (!s || s->proc_ != ProcState::Running || s->sys_status_ != kOpen) continue;
-      if (!w_.net.reachable(Endpoint{host_, name_}, Endpoint{s->host_, s->name_})) continue;
+      if (!w_.net.reachable(*endpoint_, *s->endpoint_)) continue;
       if (members.size() > 1) {
         serving = s->raft_ && s->raft_->role() == RaftRole::Leader && s->sys_mode_ == "PRIMARY";
       } else {

@@ -107,7 +107,7 @@ TEST_F(Net, PartitionsDropAndTraceMessagesOneWayOrBoth) {
 // can be cut apart by name; each still reaches everything else.
 TEST_F(Net, InstancesOnOneHostArePartitionedAndLinkedByName) {
   auto send_ep = [this](const Endpoint& a, const Endpoint& b) {
-    net.send(a, b, "msg", [this] {
+    net.send(net.endpoint(a.host, a.instance), net.endpoint(b.host, b.instance), "msg", [this] {
       ++delivered;
       at = loop.now();
     });

@@ -63,6 +63,12 @@ LinkSpec Network::link(const Endpoint& a, const Endpoint& b) const {
   return link(a.host, b.host);
 }
 
+const Endpoint* Network::endpoint(const std::string& host, const std::string& instance) {
+  auto [it, added] = endpoints_.try_emplace({host, instance});
+  if (added) it->second = Endpoint{host, instance};
+  return &it->second;
+}
+
 bool Network::reachable(const Endpoint& a, const Endpoint& b) const {
   return host_up(a.host) && host_up(b.host) && !blocked(a, b) && !blocked(b, a);
 }

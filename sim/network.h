@@ -76,21 +76,25 @@ class Network {
   template <class Deliver>
   bool send(const std::string& from, const std::string& to, std::string_view who,
             std::string_view what, Deliver&& deliver) {
-    return send(Endpoint{from, std::string(who)}, Endpoint{to, std::string()}, what,
+    return send(endpoint(from, std::string(who)), endpoint(to, std::string()), what,
                 std::forward<Deliver>(deliver));
   }
+  /// The endpoint (host, instance) of this network: made on first use, then
+  /// the same object for as long as the Network lives, so that a message in
+  /// flight holds two pointers rather than four names. Senders keep theirs.
+  const Endpoint* endpoint(const std::string& host, const std::string& instance);
   /// The same between two endpoints: the sender's instance names the message
   /// in the trace of a drop; instance partitions and links apply.
   template <class Deliver>
-  bool send(const Endpoint& from, const Endpoint& to, std::string_view what, Deliver&& deliver) {
+  bool send(const Endpoint* from, const Endpoint* to, std::string_view what, Deliver&& deliver) {
     SimTime delay = 0;
-    if (!admit(from, to, what, &delay)) return false;
+    if (!admit(*from, *to, what, &delay)) return false;
     // What is kept only to trace a drop on arrival. Deliveries are never
     // cancelled: post() lets a broadcast share one queue entry.
     loop_.post(loop_.now() + delay, "net.deliver",
                [this, from, to, what = trace_.enabled() ? std::string(what) : std::string(),
                 deliver = std::forward<Deliver>(deliver)]() mutable {
-                 if (arrives(from, to, what)) deliver();
+                 if (arrives(*from, *to, what)) deliver();
                });
     return true;
   }
@@ -114,6 +118,7 @@ class Network {
   std::map<std::pair<std::string, std::string>, LinkSpec> links_;
   std::set<std::pair<std::string, std::string>> blocked_;
   std::set<std::string> down_;
+  std::map<std::pair<std::string, std::string>, Endpoint> endpoints_;  // nodes never move
   uint64_t sent_ = 0;
   uint64_t dropped_ = 0;
 };

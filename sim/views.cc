@@ -75,7 +75,7 @@ Result<Rows> DmServer::view(const Select& q) {
     auto row_of = [&](const std::string& inst, const CatalogInstance* ci) {
       DmServer* s = inst == name_ ? this : w_.server(inst);
       const bool live = s && s->running() &&
-                        (s == this || w_.net.reachable(Endpoint{host_, name_}, Endpoint{s->host_, s->name_}));
+                        (s == this || w_.net.reachable(*endpoint_, *s->endpoint_));
       std::vector<Cell> r;
       r.push_back(inst);
       r.push_back(inst);
