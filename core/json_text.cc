@@ -118,6 +118,19 @@ JsonText parse_json_text(const std::string& text) {
     out.error = parse_error_reason(e.what());
     // e.byte counts the bytes read, the offending one included.
     out.position = position_at(text, e.byte == 0 ? 0 : e.byte - 1);
+  } catch (const nlohmann::json::exception& e) {
+    // Not a syntax error but a value nlohmann cannot hold: a number too
+    // large for a double ("number overflow parsing '1e400'"). It names the
+    // number, not where it is: point at the number's first occurrence.
+    out.value.reset();
+    const std::string what = e.what();
+    const size_t open = what.find('\'');
+    const size_t close = open == std::string::npos ? open : what.find('\'', open + 1);
+    const std::string number =
+        close == std::string::npos ? std::string() : what.substr(open + 1, close - open - 1);
+    out.error = number.empty() ? what : "the number " + number + " is too large";
+    const size_t at = number.empty() ? std::string::npos : text.find(number);
+    out.position = position_at(text, at == std::string::npos ? 0 : at);
   }
   return out;
 }

@@ -86,6 +86,16 @@ TEST(Validate, FieldDiagnosticsSayWhereInTheFileTheFieldIs) {
   EXPECT_CONTAINS(all(outcome), "t.json:6:13: error: sp[0].prot_num: unknown field");
 }
 
+// Found by tests/fuzz/fuzz_scenario: a number beyond a double made nlohmann
+// throw out_of_range (not parse_error), which aborted dpcctl.
+TEST(Validate, ANumberTooLargeForADoubleIsAnErrorWithItsPosition) {
+  LoadOutcome outcome =
+      load_text("{ \"cluster\": \"x\",\n  \"mp\": { \"instances\": [ { \"name\": \"MP\", \"port_num\": 1e400 } ] } }");
+  EXPECT_FALSE(outcome.ok());
+  ASSERT_EQ(outcome.diagnostics.size(), 1u);
+  EXPECT_CONTAINS(all(outcome), "t.json:2:54: error: malformed JSON: the number 1e400 is too large");
+}
+
 TEST(Validate, TrailingCommaIsMalformed) {
   LoadOutcome outcome = load_text("{\"cluster\": \"t\",\n}");
   ASSERT_EQ(outcome.diagnostics.size(), 1u);
