@@ -56,7 +56,9 @@ const DmServer::Peer* DmServer::peer_by_id(int id) const {
 
 DmServer* DmServer::peer_server(const Peer& p) const {
   DmServer* s = p.cached;
-  if (s && s->running() && !s->bound_.empty() && s->host_ == p.host && s->cfg_.ap_port_num == p.port) {
+  // (Endpoints come from one registry: the same pointer is the same host and
+  // instance name.)
+  if (s && s->running() && !s->bound_.empty() && s->endpoint_ == p.ep && s->cfg_.ap_port_num == p.port) {
     return s;
   }
   p.cached = w_.server_at(p.host, p.port);

@@ -19,11 +19,12 @@ LinkSpec Network::link(const std::string& a, const std::string& b) const {
     auto it = links_.find({a, b});
     if (it != links_.end()) return it->second;
   }
-  LinkSpec spec;
-  spec.latency = a == b ? timing_.link_latency : timing_.remote_link_latency;
-  spec.jitter = timing_.link_jitter;
-  spec.loss = timing_.link_loss;
-  return spec;
+  return default_link(a == b);
+}
+
+LinkSpec Network::default_link(bool same_host) const {
+  return LinkSpec{same_host ? timing_.link_latency : timing_.remote_link_latency, timing_.link_jitter,
+                  timing_.link_loss};
 }
 
 void Network::partition(const std::string& a, const std::string& b, bool one_way) {
@@ -56,7 +57,13 @@ bool Network::blocked(const Endpoint& from, const Endpoint& to) const {
 }
 
 LinkSpec Network::link(const Endpoint& a, const Endpoint& b) const {
-  if (!links_.empty() && !a.instance.empty() && !b.instance.empty()) {
+  if (!links_.empty()) return linked(a, b);
+  return default_link(a.host_key != 0 && b.host_key != 0 ? a.host_key == b.host_key
+                                                        : a.host == b.host);
+}
+
+LinkSpec Network::linked(const Endpoint& a, const Endpoint& b) const {
+  if (!a.instance.empty() && !b.instance.empty()) {
     auto it = links_.find({a.instance, b.instance});
     if (it != links_.end()) return it->second;
   }
@@ -65,7 +72,10 @@ LinkSpec Network::link(const Endpoint& a, const Endpoint& b) const {
 
 const Endpoint* Network::endpoint(const std::string& host, const std::string& instance) {
   auto [it, added] = endpoints_.try_emplace({host, instance});
-  if (added) it->second = Endpoint{host, instance};
+  if (added) {
+    const auto key = host_keys_.try_emplace(host, static_cast<uint32_t>(host_keys_.size() + 1)).first;
+    it->second = Endpoint{host, instance, key->second};
+  }
   return &it->second;
 }
 

@@ -10,6 +10,7 @@
 // on the EventLoop.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <set>
@@ -31,6 +32,8 @@ namespace dpc::sim {
 struct Endpoint {
   std::string host;
   std::string instance;
+  /// Set by Network::endpoint(): equal for endpoints on one host (0: unset).
+  uint32_t host_key = 0;
 };
 
 struct LinkSpec {
@@ -106,6 +109,10 @@ class Network {
   /// Counts the message and decides its fate at sending: false (traced) when
   /// a host is down, the path is blocked or loss strikes; else the delay.
   bool admit(const Endpoint& from, const Endpoint& to, std::string_view what, SimTime* delay);
+  /// link(a, b) when some link was set: the instance pair's, else the hosts'.
+  LinkSpec linked(const Endpoint& a, const Endpoint& b) const;
+  /// The timing profile's link on one host or between hosts.
+  LinkSpec default_link(bool same_host) const;
   /// At arrival: false (traced) when the receiver's host went down or the
   /// path was cut while the message travelled.
   bool arrives(const Endpoint& from, const Endpoint& to, std::string_view what);
@@ -119,6 +126,7 @@ class Network {
   std::set<std::pair<std::string, std::string>> blocked_;
   std::set<std::string> down_;
   std::map<std::pair<std::string, std::string>, Endpoint> endpoints_;  // nodes never move
+  std::map<std::string, uint32_t> host_keys_;
   uint64_t sent_ = 0;
   uint64_t dropped_ = 0;
 };
