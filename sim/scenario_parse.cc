@@ -75,6 +75,16 @@ std::string scalar_text(const json& v) {
   return v.dump();
 }
 
+/// Whether `name` is a host or an instance of `topo` (an empty topology, one
+/// that failed to load, accepts anything: its errors are reported already).
+bool names_host_or_instance(const Topology& topo, const std::string& name) {
+  if (topo.instances.empty()) return true;
+  for (const Instance& inst : topo.instances) {
+    if (inst.name == name || inst.host == name) return true;
+  }
+  return false;
+}
+
 class Loader {
  public:
   Loader(const std::string& text, std::string file) : text_(text), file_(std::move(file)) {}
@@ -313,6 +323,13 @@ class Loader {
         ls.b = opt_string(l, path, "b").value_or("");
         if (ls.a.empty() || ls.b.empty()) {
           error(path, "a link needs \"a\" and \"b\" (hosts or instances)", "");
+        }
+        for (const char* end : {"a", "b"}) {
+          const std::string& name = std::string(end) == "a" ? ls.a : ls.b;
+          if (!name.empty() && !names_host_or_instance(s.topology, name)) {
+            error(json_path_key(path, end), "'" + name + "' is neither a host nor an instance of the topology",
+                  "name a host (e.g. 127.0.0.1) or an instance (e.g. BP11) of " + s.topology.cluster);
+          }
         }
         ls.latency_ms = opt_number(l, path, "latency_ms").value_or(0);
         ls.jitter_ms = opt_number(l, path, "jitter_ms").value_or(0);

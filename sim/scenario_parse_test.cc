@@ -89,6 +89,18 @@ TEST(ScenarioParse, InlineTopology) {
   EXPECT_EQ(l.scenario->topology.cluster, "mini");
 }
 
+TEST(ScenarioParse, ALinkNamesAHostOrAnInstanceOfTheTopology) {
+  const auto l = load(R"({"topology": "topologies/local-7.2.json",
+    "sim": {"links": [{"a": "BP11", "b": "BP99", "latency_ms": 2}, {"a": "127.0.0.1", "b": "127.0.0.1"}]},
+    "steps": [{"do": "deploy"}]})");
+  ASSERT_FALSE(l.ok());
+  const std::string msg = all_messages(l);
+  EXPECT_NE(msg.find("sim.links[0].b: 'BP99' is neither a host nor an instance of the topology"),
+            std::string::npos)
+      << msg;
+  EXPECT_EQ(msg.find("sim.links[1]"), std::string::npos) << "a host pair is fine: " << msg;
+}
+
 TEST(ScenarioParse, SyntaxErrorGivesLineAndColumn) {
   const auto l = load("{\n  \"steps\": [\n    {\"do\": \"deploy\"}\n    {\"do\": \"stop\"}\n  ]\n}");
   ASSERT_FALSE(l.ok());
