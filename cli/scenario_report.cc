@@ -2,34 +2,14 @@
 
 #include <cstdio>
 
+#include "core/xml_text.h"
+
 namespace dpc::cli {
 
 size_t ScenarioRuns::failed() const {
   size_t n = 0;
   for (const auto& r : runs) n += r.result.passed ? 0 : 1;
   return n;
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // Control characters other than tab/newline are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-          out += ' ';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
 }
 
 namespace {

@@ -36,7 +36,4 @@ std::string junit_xml(const std::vector<ScenarioRuns>& scenarios);
 /// "failure": {"step", "path", "line", "text", "reason"}}]}]}.
 nlohmann::json results_json(const std::vector<ScenarioRuns>& scenarios);
 
-/// "&amp;"-style escaping for XML text and attributes.
-std::string xml_escape(const std::string& text);
-
 }  // namespace dpc::cli

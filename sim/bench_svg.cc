@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "core/xml_text.h"
+
 namespace dpc::sim {
 
 namespace {
@@ -144,22 +146,6 @@ std::string legend(const Frame& f, const std::vector<std::string>& labels) {
 }
 
 }  // namespace
-
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::vector<double> axis_ticks(double lo, double hi, bool log_scale) {
   std::vector<double> out;

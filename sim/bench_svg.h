@@ -47,9 +47,6 @@ std::string svg_bars(const PlotSpec& spec, const std::vector<std::string>& categ
                      const std::vector<std::string>& series_labels,
                      const std::vector<std::vector<double>>& values);
 
-/// Text safe inside SVG/XML: & < > " ' escaped.
-std::string xml_escape(const std::string& text);
-
 /// Axis ticks: "nice" values (1, 2, 5 x 10^k) covering [lo, hi], or the
 /// powers of ten (and 2x, 5x when few) for a log axis.
 std::vector<double> axis_ticks(double lo, double hi, bool log_scale);

@@ -24,10 +24,6 @@ TEST(AxisTicks, LogTicksArePowersOfTen) {
   EXPECT_EQ(t, (std::vector<double>{100, 1000, 10000, 100000}));
 }
 
-TEST(XmlEscape, EscapesMarkup) {
-  EXPECT_EQ(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
-}
-
 TEST(SvgLinePlot, OnePolylinePerSeriesAndALegendEntry) {
   PlotSpec spec;
   spec.title = "events/s <by size>";
