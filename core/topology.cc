@@ -18,6 +18,12 @@ const Instance* Topology::find_instance(const std::string& name) const {
   return nullptr;
 }
 
+std::set<std::string> Topology::hosts() const {
+  std::set<std::string> out;
+  for (const auto& inst : instances) out.insert(inst.host);
+  return out;
+}
+
 const RaftGroup* Topology::find_raft(const std::string& name) const {
   for (const auto& raft : rafts) {
     if (raft.name == name) return &raft;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,8 @@ struct Topology {
   std::vector<FaultDomain> fault_domains;
 
   const Instance* find_instance(const std::string& name) const;
+  /// The hosts the instances run on, each once, in name order.
+  std::set<std::string> hosts() const;
   const RaftGroup* find_raft(const std::string& name) const;
   std::vector<const Instance*> of_role(Role role) const;
   /// The members of a group as instances, in RAFT_SELF_ID order.

@@ -78,11 +78,7 @@ std::string scalar_text(const json& v) {
 /// Whether `name` is a host or an instance of `topo` (an empty topology, one
 /// that failed to load, accepts anything: its errors are reported already).
 bool names_host_or_instance(const Topology& topo, const std::string& name) {
-  if (topo.instances.empty()) return true;
-  for (const Instance& inst : topo.instances) {
-    if (inst.name == name || inst.host == name) return true;
-  }
-  return false;
+  return topo.instances.empty() || topo.find_instance(name) || topo.hosts().count(name);
 }
 
 class Loader {

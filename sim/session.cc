@@ -197,14 +197,10 @@ CommandResult SimSession::wait_stopped(const std::string& instance, Millis limit
 }
 
 std::string SimSession::unknown_fault_target(const std::string& name, bool hosts_only) const {
-  std::set<std::string> hosts;
+  const std::set<std::string> hosts = topo_.hosts();
+  if (hosts.count(name) || (!hosts_only && topo_.find_instance(name))) return "";
   std::string instances;
-  for (const Instance& inst : topo_.instances) {
-    hosts.insert(inst.host);
-    if (inst.name == name && !hosts_only) return "";
-    instances += (instances.empty() ? "" : ", ") + inst.name;
-  }
-  if (hosts.count(name)) return "";
+  for (const Instance& inst : topo_.instances) instances += (instances.empty() ? "" : ", ") + inst.name;
   std::string host_list;
   for (const std::string& h : hosts) host_list += (host_list.empty() ? "" : ", ") + h;
   return "no " + std::string(hosts_only ? "host" : "host or instance") + " named '" + name + "' in cluster " +
