@@ -335,5 +335,32 @@ TEST_F(ShRunbook, FailsClearlyWhenDmHomeLacksATool) {
       << out;
 }
 
+TEST_F(ShRunbook, HostileTextInTheTopologyStaysData) {
+  // A topology validate would refuse, rendered anyway: the renderer's quoting
+  // is the second line of defence. Before it, a line break in the file name
+  // (or a host) ended a `#` comment and the next line ran as a command.
+  Shape shape;
+  shape.bp_groups = {1};
+  Topology topo = topology(shape);
+  const fs::path mark = root_ / "INJECTED";
+  const std::string touch = "touch " + mark.string();
+  topo.source_file = "t.json\n" + touch + "\n";
+  for (Instance& inst : topo.instances) {
+    inst.path += " \"q\" & 100% ; `" + touch + "` $(" + touch + ") \\b";
+    inst.description = "it's\n$(" + touch + ") `" + touch + "`";
+  }
+  const std::string deploy = render_plan_sh(build_deploy_plan(topo), topo);
+  auto [rc, out] = run_runbook("sh", "deploy.sh", deploy);
+  EXPECT_EQ(rc, 0) << out << "\n--- commands:\n" << read(root_ / "commands.log");
+  EXPECT_FALSE(fs::exists(mark)) << "text from the topology ran as a command";
+  for (const Instance& inst : topo.instances) {
+    EXPECT_GE(logged_at("dminit [path=" + inst.path + "]"), 0) << "dminit got another path";
+    EXPECT_TRUE(fs::exists(fs::path(inst.path) / "DAMENG" / "dm.ini")) << inst.path;
+  }
+  auto [src, sout] = run_runbook("sh", "stop.sh", render_plan_sh(build_stop_plan(topo), topo));
+  EXPECT_EQ(src, 0) << sout;
+  EXPECT_FALSE(fs::exists(mark));
+}
+
 }  // namespace
 }  // namespace dpc

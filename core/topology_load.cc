@@ -12,6 +12,7 @@
 
 #include "core/json_positions.h"
 #include "core/json_text.h"
+#include "core/text_rules.h"
 #include "core/topology_spec.h"
 #include "core/validate.h"
 
@@ -540,6 +541,7 @@ LoadOutcome load_topology_text(const std::string& text, const std::string& sourc
                                            "write the topology as one JSON object { ... }"));
     return outcome;
   }
+  check_json_strings(*parsed.value, outcome.diagnostics);
   topology_internal::TopologySpec spec =
       topology_internal::read_topology_spec(*parsed.value, outcome.diagnostics);
   Topology topo = topology_internal::apply_topology_defaults(spec);

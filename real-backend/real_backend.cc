@@ -16,6 +16,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/text_rules.h"
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/atomic_file.h"
 #include "real-backend/local_host.h"
@@ -267,6 +268,15 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
     std::string dir = config_.state_dir + "/secrets";
     Status st = create_private_dir(dir);
     if (!st) return fail_op(who + ": " + st.message());
+    // A PARFILE holds one KEY=VALUE per line and cannot quote: an argument
+    // with a line break would add a setting of its own (validate refuses it
+    // first; this is the second line of defence).
+    for (const auto& a : args) {
+      if (auto bad = first_control_char(a)) {
+        return fail_op(who + ": argument \"" + visible(a) + "\" holds " +
+                       describe_char(bad->code_point) + ", which a PARFILE cannot carry");
+      }
+    }
     op->parfile = dir + "/" + run.instance + "." + run.program + "." + std::to_string(++tool_seq_) + ".par";
     std::string content;
     for (const auto& a : args) content += a + "\n";

@@ -176,6 +176,21 @@ TEST_F(RealBackendTest, RunToolReportsAParfileThatCannotBeWrittenAndStartsNothin
   EXPECT_THAT(out->message(), HasSubstr("dminit for BP11: cannot create the directory " + dir_ + "/state/secrets"));
 }
 
+TEST_F(RealBackendTest, RunToolRefusesAParfileArgumentWithALineBreakAndStartsNothing) {
+  // Before: "path=/data/bp11\nAUTO_OVERWRITE=1" became two PARFILE lines and
+  // dminit overwrote an existing database.
+  EXPECT_CALL(*launcher_, start(_, _)).Times(0);
+  ToolRun run = dminit_run();
+  run.args[0] = "path=/data/bp11\nAUTO_OVERWRITE=1";
+  std::optional<Result<ToolOutcome>> out;
+  backend_->run_tool(run, [&](Result<ToolOutcome> r) { out = std::move(r); });
+  ASSERT_TRUE(drive([&] { return out.has_value(); }));
+  ASSERT_FALSE(out->ok());
+  EXPECT_THAT(out->message(), HasSubstr("path=/data/bp11\\nAUTO_OVERWRITE=1"));
+  EXPECT_THAT(out->message(), HasSubstr("a line feed (U+000A), which a PARFILE cannot carry"));
+  EXPECT_TRUE(!fs::exists(dir_ + "/state/secrets") || fs::is_empty(dir_ + "/state/secrets"));
+}
+
 TEST_F(RealBackendTest, RunToolTreatsANonZeroEndCodeAsFailureEvenWithExitStatusZero) {
   ProcessCallbacks cb;
   ProcessSpec spec;
