@@ -18,8 +18,10 @@
 #include "cli/commands.h"
 #include "cli/topology_arg.h"
 #include "core/cluster_status.h"
+#include "core/diagnostic.h"
 #include "core/endpoints.h"
 #include "core/executor.h"
+#include "core/input_text.h"
 #include "core/journal.h"
 #include "core/plan_builder.h"
 #include "core/progress.h"
@@ -71,7 +73,9 @@ struct Common {
   bool json = false;
 };
 
-void print_json(const nlohmann::json& j) { std::printf("%s\n", j.dump().c_str()); }
+void print_json(const nlohmann::json& j) {
+  std::printf("%s\n", json_output(j, -1).c_str());
+}
 
 nlohmann::json status_json(const ClusterStatus& st) {
   nlohmann::json rows = nlohmann::json::array();
@@ -116,11 +120,9 @@ int run_sim(Action action, const Common& c) {
     so.jitter_ms = *n;
   }
   if (auto p = c.args.get("profile")) {
-    std::ifstream in(*p);
-    if (!in) return std::fprintf(stderr, "dpcctl %s: cannot read timing profile %s\n", name_of(action), p->c_str()), 1;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto prof = sim::parse_timing_profile(ss.str(), *p);
+    auto text = read_input_file(*p, "timing profile");
+    if (!text) return std::fprintf(stderr, "dpcctl %s: %s\n", name_of(action), text.message().c_str()), 1;
+    auto prof = sim::parse_timing_profile(*text, *p);
     if (!prof) return std::fprintf(stderr, "dpcctl %s: %s\n", name_of(action), prof.message().c_str()), 1;
     so.timing = *prof;
   }

@@ -94,7 +94,7 @@ int cmd_check(const Words& words) {
                        {"ok", report.ok()},
                        {"failed", report.failures()},
                        {"checks", checks}};
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", json_output(out).c_str());  // valid UTF-8 whatever the file name
     return report.ok() ? 0 : 1;
   }
   std::printf("dpcctl check: %s (cluster %s) for --backend=real\n", file.c_str(),

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/input_text.h"
 #include "core/json_positions.h"
 #include "core/json_text.h"
 #include "core/text_rules.h"
@@ -517,7 +518,9 @@ std::vector<std::string> topology_field_names(const std::string& level) {
   return topology_internal::known_fields(level);
 }
 
-LoadOutcome load_topology_text(const std::string& text, const std::string& source_name) {
+LoadOutcome load_topology_text(const std::string& raw_text, const std::string& source_name) {
+  // Positions count from after a byte order mark, as an editor shows them.
+  const std::string text = strip_bom(raw_text);
   LoadOutcome outcome;
   JsonText parsed = parse_json_text(text);
   if (!parsed.ok()) {
@@ -587,24 +590,15 @@ LoadOutcome load_topology_file(const std::string& file) {
                                            "give the path of a .json topology file"));
     return outcome;
   }
-  errno = 0;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    const std::string why = errno != 0 ? std::string(": ") + std::strerror(errno) : "";
+  Result<std::string> text = read_input_file(file, "topology file");
+  if (!text) {
     LoadOutcome outcome;
-    outcome.diagnostics.push_back(error_at("", "cannot read the topology file " + file + why,
-                                           "check that the file exists and is readable"));
+    outcome.diagnostics.push_back(error_at("", text.message(),
+                                           "give the path of a readable, regular .json topology "
+                                           "file"));
     return outcome;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    LoadOutcome outcome;
-    outcome.diagnostics.push_back(error_at("", "error while reading the topology file " + file,
-                                           "check that it is a readable regular file"));
-    return outcome;
-  }
-  return load_topology_text(text.str(), file);
+  return load_topology_text(*text, file);
 }
 
 }  // namespace dpc

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/input_text.h"
 #include "core/json_positions.h"
 #include "core/json_text.h"
 #include "core/topology_load.h"
@@ -83,7 +84,8 @@ bool names_host_or_instance(const Topology& topo, const std::string& name) {
 
 class Loader {
  public:
-  Loader(const std::string& text, std::string file) : text_(text), file_(std::move(file)) {}
+  // Positions count from after a byte order mark, as an editor shows them.
+  Loader(const std::string& text, std::string file) : text_(strip_bom(text)), file_(std::move(file)) {}
 
   ScenarioLoad load() {
     ScenarioLoad out;
@@ -279,15 +281,13 @@ class Loader {
       Result<TimingProfile> prof = Error{""};
       if (p.is_string()) {
         const std::string path = relative_to_file(p.get<std::string>());
-        std::ifstream in(path);
-        if (!in) {
-          error("sim.profile", "cannot read the timing profile " + path,
+        Result<std::string> text = read_input_file(path, "timing profile");
+        if (!text) {
+          error("sim.profile", text.message(),
                 "give a path relative to this scenario file, or an inline object");
           return;
         }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        prof = parse_timing_profile(ss.str(), path);
+        prof = parse_timing_profile(*text, path);
       } else if (p.is_object()) {
         prof = parse_timing_profile(p.dump(), "sim.profile");
       } else {
@@ -651,7 +651,7 @@ class Loader {
     return c;
   }
 
-  const std::string& text_;
+  const std::string text_;
   std::string file_;
   std::map<std::string, TextPosition> pos_;
   std::vector<Diagnostic> diags_;
@@ -676,24 +676,20 @@ ScenarioLoad load_scenario_text(const std::string& text, const std::string& file
 }
 
 ScenarioLoad load_scenario_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  Result<std::string> text = read_input_file(file, "scenario file");
+  if (!text) {
     ScenarioLoad out;
-    out.diagnostics.push_back(error_at("", "cannot read the scenario file " + file,
+    out.diagnostics.push_back(error_at("", text.message(),
                                        "check the path (directories are scanned for *.json)"));
     return out;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return load_scenario_text(ss.str(), file);
+  return load_scenario_text(*text, file);
 }
 
 bool is_scenario_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return true;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  JsonText parsed = parse_json_text(ss.str());
+  Result<std::string> text = read_input_file(file, "scenario file");
+  if (!text) return true;  // loading it reports why
+  JsonText parsed = parse_json_text(strip_bom(*text));
   if (!parsed.ok()) return true;
   return parsed.value->is_object() && parsed.value->contains("steps");
 }

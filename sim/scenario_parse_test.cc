@@ -109,6 +109,20 @@ TEST(ScenarioParse, SyntaxErrorGivesLineAndColumn) {
   EXPECT_NE(l.diagnostics[0].message.find("not valid JSON"), std::string::npos);
 }
 
+TEST(ScenarioParse, ADeviceOrFifoIsRefusedAtOnceNamingTheFile) {
+  const auto l = load_scenario_file("/dev/zero");
+  ASSERT_EQ(l.diagnostics.size(), 1u);
+  EXPECT_EQ(l.diagnostics[0].message,
+            "the scenario file /dev/zero is a character device, not a regular file");
+}
+
+TEST(ScenarioParse, AByteOrderMarkKeepsPositionsRight) {
+  const auto l = load("\xEF\xBB\xBF{\n  \"steps\": [\n    {\"do\": \"deploy\"}\n    {\"do\": \"stop\"}\n  ]\n}");
+  ASSERT_EQ(l.diagnostics.size(), 1u);
+  EXPECT_EQ(l.diagnostics[0].line, 4);
+  EXPECT_EQ(l.diagnostics[0].column, 5);
+}
+
 TEST(ScenarioParse, UnknownFieldSuggestsTheKnownOneWithItsLine) {
   const auto l = load(R"({"topology": "topologies/local-7.2.json",
     "steps": [
