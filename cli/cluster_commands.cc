@@ -28,6 +28,7 @@
 #include "real-backend/preflight.h"
 #include "real-backend/real_backend.h"
 #include "real-backend/real_config.h"
+#include "sim/limits.h"
 #include "sim/session.h"
 #include "sim/timing_profile.h"
 
@@ -116,6 +117,7 @@ int run_sim(Action action, const Common& c) {
   }
   if (auto s = c.args.get("jitter")) {
     auto n = parse_number("jitter", *s);
+    if (n && *n > sim::kMaxJitterMs) n = Error{"option --jitter takes 0..60000 ms, got '" + *s + "'"};
     if (!n) return std::fprintf(stderr, "dpcctl %s: %s\n", name_of(action), n.message().c_str()), 2;
     so.jitter_ms = *n;
   }

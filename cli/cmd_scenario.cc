@@ -59,21 +59,23 @@ int usage_error(const std::string& why) {
 Result<std::vector<uint64_t>> parse_seeds(const Args& args) {
   if (args.has("seed") && args.has("seeds")) return Error{"give --seed or --seeds, not both"};
   if (auto s = args.get("seed")) {
-    auto n = parse_number("--seed", *s);
+    auto n = parse_number("seed", *s);
     if (!n) return n.error();
     return std::vector<uint64_t>{static_cast<uint64_t>(*n)};
   }
   if (auto s = args.get("seeds")) {
     const size_t dots = s->find("..");
     if (dots == std::string::npos) return Error{"--seeds takes a range A..B, e.g. 1..200"};
-    auto a = parse_number("--seeds", s->substr(0, dots));
-    auto b = parse_number("--seeds", s->substr(dots + 2));
+    auto a = parse_number("seeds", s->substr(0, dots));
+    auto b = parse_number("seeds", s->substr(dots + 2));
     if (!a) return a.error();
     if (!b) return b.error();
     if (*b < *a) return Error{"--seeds " + *s + ": the range is empty (B < A)"};
     if (*b - *a >= 1000000) return Error{"--seeds " + *s + ": at most a million seeds at once"};
+    // Counted, not compared with B: B may be the largest long long, which
+    // v <= B could never exceed.
     std::vector<uint64_t> out;
-    for (long long v = *a; v <= *b; ++v) out.push_back(static_cast<uint64_t>(v));
+    for (long long k = 0; k <= *b - *a; ++k) out.push_back(static_cast<uint64_t>(*a + k));
     return out;
   }
   return std::vector<uint64_t>{};
@@ -154,7 +156,7 @@ int cmd_scenario(const Words& words) {
   if (!seeds) return usage_error(seeds.message());
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   if (auto j = args->get("jobs")) {
-    auto n = parse_number("--jobs", *j);
+    auto n = parse_number("jobs", *j);
     if (!n || *n < 1) return usage_error("--jobs takes a number >= 1");
     jobs = static_cast<unsigned>(std::min<long long>(*n, 256));
   }

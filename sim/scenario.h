@@ -29,6 +29,7 @@
 
 #include "core/diagnostic.h"
 #include "core/topology.h"
+#include "sim/limits.h"
 #include "sim/timing_profile.h"
 
 namespace dpc::sim {

@@ -8,9 +8,11 @@
 //   show INST                     everything the simulator knows of an instance
 //   jitter INST MS                election-timeout jitter bound of one instance
 // (The scenario helper's part of sim/session.h's vocabulary.)
+#include <cerrno>
 #include <cstdlib>
 
 #include "core/paths.h"
+#include "sim/limits.h"
 #include "sim/session.h"
 
 namespace dpc::sim {
@@ -119,8 +121,11 @@ std::optional<CommandResult> SimSession::execute_more(const std::vector<std::str
   if (cmd == "show") return printed(view_text(cluster_->view(w[1])));
   // jitter
   char* end = nullptr;
+  errno = 0;
   const long long ms = w.size() == 3 ? std::strtoll(w[2].c_str(), &end, 10) : -1;
-  if (w.size() != 3 || !end || *end != '\0' || ms < 0) return failed("usage: jitter INST MS");
+  if (w.size() != 3 || !end || *end != '\0' || errno != 0 || ms < 0 || ms > kMaxJitterMs) {
+    return failed("usage: jitter INST MS (0..60000)");
+  }
   cluster_->set_jitter(w[1], ms);
   return printed(w[1] + ": election-timeout jitter 0.." + std::to_string(ms) + " ms");
 }
