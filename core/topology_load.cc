@@ -271,6 +271,18 @@ InstanceSpec read_instance(Reader& r, const json& v, const std::string& path, Ro
   spec.ap_port_num = r.int32(v, path, "ap_port_num");
   spec.register_status = r.int32(v, path, "register_status", 0, 2);
   if (role == Role::MP) spec.mp_port = r.int32(v, path, "mp_port");
+  // Written 0 is not "pick one" (leaving the field out is): refused, as any
+  // port outside 1024..65534.
+  for (auto [field, value] : {std::pair{"port_num", &spec.port_num},
+                              std::pair{"ap_port_num", &spec.ap_port_num},
+                              std::pair{"mp_port", &spec.mp_port}}) {
+    if (*value != 0) continue;
+    r.error(json_path_key(path, field),
+            std::string(field) + " 0 is not a port; 0 does not mean \"pick one\"",
+            std::string("leave ") + field + " out to have one allocated, or give a port from "
+            "1024 to 65534");
+    value->reset();
+  }
   if (role == Role::SP) spec.raft = r.string(v, path, "raft");
   if (role != Role::SP) {
     spec.raft_self_id = r.int32(v, path, "raft_self_id");
