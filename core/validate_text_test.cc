@@ -139,6 +139,24 @@ TEST(ValidateText, FieldsAreHeldToTheirCharacterSets) {
   }
 }
 
+TEST(ValidateHosts, LoopbackNamesAreOneHostForPortsAndPaths) {
+  // Before: a port used by an instance on "localhost" and one on "127.0.0.1"
+  // passed.
+  json doc = base();
+  doc["sp"][0]["host"] = "localhost";
+  doc["sp"][0]["port_num"] = 5300;
+  doc["bp_rafts"][0]["members"][0]["port_num"] = 5300;  // on 127.0.0.1
+  LoadOutcome o = load(doc);
+  EXPECT_FALSE(o.ok());
+  Diagnostic d = error_at_path(o, "bp_rafts[0].members[0].port_num");
+  EXPECT_CONTAINS(d.message, "port 5300 of BP11 on host 127.0.0.1 is also SP1's port_num");
+  json same_path = base();
+  same_path["sp"][0]["host"] = "::1";
+  same_path["sp"][0]["path"] = "/tmp/t/x";
+  same_path["bp_rafts"][0]["members"][0]["path"] = "/tmp/t/x";
+  EXPECT_CONTAINS(all(load(same_path)), "is also SP1's path");
+}
+
 TEST(ValidateText, ShippedTopologiesStayValid) {
   json doc = base();
   doc["sp"][0]["path"] = "d:\\dmdbms\\data\\SP1";
