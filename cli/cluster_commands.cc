@@ -9,12 +9,14 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 
 #include "cli/args.h"
+#include "cli/interrupt.h"
 #include "cli/commands.h"
 #include "cli/topology_arg.h"
 #include "core/cluster_status.h"
@@ -25,6 +27,7 @@
 #include "core/journal.h"
 #include "core/plan_builder.h"
 #include "core/progress.h"
+#include "core/state_dir.h"
 #include "real-backend/preflight.h"
 #include "real-backend/real_backend.h"
 #include "real-backend/real_config.h"
@@ -199,6 +202,14 @@ int run_real(Action action, const Common& c) {
       return 1;
     }
   }
+  // One run per state directory, private, without symbolic links
+  // (core/state_dir.h); status only reads, so it takes no lock.
+  std::optional<StateDir> state;
+  if (action != Action::Status) {
+    auto acquired = StateDir::acquire(cfg->state_dir);
+    if (!acquired) return std::fprintf(stderr, "dpcctl %s: %s\n", name_of(action), acquired.message().c_str()), 1;
+    state.emplace(std::move(*acquired));
+  }
   auto backend = real::RealBackend::create(*cfg);
   if (!backend) return std::fprintf(stderr, "dpcctl %s: %s\n", name_of(action), backend.message().c_str()), 1;
   auto journal = Journal::open(cfg->state_dir, c.topo.cluster);
@@ -210,6 +221,22 @@ int run_real(Action action, const Common& c) {
   o.journal = &*journal;
   o.endpoints = sql_endpoints(c.topo);
   o.on_event = [&](const StepEvent& e) { printer(e); };
+  // Ctrl-C / SIGTERM while the plan runs (the guard is set just before):
+  // the first starts no new step and lets the running ones end; a second
+  // gives them up (their tools are ended with the backend).
+  std::optional<InterruptGuard> interrupts;
+  bool announced = false;
+  o.stop_requested = [&] {
+    if (!interrupts || interrupts->count() == 0) return false;
+    if (!announced) {
+      announced = true;
+      std::fprintf(stderr, "\ndpcctl %s: %s: starting no new step; waiting for the running ones "
+                   "to end (again to end them now)\n", name_of(action),
+                   InterruptGuard::name(interrupts->last_signal()).c_str());
+    }
+    return true;
+  };
+  o.abort_requested = [&] { return interrupts && interrupts->count() >= 2; };
   Executor exec(**backend, o);
   if (action == Action::Status) {
     ClusterStatus st = gather_status(**backend, c.topo);
@@ -224,7 +251,28 @@ int run_real(Action action, const Common& c) {
     return 0;
   }
   if (action == Action::Deploy && !resume) (void)journal->reset();
+  interrupts.emplace();
   ExecutionReport report = exec.run(plan);
+  if (report.interrupted) {
+    const int signo = interrupts->last_signal();
+    (void)journal->record_interrupt(InterruptGuard::name(signo), (*backend)->now());
+    backend->reset();  // ends the tools still running; servers started stay up
+    const int removed = state->remove_secrets();
+    int done = 0;
+    for (const auto& r : report.records) {
+      if (r.outcome == StepOutcome::Done || r.outcome == StepOutcome::Skipped) ++done;
+    }
+    std::fprintf(stderr,
+                 "dpcctl %s: interrupted by %s after %d of %zu steps%s; the journal %s records every "
+                 "step that ended; no password file is left in %s/secrets%s.\n"
+                 "to continue, run the same command with --resume\n",
+                 name_of(action), InterruptGuard::name(signo).c_str(), done, plan.steps.size(),
+                 report.failed_step.empty() ? "" : (" (" + report.failed_step + " failed)").c_str(),
+                 journal->path().c_str(), cfg->state_dir.c_str(),
+                 removed > 0 ? (" (removed " + std::to_string(removed) + ")").c_str() : "");
+    return InterruptGuard::exit_status(signo);
+  }
+  if (state) state->remove_secrets();
   ClusterStatus st = gather_status(**backend, c.topo);
   std::string extra = "journal: " + journal->path();
   if (!report.ok && action == Action::Deploy) extra += "\nfix the cause, then run the same command with --resume";

@@ -194,6 +194,8 @@ ProcessSpec RealBackend::spec_for(const std::string& program_path) const {
   const char* old = std::getenv("LD_LIBRARY_PATH");
   spec.env.push_back("LD_LIBRARY_PATH=" + bin + (old && *old ? std::string(":") + old : ""));
   if (!config_.dm_home.empty()) spec.env.push_back("DM_HOME=" + config_.dm_home);
+  // dminit gets the password through its PARFILE; no child inherits it.
+  if (!config_.password.env.empty()) spec.env_drop.push_back(config_.password.env);
   return spec;
 }
 

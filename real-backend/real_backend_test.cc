@@ -139,6 +139,7 @@ TEST_F(RealBackendTest, RunToolGivesDminitThePasswordOnlyThroughAPrivateParfile)
   EXPECT_THAT(parfile_text, HasSubstr("path=/data/bp11\n"));
   EXPECT_THAT(parfile_text, HasSubstr(std::string("SYSDBA_PWD=") + kPassword + "\n"));
   for (const auto& e : spec.env) EXPECT_THAT(e, Not(HasSubstr(kPassword)));
+  EXPECT_THAT(spec.env_drop, ::testing::Contains("DM_SYSDBA_PWD")) << "the password variable is not inherited";
 
   cb.on_line("create dm database success. 2024-01-01");
   cb.on_exit(ProcessExit{0, 0});
