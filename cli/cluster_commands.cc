@@ -27,7 +27,7 @@
 #include "real-backend/real_backend.h"
 #include "real-backend/real_config.h"
 #include "sim/session.h"
-#include "sim/timing_profile.h"
+#include "sim/engine/timing_profile.h"
 
 namespace dpc::cli {
 namespace {

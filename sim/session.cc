@@ -6,7 +6,7 @@
 
 #include "core/plan_builder.h"
 #include "core/endpoints.h"
-#include "sim/catalog.h"
+#include "sim/catalog/catalog.h"
 #include "sim/sim_backend.h"
 
 namespace dpc::sim {
