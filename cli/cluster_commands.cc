@@ -16,6 +16,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/sim_args.h"
 #include "cli/topology_arg.h"
 #include "core/cluster_status.h"
 #include "core/endpoints.h"
@@ -27,7 +28,6 @@
 #include "real-backend/real_backend.h"
 #include "real-backend/real_config.h"
 #include "sim/session.h"
-#include "sim/timing_profile.h"
 
 namespace dpc::cli {
 namespace {
@@ -47,10 +47,8 @@ std::string usage(Action a) {
          "  --backend sim|real   the simulator (default) or DM's own binaries\n"
          "  --parallel N         at most N steps at once (default 4)\n"
          "  --json               one JSON object per event instead of text\n"
-         "simulator options:\n"
-         "  --seed N             the simulation's seed (default 1)\n"
-         "  --jitter MS          election-timeout jitter bound for every RAFT node (default 0)\n"
-         "  --profile FILE       a timing profile (docs/simulator.md)\n"
+         "simulator options:\n" +
+         std::string(sim_options_usage()) +
          "  --trace FILE         write the simulation's event trace\n"
          "real-backend options:\n"
          "  --resume             continue a failed deployment from the state directory's journal\n"
@@ -104,26 +102,9 @@ void print_outcome(const Common& c, const ExecutionReport& report, const Plan& p
 }
 
 int run_sim(Action action, const Common& c) {
-  sim::SimOptions so;
-  if (auto s = c.args.get("seed")) {
-    auto n = parse_number("seed", *s);
-    if (!n) return std::fprintf(stderr, "dpcctl %s: %s\n", name_of(action), n.message().c_str()), 2;
-    so.seed = static_cast<uint64_t>(*n);
-  }
-  if (auto s = c.args.get("jitter")) {
-    auto n = parse_number("jitter", *s);
-    if (!n) return std::fprintf(stderr, "dpcctl %s: %s\n", name_of(action), n.message().c_str()), 2;
-    so.jitter_ms = *n;
-  }
-  if (auto p = c.args.get("profile")) {
-    std::ifstream in(*p);
-    if (!in) return std::fprintf(stderr, "dpcctl %s: cannot read timing profile %s\n", name_of(action), p->c_str()), 1;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto prof = sim::parse_timing_profile(ss.str(), *p);
-    if (!prof) return std::fprintf(stderr, "dpcctl %s: %s\n", name_of(action), prof.message().c_str()), 1;
-    so.timing = *prof;
-  }
+  auto parsed = sim_options(c.args);
+  if (!parsed) return std::fprintf(stderr, "dpcctl %s: %s\n", name_of(action), parsed.message().c_str()), 2;
+  const sim::SimOptions so = *parsed;
   if (c.args.has("resume")) {
     std::fprintf(stderr,
                  "dpcctl %s: --resume needs a cluster that outlives this command; the simulated cluster "
@@ -206,7 +187,6 @@ int run_real(Action action, const Common& c) {
   o.journal = &*journal;
   o.endpoints = sql_endpoints(c.topo);
   o.on_event = [&](const StepEvent& e) { printer(e); };
-  Executor exec(**backend, o);
   if (action == Action::Status) {
     ClusterStatus st = gather_status(**backend, c.topo);
     if (c.json) print_json(status_json(st));
@@ -214,13 +194,13 @@ int run_real(Action action, const Common& c) {
     return st.healthy ? 0 : 1;
   }
   Plan plan = action == Action::Deploy ? build_deploy_plan(c.topo) : build_stop_plan(c.topo);
-  if (action == Action::Deploy && exec.already_deployed(plan)) {
+  if (action == Action::Deploy && Executor(**backend, o).already_deployed(plan)) {
     std::printf("cluster %s is already deployed and healthy; nothing to do\n", c.topo.cluster.c_str());
     std::fputs(format_status(gather_status(**backend, c.topo)).c_str(), stdout);
     return 0;
   }
   if (action == Action::Deploy && !resume) (void)journal->reset();
-  ExecutionReport report = exec.run(plan);
+  ExecutionReport report = run_plan(**backend, c.topo, plan, o);
   ClusterStatus st = gather_status(**backend, c.topo);
   std::string extra = "journal: " + journal->path();
   if (!report.ok && action == Action::Deploy) extra += "\nfix the cause, then run the same command with --resume";
@@ -229,7 +209,8 @@ int run_real(Action action, const Common& c) {
 }
 
 int run_cluster_command(Action action, const Words& words) {
-  std::set<std::string> options{"backend", "seed", "jitter", "parallel", "trace", "profile"};
+  std::set<std::string> options = sim_option_names();
+  options.insert({"backend", "parallel", "trace"});
   for (const auto& n : real::real_option_names()) options.insert(n);
   auto args = parse_args(words, {"json", "resume", "help"}, options);
   if (!args) {

@@ -8,16 +8,6 @@
 namespace dpc {
 namespace {
 
-/// Runs one SQL statement to completion.
-Result<Rows> sql_sync(Backend& b, const SqlEndpoint& at, const std::string& statement) {
-  auto out = std::make_shared<std::optional<Result<Rows>>>();
-  b.sql(at, statement, [out](Result<Rows> r) { *out = std::move(r); });
-  while (!out->has_value()) {
-    if (!b.run_one()) return Error{"no answer from " + at.instance};
-  }
-  return std::move(**out);
-}
-
 std::string cell(const Rows& rows, size_t row, const std::string& col) {
   int c = rows.column(col);
   if (c < 0 || row >= rows.rows.size()) return "-";
@@ -36,13 +26,22 @@ size_t own_row(const Rows& rows, const std::string& name) {
 
 }  // namespace
 
+Result<Rows> sql_now(Backend& b, const SqlEndpoint& at, const std::string& statement) {
+  auto out = std::make_shared<std::optional<Result<Rows>>>();
+  b.sql(at, statement, [out](Result<Rows> r) { *out = std::move(r); });
+  while (!out->has_value()) {
+    if (!b.run_one()) return Error{"no answer from " + at.instance};
+  }
+  return std::move(**out);
+}
+
 ClusterStatus gather_status(Backend& backend, const Topology& topo) {
   ClusterStatus out;
   auto endpoints = sql_endpoints(topo);
   for (const auto& inst : topo.instances) {
     InstanceStatus s{inst.name, role_name(inst.role), inst.raft, "DOWN", "-", "-", "-"};
     const SqlEndpoint& at = endpoints[inst.name];
-    auto v = sql_sync(backend, at, "SELECT INSTANCE_NAME, STATUS$, MODE$ FROM V$INSTANCE");
+    auto v = sql_now(backend, at, "SELECT INSTANCE_NAME, STATUS$, MODE$ FROM V$INSTANCE");
     if (v.ok() && !v->rows.empty()) {
       size_t r = own_row(*v, inst.name);
       s.status = cell(*v, r, "STATUS$");
@@ -50,7 +49,7 @@ ClusterStatus gather_status(Backend& backend, const Topology& topo) {
     }
     const RaftGroup* g = topo.find_raft(inst.raft);
     if (v.ok() && g && g->replicated()) {
-      auto info = sql_sync(backend, at, "SELECT SELF_ID, ROLE, TERM, LEADER_ID FROM V$RAFT_INFO");
+      auto info = sql_now(backend, at, "SELECT SELF_ID, ROLE, TERM, LEADER_ID FROM V$RAFT_INFO");
       if (info.ok() && !info->rows.empty()) {
         s.term = cell(*info, 0, "TERM");
         std::string leader_id = cell(*info, 0, "LEADER_ID");
@@ -66,7 +65,7 @@ ClusterStatus gather_status(Backend& backend, const Topology& topo) {
   if (sps.empty()) {
     out.health_note = "no SP in the topology";
   } else {
-    auto one = sql_sync(backend, endpoints[sps[0]->name], "SELECT 1 FROM DUAL");
+    auto one = sql_now(backend, endpoints[sps[0]->name], "SELECT 1 FROM DUAL");
     out.healthy = one.ok();
     out.health_note = one.ok() ? "SELECT 1 FROM DUAL on " + sps[0]->name + " succeeded"
                                : sps[0]->name + ": " + one.message();

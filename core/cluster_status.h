@@ -29,6 +29,9 @@ struct ClusterStatus {
   std::string health_note;  ///< the SP's answer when not healthy
 };
 
+/// Runs one SQL statement to completion (drives the backend until it answers).
+Result<Rows> sql_now(Backend& backend, const SqlEndpoint& at, const std::string& statement);
+
 /// Queries every instance (in topology order) and the first SP's health.
 ClusterStatus gather_status(Backend& backend, const Topology& topo);
 

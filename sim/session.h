@@ -79,6 +79,8 @@ class SimSession {
 
  private:
   ExecutionReport run_subplan(const Plan& plan, const std::set<std::string>& ids, int parallel);
+  /// Runs a plan already narrowed to what is to run; records what got done.
+  ExecutionReport run_narrowed(const Plan& sub, int parallel);
   CommandResult wait_stopped(const std::string& instance, Millis limit_ms);
   /// "" when `name` is a host (or, unless hosts_only, an instance) of the
   /// topology; else what is wrong and which names there are.
