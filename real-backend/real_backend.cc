@@ -463,6 +463,14 @@ Status RealBackend::signal(const std::string& instance, Signal sig) {
 
 bool RealBackend::server_running(const std::string& instance) { return server_pid(instance) > 0; }
 
+Status RealBackend::remove_tree(const std::string& host, const std::string& path) {
+  if (Status st = check_local(host, "remove " + path); !st) return st;
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) return Error{"cannot remove " + path + ": " + ec.message()};
+  return Status::Ok();
+}
+
 // ---- SQL -----------------------------------------------------------------
 
 void RealBackend::sql(const SqlEndpoint& at, const std::string& statement,

@@ -101,7 +101,10 @@ const char* session_help() {
          "  status | leader RAFT | plan | trace [N] | time | help | quit\n"
          "  write INST FILE TEXT | cat INST FILE   a file in <path>/DAMENG (or absolute)\n"
          "  tool INST dminit|dmrman|dmserver ARGS...  DM's tools as typed, on INST's host\n"
-         "  show INST | jitter INST MS        inspect an instance; its election jitter\n";
+         "  show INST | jitter INST MS        inspect an instance; its election jitter\n"
+         "  ctl deploy [--resume] | ctl status | ctl start|stop|restart [SEL] [--force]\n"
+         "  ctl kill SEL [--force] | ctl switchover RAFT --to INST | ctl destroy\n"
+         "                                    dpcctl's cluster commands; SEL: NAME, -N A,B, -R BP, -G RAFT_1\n";
 }
 
 SimSession::SimSession(Topology topo, SimOptions options)
@@ -200,6 +203,7 @@ CommandResult SimSession::execute(const std::vector<std::string>& w) {
     return std::nullopt;
   };
   if (cmd == "help") return say(session_help());
+  if (cmd == "ctl") return execute_ctl(w);
   if (cmd == "deploy") {
     std::string upto;
     int par = parallel;

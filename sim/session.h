@@ -20,6 +20,9 @@
 //   write INST FILE TEXT | cat INST FILE  a file in <path>/DAMENG (or absolute)
 //   tool INST dminit|dmrman|dmserver ARGS...  DM's tools on INST's host
 //   show INST | jitter INST MS        inspect an instance; its election jitter
+//   ctl deploy [--resume] | ctl status | ctl start|stop|restart|kill [SEL] [--force]
+//   ctl switchover RAFT --to INST | ctl destroy
+//                                     dpcctl's cluster commands (core/cluster_ops.h)
 // A and B name hosts or instances.
 //
 // Single-threaded; every command runs the simulation until it completes.
@@ -48,6 +51,7 @@ struct CommandResult {
   std::string error;            ///< when !ok: what went wrong
   std::optional<Rows> rows;     ///< sql: the rows
   std::optional<ExecutionReport> report;  ///< deploy/step/stop: the executor's report
+  std::optional<ClusterStatus> status;    ///< ctl deploy/status/stop: the cluster table at the end
 };
 
 class SimSession {
@@ -88,6 +92,8 @@ class SimSession {
   /// write / cat / tool / show / jitter (sim/session_tools.cc); nullopt
   /// when the command is none of them.
   std::optional<CommandResult> execute_more(const std::vector<std::string>& words);
+  /// ctl VERB ...: dpcctl's cluster operations (sim/session_ctl.cc).
+  CommandResult execute_ctl(const std::vector<std::string>& words);
 
   Topology topo_;
   std::unique_ptr<SimCluster> cluster_;
