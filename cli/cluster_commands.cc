@@ -124,10 +124,16 @@ void print_json(const nlohmann::json& j) { std::printf("%s\n", j.dump().c_str())
 nlohmann::json status_json(const ClusterStatus& st) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& s : st.instances) {
-    rows.push_back({{"instance", s.name}, {"role", s.role}, {"raft", s.raft}, {"mode", s.mode},
-                    {"status", s.status}, {"leader", s.leader}, {"term", s.term}});
+    nlohmann::json row{{"instance", s.name}, {"role", s.role},     {"raft", s.raft},
+                       {"state", s.state},   {"mode", s.mode},     {"status", s.status},
+                       {"leader", s.leader}, {"term", s.term},     {"lag", s.lag}};
+    if (!s.note.empty()) row["note"] = s.note;
+    rows.push_back(row);
   }
-  return {{"instances", rows}, {"healthy", st.healthy}, {"health", st.health_note}};
+  nlohmann::json groups = nlohmann::json::array();
+  for (const auto& g : st.groups) groups.push_back({{"raft", g.name}, {"leader", g.leader}, {"term", g.term}});
+  return {{"instances", rows}, {"groups", groups},   {"healthy", st.healthy},
+          {"degraded", st.degraded}, {"notes", st.notes}, {"health", st.health_note}};
 }
 
 int print_status(const ClusterCommand& c, const ClusterStatus& st, const std::string& extra) {
@@ -137,7 +143,7 @@ int print_status(const ClusterCommand& c, const ClusterStatus& st, const std::st
     std::fputs(format_status(st).c_str(), stdout);
     if (!extra.empty()) std::printf("%s\n", extra.c_str());
   }
-  return st.healthy ? 0 : 1;
+  return st.exit_code();
 }
 
 void print_outcome(const ClusterCommand& c, const ExecutionReport& report, const Plan& plan,
@@ -154,8 +160,7 @@ void print_outcome(const ClusterCommand& c, const ExecutionReport& report, const
     print_json(j);
     return;
   }
-  std::string table = format_status(st);
-  if (plan.stop) table = table.substr(0, table.rfind("\n", table.size() - 2) + 1);  // no health line
+  const std::string table = format_status(st, !plan.stop);
   std::printf("\n%s\n%s", format_report(report, plan).c_str(), table.c_str());
   if (!extra.empty()) std::printf("%s\n", extra.c_str());
 }

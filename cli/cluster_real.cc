@@ -82,6 +82,7 @@ int run_real_command(const ClusterCommand& c) {
   OpOptions o;
   o.parallel = c.parallel;
   o.on_event = [&](const StepEvent& e) { printer(e); };
+  if (!c.json) o.on_note = [](const std::string& line) { std::fputs(line.c_str(), stdout); };
   auto op = parse_cluster_op(c.verb == "destroy" ? std::vector<std::string>{"destroy"} : c.words);
   if (!op) return fail(c, op.message(), 2);
   OpResult r = run_cluster_op(**backend, c.topo, *op, o);

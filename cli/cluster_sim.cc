@@ -101,6 +101,7 @@ int run_sim_command(const ClusterCommand& c) {
   }
   ProgressPrinter printer(stdout, c.json);
   session.on_event = [&](const StepEvent& e) { printer(e); };
+  if (!c.json) session.on_note = [](const std::string& line) { std::fputs(line.c_str(), stdout); };
   if (!c.json && c.verb == "deploy" && fresh) {
     std::printf("deploying cluster %s (%zu instances) on the simulator, seed %llu, parallel %d\n",
                 c.topo.cluster.c_str(), c.topo.instances.size(), static_cast<unsigned long long>(history->seed),
@@ -148,7 +149,7 @@ int run_sim_command(const ClusterCommand& c) {
     if (!c.json && !r.output.empty() && c.verb == "stop") std::printf("%s", r.output.c_str());
     print_outcome(c, *r.report, plan, *r.status, more);
     if (!r.ok) std::fprintf(stderr, "dpcctl %s: %s\n", c.verb.c_str(), r.error.c_str());
-    return r.ok && clean && (c.verb != "deploy" || r.status->healthy) ? 0 : 1;
+    return r.ok && clean && (c.verb != "deploy" || r.status->exit_code() == 0) ? 0 : 1;
   }
   if (!c.json) {
     std::printf("%s%s", r.output.c_str(), !r.output.empty() && r.output.back() != '\n' ? "\n" : "");

@@ -38,6 +38,13 @@ std::string join(const std::vector<std::string>& v, const std::string& sep = ", 
   return out;
 }
 
+/// A line for the user: printed as it happens when the caller asked so,
+/// else collected in the result.
+void note(OpResult& r, const OpOptions& o, const std::string& text) {
+  if (o.on_note) o.on_note(text);
+  else r.output += text;
+}
+
 OpResult failed(std::string why) {
   OpResult r;
   r.ok = false;
@@ -184,11 +191,11 @@ OpResult op_start(Backend& b, const Topology& topo, const std::vector<std::strin
   if (!no_db.empty()) {
     return failed("no database to start for " + join(no_db) + "; deploy the cluster first ('dpcctl deploy')");
   }
-  if (to_start.empty()) r.output += "every chosen instance already runs\n";
+  if (to_start.empty()) note(r, o, "every chosen instance already runs\n");
   std::vector<std::string> names(to_start.begin(), to_start.end());
-  if (!to_start.empty()) r.output += "starting " + join(names) + "\n";
+  if (!to_start.empty()) note(r, o, "starting " + join(names) + "\n");
   if (!run_into(r, b, topo, build_start_plan(topo, to_start, whole), o)) return r;
-  r.output += whole ? "the cluster is up and healthy\n" : "started\n";
+  note(r, o, whole ? "the cluster is up and healthy\n" : "started\n");
   return r;
 }
 
@@ -197,32 +204,32 @@ OpResult op_stop(Backend& b, const Topology& topo, const std::vector<std::string
   OpResult r;
   const std::set<std::string> running = running_instances(b, topo);
   if (whole) {
-    if (running.empty()) r.output += "no instance is running\n";
-    else r.output += "stopping the cluster in the manual's order (SP, BP groups, MP)\n";
+    if (running.empty()) note(r, o, "no instance is running\n");
+    else note(r, o, "stopping the cluster in the manual's order (SP, BP groups, MP)\n");
     if (!running.empty()) run_into(r, b, topo, build_stop_plan(topo), o);
-    if (confirm_stopped(r, b, chosen) && r.ok) r.output += "every instance has stopped\n";
+    if (confirm_stopped(r, b, chosen) && r.ok) note(r, o, "every instance has stopped\n");
     return r;
   }
   std::vector<std::string> targets;
   for (const std::string& n : chosen) {
     if (running.count(n)) targets.push_back(n);
-    else r.output += n + " is not running\n";
+    else note(r, o, n + " is not running\n");
   }
   if (targets.empty()) return r;
   if (std::string why = stop_refusal(topo, running, targets); !why.empty()) {
     if (!force) return failed(why);
-    r.output += "--force: " + why.substr(why.find(':') + 2) + "\n";
+    note(r, o, "--force: " + why.substr(why.find(':') + 2) + "\n");
   }
   auto leaders = leaders_stopped(b, topo, running, targets);
   std::set<std::string> groups;
   for (const auto& [g, l] : leaders) {
     groups.insert(g);
-    r.output += l + " is the leader of " + g + "; it fails over, waiting for the new leader\n";
+    note(r, o, l + " is the leader of " + g + "; it fails over, waiting for the new leader\n");
   }
-  r.output += "stopping " + join(targets) + "\n";
+  note(r, o, "stopping " + join(targets) + "\n");
   run_into(r, b, topo, build_stop_some_plan(topo, targets, groups), o);
-  if (confirm_stopped(r, b, targets) && r.ok) r.output += "stopped " + join(targets) + "\n";
-  r.output += new_leaders_text(b, topo, leaders);
+  if (confirm_stopped(r, b, targets) && r.ok) note(r, o, "stopped " + join(targets) + "\n");
+  note(r, o, new_leaders_text(b, topo, leaders));
   return r;
 }
 
@@ -233,12 +240,12 @@ OpResult op_kill(Backend& b, const Topology& topo, const std::vector<std::string
   std::vector<std::string> targets;
   for (const std::string& n : chosen) {
     if (running.count(n)) targets.push_back(n);
-    else r.output += n + " is not running\n";
+    else note(r, o, n + " is not running\n");
   }
   if (targets.empty()) return r;
   if (std::string why = stop_refusal(topo, running, targets); !why.empty()) {
     if (!force) return failed(why);
-    r.output += "--force: " + why.substr(why.find(':') + 2) + "\n";
+    note(r, o, "--force: " + why.substr(why.find(':') + 2) + "\n");
   }
   auto leaders = leaders_stopped(b, topo, running, targets);
   for (const std::string& t : targets) {
@@ -247,7 +254,7 @@ OpResult op_kill(Backend& b, const Topology& topo, const std::vector<std::string
   wait_for(b, [&] { return std::none_of(targets.begin(), targets.end(), [&](const std::string& t) { return b.server_running(t); }); },
            10000);
   if (!confirm_stopped(r, b, targets)) return r;
-  r.output += "killed " + join(targets) + " (SIGKILL: their next start replays REDO)\n";
+  note(r, o, "killed " + join(targets) + " (SIGKILL: their next start replays REDO)\n");
   std::set<std::string> groups;
   for (const auto& [g, l] : leaders) groups.insert(g);
   Plan waits = build_stop_some_plan(topo, targets, groups);
@@ -256,7 +263,7 @@ OpResult op_kill(Backend& b, const Topology& topo, const std::vector<std::string
     if (s.kind == StepKind::WaitState) keep.insert(s.id);
   }
   run_into(r, b, topo, sub_plan(waits, keep), o);
-  r.output += new_leaders_text(b, topo, leaders);
+  note(r, o, new_leaders_text(b, topo, leaders));
   return r;
 }
 
@@ -276,7 +283,7 @@ OpResult op_switchover(Backend& b, const Topology& topo, const ClusterOp& op, co
   const std::string old = leader_of(b, topo, *raft);
   if (old.empty()) return failed("switchover: " + raft->name + " has no PRIMARY/OPEN leader now");
   if (old == op.to) {
-    r.output += op.to + " already leads " + raft->name + "\n";
+    note(r, o, op.to + " already leads " + raft->name + "\n");
     return r;
   }
   auto endpoints = sql_endpoints(topo);
@@ -289,7 +296,7 @@ OpResult op_switchover(Backend& b, const Topology& topo, const ClusterOp& op, co
     if (m == to) continue;
     if (auto e = elect(*m, false); !e) return failed("switchover: SP_SET_RAFT_ELECT(0) on " + m->name + ": " + e.message());
   }
-  r.output += "elections off on every member of " + raft->name + " but " + op.to + "; exiting " + old + "\n";
+  note(r, o, "elections off on every member of " + raft->name + " but " + op.to + "; exiting " + old + "\n");
   std::set<std::string> groups{raft->name};
   if (!run_into(r, b, topo, build_stop_some_plan(topo, {old}, groups), o)) return r;
   std::string now = leader_of(b, topo, *raft);
@@ -299,7 +306,7 @@ OpResult op_switchover(Backend& b, const Topology& topo, const ClusterOp& op, co
     if (auto e = elect(*m, true); !e) return failed("switchover: SP_SET_RAFT_ELECT(1) on " + m->name + ": " + e.message());
   }
   if (now != op.to) return failed("switchover: " + raft->name + " elected " + (now.empty() ? "nobody" : now) + ", not " + op.to);
-  r.output += op.to + " now leads " + raft->name + "; " + old + " rejoined as a follower\n";
+  note(r, o, op.to + " now leads " + raft->name + "; " + old + " rejoined as a follower\n");
   return r;
 }
 
@@ -327,17 +334,17 @@ std::string unsafe_to_remove(Backend& b, const Topology& topo, const Instance& i
 
 }  // namespace
 
-OpResult destroy_cluster(Backend& backend, const Topology& topo, const OpOptions& options) {
+OpResult destroy_cluster(Backend& backend, const Topology& topo, const OpOptions& o) {
   std::vector<std::string> all;
   for (const Instance& inst : topo.instances) all.push_back(inst.name);
-  OpResult r = op_stop(backend, topo, all, true, false, options);
+  OpResult r = op_stop(backend, topo, all, true, false, o);
   if (!r.ok) {
     r.error += "\nnothing was removed";
     return r;
   }
   for (const Instance& inst : topo.instances) {
     if (std::string why = unsafe_to_remove(backend, topo, inst); !why.empty()) {
-      r.output += "left " + inst.name + "'s directory: " + why + "\n";
+      note(r, o, "left " + inst.name + "'s directory: " + why + "\n");
       continue;
     }
     if (Status st = backend.remove_tree(inst.host, inst.path); !st) {
@@ -345,7 +352,7 @@ OpResult destroy_cluster(Backend& backend, const Topology& topo, const OpOptions
       r.error += (r.error.empty() ? "" : "\n") + st.message();
       continue;
     }
-    r.output += "removed " + inst.name + "'s directory " + inst.path + "\n";
+    note(r, o, "removed " + inst.name + "'s directory " + inst.path + "\n");
   }
   return r;
 }

@@ -58,6 +58,8 @@ Result<std::vector<std::string>> select_instances(const Topology& topo,
 struct OpOptions {
   int parallel = 4;
   std::function<void(const StepEvent&)> on_event;
+  /// Lines for the user as they happen; unset = collected in OpResult::output.
+  std::function<void(const std::string&)> on_note;
 };
 
 struct OpResult {

@@ -79,6 +79,8 @@ class SimSession {
   ClusterStatus status();
   /// Progress of plan runs goes here (the shell prints it; scenarios trace it).
   std::function<void(const StepEvent&)> on_event;
+  /// ctl's lines for the user as they happen (unset: in CommandResult::output).
+  std::function<void(const std::string&)> on_note;
   int parallel = 4;
 
  private:

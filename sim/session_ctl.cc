@@ -50,6 +50,7 @@ CommandResult SimSession::execute_ctl(const std::vector<std::string>& w) {
   OpOptions o;
   o.parallel = parallel;
   o.on_event = on_event;
+  o.on_note = on_note;
   OpResult res = run_cluster_op(backend(), topo_, *op, o);
   r.ok = res.ok;
   r.output = res.output;
