@@ -118,7 +118,7 @@ void fill_groups(const Topology& topo, ClusterStatus& out, const std::map<std::s
       s.term = it->second.term;
       auto leader = by_id.find(it->second.leader_id);
       s.leader = leader == by_id.end() ? "-" : leader->second;
-      if (!gs.leader.empty()) {
+      if (!gs.leader.empty() && rows.at(gs.leader).last_lsn != "-" && it->second.last_lsn != "-") {
         long long lag = std::atoll(rows.at(gs.leader).last_lsn.c_str()) - std::atoll(it->second.last_lsn.c_str());
         s.lag = std::to_string(std::max(0LL, lag));
       }

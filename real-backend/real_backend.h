@@ -90,6 +90,10 @@ class RealBackend final : public Backend {
   Status check_local(const std::string& host, const std::string& what) const;
   /// The pid of an instance's dmserver: ours, or from its pid file; 0 if none.
   int server_pid(const std::string& instance);
+  /// A process whose command line names the instance's dm.ini although no
+  /// pid file of this state directory records it (started by another
+  /// dpcctl state directory, a runbook, or by hand); 0 if none.
+  int unrecorded_server_pid(const std::string& instance) const;
   void log_line(const std::string& instance, const std::string& text);
   ProcessSpec spec_for(const std::string& program_path) const;
   void stop_unready(const std::shared_ptr<Server>& server, const std::string& why);

@@ -27,6 +27,7 @@ CommandResult SimSession::execute_ctl(const std::vector<std::string>& w) {
         r.status = status();
         return r;
       }
+      done_.clear();  // a fresh deployment, as the real backend resets its journal
     }
     ExecutionReport rep = deploy("", parallel);
     r.ok = rep.ok;
