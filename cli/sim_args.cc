@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/timing_profile.h"
+#include "sim/engine/timing_profile.h"
 
 namespace dpc::cli {
 

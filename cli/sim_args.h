@@ -8,7 +8,7 @@
 
 #include "cli/args.h"
 #include "core/result.h"
-#include "sim/world.h"
+#include "sim/model/world.h"
 
 namespace dpc::cli {
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/json_positions.h"
+#include "core/validate_availability.h"
 #include "core/json_text.h"
 #include "core/topology_spec.h"
 #include "core/validate.h"
@@ -562,15 +563,18 @@ LoadOutcome load_topology_text(const std::string& text, const std::string& sourc
     if (already_reported(d.path)) continue;
     outcome.diagnostics.push_back(std::move(d));
   }
+  if (!has_errors(outcome.diagnostics)) outcome.lints = lint_availability(topo);
   // Every diagnostic at a field also says where it is in the file (a field
   // left out, given by a default, is placed at its nearest written parent).
-  if (!outcome.diagnostics.empty()) {
+  if (!outcome.diagnostics.empty() || !outcome.lints.empty()) {
     const auto positions = json_positions(text);
-    for (Diagnostic& d : outcome.diagnostics) {
-      if (d.path.empty() || d.line > 0) continue;
-      const TextPosition at = position_of(positions, d.path);
-      d.line = at.line;
-      d.column = at.column;
+    for (auto* list : {&outcome.diagnostics, &outcome.lints}) {
+      for (Diagnostic& d : *list) {
+        if (d.path.empty() || d.line > 0) continue;
+        const TextPosition at = position_of(positions, d.path);
+        d.line = at.line;
+        d.column = at.column;
+      }
     }
   }
   outcome.topology = std::move(topo);

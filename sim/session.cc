@@ -5,7 +5,7 @@
 #include <map>
 
 #include "core/plan_builder.h"
-#include "sim/catalog.h"
+#include "sim/catalog/catalog.h"
 #include "sim/sim_backend.h"
 
 namespace dpc::sim {
