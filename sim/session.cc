@@ -5,7 +5,6 @@
 #include <map>
 
 #include "core/plan_builder.h"
-#include "core/endpoints.h"
 #include "sim/catalog/catalog.h"
 #include "sim/sim_backend.h"
 
@@ -102,7 +101,10 @@ const char* session_help() {
          "  status | leader RAFT | plan | trace [N] | time | help | quit\n"
          "  write INST FILE TEXT | cat INST FILE   a file in <path>/DAMENG (or absolute)\n"
          "  tool INST dminit|dmrman|dmserver ARGS...  DM's tools as typed, on INST's host\n"
-         "  show INST | jitter INST MS        inspect an instance; its election jitter\n";
+         "  show INST | jitter INST MS        inspect an instance; its election jitter\n"
+         "  ctl deploy [--resume] | ctl status | ctl start|stop|restart [SEL] [--force]\n"
+         "  ctl kill SEL [--force] | ctl switchover RAFT --to INST | ctl destroy\n"
+         "                                    dpcctl's cluster commands; SEL: NAME, -N A,B, -R BP, -G RAFT_1\n";
 }
 
 SimSession::SimSession(Topology topo, SimOptions options)
@@ -123,23 +125,14 @@ SimSession::~SimSession() = default;
 Backend& SimSession::backend() { return *backend_; }
 
 ExecutionReport SimSession::run_subplan(const Plan& plan, const std::set<std::string>& ids, int par) {
-  Plan sub;
-  sub.cluster = plan.cluster;
-  sub.stop = plan.stop;
-  for (const auto& s : plan.steps) {
-    if (!ids.count(s.id)) continue;
-    Step copy = s;
-    copy.deps.clear();
-    for (const auto& d : s.deps) {
-      if (ids.count(d)) copy.deps.push_back(d);
-    }
-    sub.steps.push_back(copy);
-  }
+  return run_narrowed(sub_plan(plan, ids), par);
+}
+
+ExecutionReport SimSession::run_narrowed(const Plan& sub, int par) {
   ExecutorOptions o;
   o.parallel = par;
-  o.endpoints = sql_endpoints(topo_);
   o.on_event = on_event;
-  ExecutionReport report = Executor(*backend_, o).run(sub);
+  ExecutionReport report = run_plan(*backend_, topo_, sub, o);
   for (const auto& rec : report.records) {
     if (rec.outcome == StepOutcome::Done || rec.outcome == StepOutcome::Skipped) done_.insert(rec.id);
   }
@@ -147,23 +140,7 @@ ExecutionReport SimSession::run_subplan(const Plan& plan, const std::set<std::st
 }
 
 ExecutionReport SimSession::deploy(const std::string& upto, int par) {
-  std::set<std::string> ids;
-  if (upto.empty()) {
-    for (const auto& s : deploy_plan_.steps) {
-      if (!done_.count(s.id)) ids.insert(s.id);
-    }
-  } else {
-    // The step and everything it depends on, transitively, not yet done.
-    std::vector<std::string> todo{upto};
-    while (!todo.empty()) {
-      std::string id = todo.back();
-      todo.pop_back();
-      const Step* s = deploy_plan_.find(id);
-      if (!s || done_.count(id) || !ids.insert(id).second) continue;
-      for (const auto& d : s->deps) todo.push_back(d);
-    }
-  }
-  return run_subplan(deploy_plan_, ids, par);
+  return run_narrowed(narrow_plan(deploy_plan_, done_, upto), par);
 }
 
 ExecutionReport SimSession::run_step(const std::string& id) {
@@ -226,6 +203,7 @@ CommandResult SimSession::execute(const std::vector<std::string>& w) {
     return std::nullopt;
   };
   if (cmd == "help") return say(session_help());
+  if (cmd == "ctl") return execute_ctl(w);
   if (cmd == "deploy") {
     std::string upto;
     int par = parallel;

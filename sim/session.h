@@ -20,6 +20,9 @@
 //   write INST FILE TEXT | cat INST FILE  a file in <path>/DAMENG (or absolute)
 //   tool INST dminit|dmrman|dmserver ARGS...  DM's tools on INST's host
 //   show INST | jitter INST MS        inspect an instance; its election jitter
+//   ctl deploy [--resume] | ctl status | ctl start|stop|restart|kill [SEL] [--force]
+//   ctl switchover RAFT --to INST | ctl destroy
+//                                     dpcctl's cluster commands (core/cluster_ops.h)
 // A and B name hosts or instances.
 //
 // Single-threaded; every command runs the simulation until it completes.
@@ -48,6 +51,7 @@ struct CommandResult {
   std::string error;            ///< when !ok: what went wrong
   std::optional<Rows> rows;     ///< sql: the rows
   std::optional<ExecutionReport> report;  ///< deploy/step/stop: the executor's report
+  std::optional<ClusterStatus> status;    ///< ctl deploy/status/stop: the cluster table at the end
 };
 
 class SimSession {
@@ -75,10 +79,14 @@ class SimSession {
   ClusterStatus status();
   /// Progress of plan runs goes here (the shell prints it; scenarios trace it).
   std::function<void(const StepEvent&)> on_event;
+  /// ctl's lines for the user as they happen (unset: in CommandResult::output).
+  std::function<void(const std::string&)> on_note;
   int parallel = 4;
 
  private:
   ExecutionReport run_subplan(const Plan& plan, const std::set<std::string>& ids, int parallel);
+  /// Runs a plan already narrowed to what is to run; records what got done.
+  ExecutionReport run_narrowed(const Plan& sub, int parallel);
   CommandResult wait_stopped(const std::string& instance, Millis limit_ms);
   /// "" when `name` is a host (or, unless hosts_only, an instance) of the
   /// topology; else what is wrong and which names there are.
@@ -86,6 +94,8 @@ class SimSession {
   /// write / cat / tool / show / jitter (sim/session_tools.cc); nullopt
   /// when the command is none of them.
   std::optional<CommandResult> execute_more(const std::vector<std::string>& words);
+  /// ctl VERB ...: dpcctl's cluster operations (sim/session_ctl.cc).
+  CommandResult execute_ctl(const std::vector<std::string>& words);
 
   Topology topo_;
   std::unique_ptr<SimCluster> cluster_;
