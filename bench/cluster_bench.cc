@@ -1,4 +1,4 @@
-// The whole simulator (sim/bench_cluster.h) on the wall clock: deploy +
+// The whole simulator (bench/cluster_workload.h) on the wall clock: deploy +
 // failover runs of mini-3replica (one seed per iteration; on 1 and 2
 // threads), the deployment of each example topology (sequential and
 // parallel plan), and generated clusters of N BP groups of 3 deployed and
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "sim/bench_cluster.h"
+#include "bench/cluster_workload.h"
 
 namespace {
 

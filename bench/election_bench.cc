@@ -1,4 +1,4 @@
-// Election timing on the pure RAFT model (sim/bench_election.h): each
+// Election timing on the pure RAFT model (bench/election_workload.h): each
 // iteration is one seed of one setup; the counters give the virtual-time
 // distribution of the seeds run (p50/p90/p99/max in ms, split-vote rate)
 // beside the wall-clock rate of trials. The Raft paper's Figure 16 setups
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "sim/bench_election.h"
+#include "bench/election_workload.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The simulator's discrete-event engine alone (sim/event_loop.h): how many
+// The simulator's discrete-event engine alone (sim/engine/event_loop.h): how many
 // events per second one core runs when each event schedules the next, with
 // a given number of events pending (the heap's size), and the timer pattern
 // RAFT uses (re-arm: cancel the pending event and schedule a new one).
@@ -7,8 +7,8 @@
 #include <cstdint>
 
 #include "bench/bench_util.h"
-#include "sim/event_loop.h"
-#include "sim/rng.h"
+#include "sim/engine/event_loop.h"
+#include "sim/engine/rng.h"
 
 namespace {
 

@@ -23,8 +23,8 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/scenario_report.h"
-#include "sim/scenario.h"
-#include "sim/scenario_run.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/scenario_run.h"
 
 namespace dpc::cli {
 

@@ -18,8 +18,14 @@ const char* kUsage =
     "  deploy FILE --backend=sim|real [--seed N] [--parallel N] [--resume]\n"
     "             [--state-dir DIR] [--trace FILE] [--json]\n"
     "                                               deploy the cluster\n"
-    "  stop FILE --backend=sim|real ...             stop it in the manual's order\n"
-    "  status FILE --backend=sim|real ...           print the cluster table\n"
+    "  status FILE --backend=sim|real [--json]      each instance, each RAFT group, the health\n"
+    "  start FILE [SEL...]                          start the cluster (MP first) or some instances\n"
+    "  stop FILE [SEL...] [--force]                 stop it in the manual's order, or some instances\n"
+    "  restart FILE [SEL...] [--force]              stop, then start\n"
+    "  kill FILE SEL... [--force]                   SIGKILL instances (no clean shutdown)\n"
+    "  switchover FILE RAFT --to INSTANCE           move a RAFT group's leadership\n"
+    "  destroy FILE [--yes]                         stop, then remove the instances' directories\n"
+    "       SEL: NAME, -N NAME[,NAME...], -R MP|SP|BP, -G RAFT[,...]; the cluster is kept in --state-dir\n"
     "  shell FILE --backend=sim [--seed N]          interactive simulated cluster\n"
     "  check FILE --backend=real                    preflight checks for a real deploy\n"
     "  scenario run PATH... [--seeds A..B]          run scenario files\n"
@@ -42,6 +48,11 @@ int main(int argc, char** argv) {
   if (command == "deploy") return cmd_deploy(words);
   if (command == "stop") return cmd_stop(words);
   if (command == "status") return cmd_status(words);
+  if (command == "start") return cmd_start(words);
+  if (command == "restart") return cmd_restart(words);
+  if (command == "kill") return cmd_kill(words);
+  if (command == "switchover") return cmd_switchover(words);
+  if (command == "destroy") return cmd_destroy(words);
   if (command == "shell") return cmd_shell(words);
   if (command == "check") return cmd_check(words);
   if (command == "scenario") return cmd_scenario(words);

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/scenario_run.h"
+#include "sim/scenario/scenario_run.h"
 
 namespace dpc::cli {
 

@@ -167,6 +167,7 @@ StateDir& StateDir::operator=(StateDir&& other) noexcept {
 
 StateDir::~StateDir() {
   if (fd_ < 0) return;
+  remove_secrets();  // whatever a tool that ended with the run left
   (void)::ftruncate(fd_, 0);  // no stale pid for the next reader
   ::close(fd_);               // releases the lock
 }

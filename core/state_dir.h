@@ -10,7 +10,8 @@
 //   0600 (they are tightened when found wider);
 // - no symbolic links: the directory itself and every entry below it must
 //   not be one (a planted `secrets` link would send the PARFILE elsewhere);
-// - secrets/ emptied when a run starts and when it ends or is interrupted.
+// - secrets/ emptied when a run starts, when it is interrupted, and when
+//   it ends (release).
 //
 // POSIX only (Linux); a StateDir belongs to one thread. Not copyable;
 // movable. Releasing (destruction) unlocks.

@@ -53,16 +53,8 @@ bool absolute_path(const Instance& inst) {
   return p.size() >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/');
 }
 
-/// One key per machine as far as the file can tell: every loopback name
-/// (localhost, 127.x.x.x, ::1) is this one machine. (Preflight also knows the
-/// machine's own names and addresses.)
-std::string host_key(const std::string& host) {
-  const std::string h = lower(host);
-  if (h == "localhost" || h == "localhost.localdomain" || h == "::1" || h.rfind("127.", 0) == 0) {
-    return "127.0.0.1";
-  }
-  return h;
-}
+/// One key per machine as far as the file can tell (core/topology.h).
+std::string host_key(const std::string& host) { return machine_of(host); }
 
 }  // namespace
 

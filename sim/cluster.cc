@@ -3,9 +3,9 @@
 #include <cmath>
 #include <utility>
 
-#include "sim/invariants.h"
-#include "sim/text_util.h"
-#include "sim/tools.h"
+#include "sim/model/invariants.h"
+#include "sim/engine/text_util.h"
+#include "sim/model/tools.h"
 
 namespace dpc::sim {
 

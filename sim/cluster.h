@@ -25,8 +25,8 @@
 
 #include "core/backend.h"
 #include "core/result.h"
-#include "sim/dmserver.h"
-#include "sim/world.h"
+#include "sim/model/dmserver.h"
+#include "sim/model/world.h"
 
 namespace dpc::sim {
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/invariants.h"
+#include "sim/model/invariants.h"
 #include "sim/sim_test_util.h"
 
 namespace dpc::sim {

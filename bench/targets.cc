@@ -1,0 +1,122 @@
+// The benchmark targets of docs/performance.md, judged from the sections'
+// JSON: each says its goal, what was measured, met / missed / not measured,
+// and the command that reproduces it.
+#include <algorithm>
+#include <string>
+
+#include "bench/sections.h"
+
+namespace dpc::bench {
+
+namespace {
+
+/// One target of the issue: measured value, whether it is met.
+Json target(const std::string& name, const std::string& goal, const Json& measured, const std::string& said,
+            bool known, bool met, const std::string& how, const std::string& command) {
+  Json t;
+  t["target"] = name;
+  t["goal"] = goal;
+  t["measured"] = measured;
+  t["measured_text"] = known ? "measured " + said : "not measured in this run";
+  t["status"] = !known ? "not measured" : met ? "met" : "missed";
+  t["how"] = how;
+  t["reproduce"] = command;
+  return t;
+}
+
+}  // namespace
+
+Json check_targets(const Json& sections, const BenchConfig& cfg) {
+  Json out = Json::array();
+  const std::string cmd = "dpcctl bench --out results --only ";
+  // 1. Events per second on one core.
+  {
+    double whole = 0, whole_cpu = 0, engine = 0, engine_cpu = 0;
+    int best_groups = 0;
+    std::string per_size;
+    bool known = sections.contains("speed");
+    if (known) {
+      engine = sections["speed"]["engine"].value("events_per_s", 0.0);
+      engine_cpu = sections["speed"]["engine"].value("events_per_cpu_s", 0.0);
+      for (const Json& s : sections["speed"]["scale"]) {
+        if (!s.contains("idle")) continue;
+        const double rate = s["idle"].back().value("events_per_s", 0.0);
+        per_size += (per_size.empty() ? "" : ", ") + std::to_string(s.value("groups", 0)) + ": " +
+                    fmt(rate / 1e6, 2);
+        if (rate > whole) best_groups = s.value("groups", 0);
+        whole = std::max(whole, rate);
+        whole_cpu = std::max(whole_cpu, s["idle"].back().value("events_per_cpu_s", 0.0));
+      }
+    }
+    const std::string said = "whole simulator " + fmt(whole / 1e6, 2) + " M events/s at " +
+                             std::to_string(best_groups) + " BP group(s) (M events/s by groups: " + per_size +
+                             "); event engine alone " + fmt(engine / 1e6, 2) + " M/s";
+    out.push_back(target("events per second, one core", ">= 5,000,000 events/s",
+                         {{"whole_simulator_best_idle", whole},
+                          {"whole_simulator_best_idle_per_cpu_s", whole_cpu},
+                          {"event_engine_alone", engine},
+                          {"event_engine_alone_per_cpu_s", engine_cpu}},
+                         said, known,
+                         whole >= 5e6, "whole simulator idling a deployed cluster (trace off, invariants on)",
+                         cmd + "speed"));
+  }
+  // 2. 300 groups idle 10 virtual minutes at >= 1000x real time.
+  {
+    double ratio = 0, wall = 0, ratio_cpu = 0;
+    bool known = false;
+    if (sections.contains("speed")) {
+      for (const Json& s : sections["speed"]["scale"]) {
+        if (s.value("groups", 0) != 300 || !s.contains("idle")) continue;
+        const Json& last = s["idle"].back();
+        if (last.value("virtual_s", 0.0) < 600) continue;
+        known = true;
+        ratio = last.value("virtual_per_wall", 0.0);
+        ratio_cpu = last.value("virtual_per_cpu_s", 0.0);
+        wall = last.value("wall_s", 0.0);
+      }
+    }
+    out.push_back(target("300 BP groups of 3 idle for 10 virtual minutes", ">= 1000x real time (<= 0.6 s wall)",
+                         {{"x_real_time", ratio}, {"wall_s", wall}, {"x_real_time_per_cpu_s", ratio_cpu}},
+                         fmt(ratio, 0) + "x real time: " + fmt(wall, 2) +
+                             " s wall for 600 virtual s (" + fmt(ratio_cpu, 0) + "x per CPU second)",
+                         known,
+                         ratio >= 1000,
+                         cfg.quick ? "not run with --quick" : "idle after the deployment", cmd + "speed"));
+  }
+  // 3. Memory linear in instances.
+  {
+    bool known = sections.contains("speed") && sections["speed"]["scale"].size() >= 3;
+    const Json fit = sections.contains("speed") ? sections["speed"]["memory_fit"] : Json::object();
+    const double r2 = fit.value("r2", 0.0);
+    out.push_back(target("memory linear in instances", "peak RSS fits a + b * instances (R^2 >= 0.99)",
+                         fit,
+                         fmt(fit.value("b_kib_per_instance", 0.0), 1) + " KiB per instance above " +
+                             fmt(fit.value("a_mib", 0.0), 1) + " MiB, R^2 " + fmt(r2, 4),
+                         known, r2 >= 0.99, "peak RSS of a child process per size, above an empty one",
+                         cmd + "speed"));
+  }
+  // 4. Deploy + failover seeds per second on 2 cores.
+  {
+    bool known = sections.contains("cluster") && sections["cluster"].contains("throughput");
+    const Json t = known ? sections["cluster"]["throughput"] : Json::object();
+    const double rate = t.value("runs_per_s_threads", 0.0);
+    known = known && t.value("threads", 0) == 2;
+    const Json one = t.value("one_thread", Json::object());
+    out.push_back(target("deploy + failover seeds per second on 2 cores", ">= 2000 seeds/s", t,
+                         fmt(rate, 0) + " runs/s on " + std::to_string(t.value("threads", 0)) +
+                             " threads (" + fmt(one.value("runs_per_s", 0.0), 0) + " on one)",
+                         known,
+                         rate >= 2000, "mini-3replica deployed and its leader killed, one seed per run",
+                         cmd + "cluster --threads 2"));
+  }
+  // A --quick run is a smoke test: its wall-clock figures come from runs too
+  // short to say anything about a target, so none is called met or missed.
+  if (cfg.quick) {
+    for (Json& t : out) {
+      if (t["status"] != "not measured") t["status"] = "not judged (--quick runs are too short)";
+    }
+  }
+  return out;
+}
+
+}  // namespace dpc::bench

@@ -1,0 +1,358 @@
+// dmrman: offline backup and restore of a simulated database [M7.2.7, M7.5,
+// M8]. The statements the manual uses:
+//   BACKUP DATABASE '<dm.ini>' FULL [SHADOW] TO <name> BACKUPSET '<dir>'
+//   RESTORE DATABASE '<dm.ini>' [TO SHADOW] FROM BACKUPSET '<dir>'
+//   RECOVER DATABASE '<dm.ini>' UPDATE DB_MAGIC
+//   RECOVER DATABASE '<dm.ini>' FROM BACKUPSET '<dir>'   (nothing to redo offline)
+// Everything is offline: the instance must not be running.
+#include <optional>
+
+#include "core/ini.h"
+#include "core/paths.h"
+#include "sim/model/dmserver.h"
+#include "sim/engine/text_util.h"
+#include "sim/model/tools.h"
+
+namespace dpc::sim {
+namespace {
+
+struct Token {
+  bool quoted = false;
+  std::string text;  ///< upper-cased when not quoted
+};
+
+Result<std::vector<Token>> tokenize(const std::string& s) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ';') {
+      ++i;
+      continue;
+    }
+    if (c == '\'') {
+      std::string v;
+      ++i;
+      bool closed = false;
+      while (i < s.size()) {
+        if (s[i] == '\'') {
+          if (i + 1 < s.size() && s[i + 1] == '\'') {
+            v += '\'';
+            i += 2;
+            continue;
+          }
+          closed = true;
+          ++i;
+          break;
+        }
+        v += s[i++];
+      }
+      if (!closed) return Error{"unterminated '...' string"};
+      out.push_back(Token{true, v});
+      continue;
+    }
+    size_t j = i;
+    while (j < s.size() && !std::isspace(static_cast<unsigned char>(s[j])) && s[j] != ';' &&
+           s[j] != '\'') {
+      ++j;
+    }
+    out.push_back(Token{false, upper(s.substr(i, j - i))});
+    i = j;
+  }
+  return out;
+}
+
+const char* kSyntax =
+    "expected one of:\n"
+    "  BACKUP DATABASE '<dm.ini>' FULL [SHADOW] TO <name> BACKUPSET '<dir>'\n"
+    "  RESTORE DATABASE '<dm.ini>' [TO SHADOW] FROM BACKUPSET '<dir>'\n"
+    "  RECOVER DATABASE '<dm.ini>' UPDATE DB_MAGIC\n"
+    "  RECOVER DATABASE '<dm.ini>' FROM BACKUPSET '<dir>'";
+
+struct Stmt {
+  enum class Kind { Backup, Restore, UpdateMagic, Recover } kind = Kind::Backup;
+  std::string ini;
+  std::string set_dir;
+  std::string name;
+  bool shadow = false;
+};
+
+Result<Stmt> parse_ctlstmt(const std::string& text) {
+  auto toks = tokenize(text);
+  if (!toks.ok()) return Error{"syntax error in CTLSTMT: " + toks.message() + "; " + kSyntax};
+  const auto& t = *toks;
+  size_t i = 0;
+  auto word = [&](const char* w) {
+    if (i < t.size() && !t[i].quoted && t[i].text == w) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  auto str = [&]() -> std::optional<std::string> {
+    if (i < t.size() && t[i].quoted) return t[i++].text;
+    return std::nullopt;
+  };
+  auto bad = [&](const std::string& what) {
+    std::string at = i < t.size() ? "'" + t[i].text + "'" : "the end";
+    return Error{"syntax error in CTLSTMT at " + at + ": expected " + what + "; " + kSyntax};
+  };
+  Stmt s;
+  if (word("BACKUP")) {
+    s.kind = Stmt::Kind::Backup;
+  } else if (word("RESTORE")) {
+    s.kind = Stmt::Kind::Restore;
+  } else if (word("RECOVER")) {
+    s.kind = Stmt::Kind::Recover;
+  } else {
+    return bad("BACKUP, RESTORE or RECOVER");
+  }
+  if (!word("DATABASE")) return bad("DATABASE");
+  auto ini = str();
+  if (!ini) return bad("the dm.ini path in quotes");
+  s.ini = *ini;
+  switch (s.kind) {
+    case Stmt::Kind::Backup: {
+      bool full = false;
+      while (true) {
+        if (word("FULL")) {
+          full = true;
+        } else if (word("SHADOW")) {
+          s.shadow = true;
+        } else {
+          break;
+        }
+      }
+      if (!full) return bad("FULL (only full offline backups are modelled)");
+      if (!word("TO")) return bad("TO <backup name>");
+      if (i >= t.size() || t[i].quoted) return bad("a backup name after TO");
+      s.name = t[i++].text;
+      if (!word("BACKUPSET")) return bad("BACKUPSET '<dir>'");
+      auto dir = str();
+      if (!dir) return bad("the backup set directory in quotes");
+      s.set_dir = *dir;
+      break;
+    }
+    case Stmt::Kind::Restore: {
+      if (word("TO")) {
+        if (!word("SHADOW")) return bad("SHADOW after TO");
+        s.shadow = true;
+      }
+      if (!word("FROM") || !word("BACKUPSET")) return bad("FROM BACKUPSET '<dir>'");
+      auto dir = str();
+      if (!dir) return bad("the backup set directory in quotes");
+      s.set_dir = *dir;
+      break;
+    }
+    case Stmt::Kind::Recover:
+    case Stmt::Kind::UpdateMagic: {
+      if (word("UPDATE")) {
+        if (!word("DB_MAGIC")) return bad("DB_MAGIC after UPDATE");
+        s.kind = Stmt::Kind::UpdateMagic;
+      } else if (word("FROM")) {
+        if (!word("BACKUPSET")) return bad("BACKUPSET after FROM");
+        auto dir = str();
+        if (!dir) return bad("the backup set directory in quotes");
+        s.set_dir = *dir;
+      } else {
+        return bad("UPDATE DB_MAGIC or FROM BACKUPSET '<dir>'");
+      }
+      break;
+    }
+  }
+  if (i != t.size()) return bad("the end of the statement");
+  return s;
+}
+
+struct Rman {
+  World& w;
+  std::string host;
+  std::string out = "dmrman V8\n";
+  ToolResult error(int code, const std::string& why) {
+    ToolResult r;
+    r.exit_code = 1;
+    r.output = out + "[" + std::to_string(code) + "]:" + why + "\nCMD END.CODE:[" +
+               std::to_string(code) + "]\n";
+    r.duration = w.timing.tool_error;
+    return r;
+  }
+  ToolResult ok(SimTime duration, const std::string& lines) {
+    ToolResult r;
+    r.output = out + lines + "time used: " + format_time(duration) + "(ms)\nCMD END.CODE:[0]\n";
+    r.duration = duration;
+    return r;
+  }
+};
+
+}  // namespace
+
+std::string instance_running_in(World& w, const std::string& host, const std::string& db_dir) {
+  const std::string key = Host::key(db_dir);
+  for (const auto& [name, s] : w.servers()) {
+    if (s->running() && s->host() == host && !s->db_dir().empty() && Host::key(s->db_dir()) == key) {
+      return name;
+    }
+  }
+  return "";
+}
+
+ToolResult run_dmrman(World& w, const std::string& host, const std::vector<std::string>& args) {
+  Rman rm{w, host};
+  std::optional<std::string> ctl;
+  std::optional<std::string> use_ap;
+  for (const auto& raw : args) {
+    const std::string a = trim(raw);
+    if (a.empty()) continue;
+    const size_t eq = a.find('=');
+    const std::string key = upper(trim(a.substr(0, eq)));
+    if (eq == std::string::npos) return rm.error(-8001, "dmrman: unexpected argument '" + a + "'");
+    const std::string value = trim(unquote(a.substr(eq + 1)));
+    if (key == "CTLSTMT") {
+      ctl = value;
+    } else if (key == "USE_AP") {
+      use_ap = value;
+    } else {
+      return rm.error(-8001, "dmrman: unknown option " + key + "; expected CTLSTMT=\"...\" USE_AP=2");
+    }
+  }
+  if (!ctl) return rm.error(-8001, "dmrman: CTLSTMT=\"<statement>\" is required");
+  if (!use_ap || (*use_ap != "1" && *use_ap != "2")) {
+    return rm.error(-8001, "dmrman: USE_AP must be 1 (through the DMAP service) or 2 (without it)");
+  }
+  if (*use_ap == "1") {
+    return rm.error(-8003, "the DMAP service is not running on host " + host +
+                               "; pass USE_AP=2 to back up and restore without it");
+  }
+  rm.out += "RMAN> " + *ctl + ";\nfile dm.key not found, use default license!\n";
+  auto stmt = parse_ctlstmt(*ctl);
+  if (!stmt.ok()) return rm.error(-8002, stmt.message());
+  Host& h = w.host(host);
+  auto ini_text = h.read(stmt->ini);
+  if (!ini_text.ok()) {
+    return rm.error(-8004, "the ini file " + stmt->ini + " does not exist on host " + host +
+                               " (is the instance initialised?)");
+  }
+  auto ini = parse_ini(*ini_text, stmt->ini);
+  const std::string inst = ini.ok() ? ini->get("INSTANCE_NAME").value_or("?") : "?";
+  const std::string db_dir = path_parent(stmt->ini);
+  DbImage* db = h.db(db_dir);
+  if (!db) return rm.error(-8005, "there is no database in " + db_dir + " on host " + host);
+  rm.out += "checking if the database under system path [" + db_dir + "] is running...\n";
+  const std::string running = instance_running_in(w, host, db_dir);
+  if (!running.empty()) {
+    return rm.error(-8205, "instance " + running + " is running; an offline " +
+                               (stmt->kind == Stmt::Kind::Backup ? std::string("backup")
+                                                                 : std::string("restore or recover")) +
+                               " needs the instance stopped (exit it first)");
+  }
+  const OsKind os = path_style(stmt->ini);
+  switch (stmt->kind) {
+    case Stmt::Kind::Backup: {
+      if (db->dirty) {
+        return rm.error(-8206, inst + " was not shut down normally (HALT or crash); start it and "
+                                      "exit it normally before an offline backup");
+      }
+      if (h.backup(stmt->set_dir)) {
+        return rm.error(-8302, "the backup set directory " + stmt->set_dir +
+                                   " already holds a backup set; choose another directory");
+      }
+      h.make_dirs(stmt->set_dir);
+      BackupSet set{stmt->name, stmt->ini, stmt->shadow, *db};
+      const Lsn max_lsn = db->last_lsn();
+      h.put_backup(stmt->set_dir, std::move(set));
+      (void)h.write(path_join(os, stmt->set_dir, stmt->name + ".bak"),
+                    "backup set " + stmt->name + " of " + inst + (stmt->shadow ? " (SHADOW)" : "") + "\n");
+      w.log(inst, "tool.backup",
+            std::string(stmt->shadow ? "SHADOW " : "") + "backup set " + stmt->set_dir);
+      return rm.ok(w.timing.backup, "EP[0] max_lsn: " + std::to_string(max_lsn) +
+                                        "\nbackup successfully!\n");
+    }
+    case Stmt::Kind::Restore: {
+      BackupSet* set = h.backup(stmt->set_dir);
+      std::string from_host = host;
+      if (!set && w.options.shared_backup_sets) {
+        // [model] shared_backup_sets: a set written on another host is
+        // readable here, as over shared storage or after a copy.
+        for (const auto& [name, other] : w.hosts()) {
+          if (name == host) continue;
+          if ((set = other->backup(stmt->set_dir))) {
+            from_host = name;
+            break;
+          }
+        }
+      }
+      if (!set) {
+        return rm.error(-8303, "no backup set in " + stmt->set_dir + " on host " + host +
+                                   " (copy the seed's backup set to the target's host)");
+      }
+      if (set->image.dpc_mode != db->dpc_mode) {
+        return rm.error(-8304, "the backup set holds a " + set->image.dpc_mode + " database but " +
+                                   inst + " was initialised with dpc_mode=" + db->dpc_mode);
+      }
+      DbImage copy = set->image;
+      copy.shadow = set->shadow || stmt->shadow;
+      copy.restored_needs_magic_update = true;
+      copy.dirty = false;
+      copy.pending_redo = 0;
+      *db = std::move(copy);
+      w.log(inst, "tool.restore",
+            std::string(db->shadow ? "TO SHADOW " : "") + "from " + stmt->set_dir +
+                (from_host == host ? "" : " on host " + from_host) +
+                " (DB_MAGIC and PERMANENT_MAGIC of the source; UPDATE DB_MAGIC still needed)");
+      return rm.ok(w.timing.restore, "restore successfully.\n");
+    }
+    case Stmt::Kind::UpdateMagic: {
+      db->db_magic = w.new_magic();
+      db->restored_needs_magic_update = false;
+      w.log(inst, "tool.update_magic", "new DB_MAGIC");
+      return rm.ok(w.timing.update_magic, "update database magic successfully.\n");
+    }
+    case Stmt::Kind::Recover: {
+      if (!h.backup(stmt->set_dir)) {
+        return rm.error(-8303, "no backup set in " + stmt->set_dir + " on host " + host);
+      }
+      w.log(inst, "tool.recover", "nothing to redo (offline backup)");
+      return rm.ok(w.timing.recover, "recover successfully!\n");
+    }
+  }
+  return rm.error(-8002, kSyntax);
+}
+
+void run_tool(World& w, const std::string& host, const std::string& program,
+              const std::vector<std::string>& args, std::function<void(Result<ToolOutcome>)> done) {
+  std::string base = program;
+  const size_t cut = base.find_last_of("/\\");
+  if (cut != std::string::npos) base = base.substr(cut + 1);
+  base = lower(base);
+  if (base.size() > 4 && base.compare(base.size() - 4, 4, ".exe") == 0) base.resize(base.size() - 4);
+  Host* h = w.find_host(host);
+  if (h && !h->up()) {
+    w.loop.after(w.timing.tool_error, "tool.error", [done, host]() {
+      done(Error{"cannot run a tool on host " + host + ": the host is down"});
+    });
+    return;
+  }
+  if (base != "dminit" && base != "dmrman") {
+    w.loop.after(w.timing.tool_error, "tool.error", [done, program]() {
+      done(Error{"the simulator has no program '" + program + "'; it runs dminit and dmrman"});
+    });
+    return;
+  }
+  std::string line = base;
+  for (const auto& a : args) {
+    const size_t eq = a.find('=');
+    const std::string key = upper(a.substr(0, eq));
+    // Passwords never reach a trace.
+    line += " " + (eq != std::string::npos && key.find("PWD") != std::string::npos
+                       ? a.substr(0, eq) + "=******"
+                       : a);
+  }
+  w.log("", "tool.start", line);
+  ToolResult r = base == "dminit" ? run_dminit(w, host, args) : run_dmrman(w, host, args);
+  w.loop.after(r.duration, "tool.done", [&w, done, r = std::move(r), base]() {
+    w.log("", "tool.done", base + " exit=" + std::to_string(r.exit_code));
+    done(ToolOutcome{r.exit_code, r.output});
+  });
+}
+
+}  // namespace dpc::sim
