@@ -9,6 +9,11 @@
 // report of the first failing seed (step, reason, last events, timeline,
 // replay command) and a closing "N passed, M failed" line. Exit 0 all
 // passed, 1 a run failed, 2 usage error or invalid file.
+//
+// On a terminal, a progress line on stderr (runs done, failures so far,
+// rate) is refreshed every second. Ctrl-C (or SIGTERM) starts no new run,
+// lets the running ones end, prints the results of every run that ended
+// (scenarios without one are listed as not run) and exits 130 (143).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -20,8 +25,11 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/scenario_report.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/scenario_run.h"
@@ -210,10 +218,23 @@ int cmd_scenario(const Words& words) {
   std::mutex mu;
   std::condition_variable cv;
   std::atomic<size_t> next{0};
+  // Guarded by mu: runs started and not yet ended, ended, and failed.
+  size_t in_flight = 0, ended = 0, failed_so_far = 0;
+  std::atomic<bool> stop{false};
   auto worker = [&]() {
     while (true) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (stop) return;
+        ++in_flight;
+      }
       const size_t k = next.fetch_add(1);
-      if (k >= work.size()) return;
+      if (k >= work.size()) {
+        std::lock_guard<std::mutex> lock(mu);
+        --in_flight;
+        cv.notify_all();
+        return;
+      }
       const Job& job = work[k];
       const auto t0 = std::chrono::steady_clock::now();
       TimedRun tr;
@@ -227,28 +248,68 @@ int cmd_scenario(const Words& words) {
         tr.result.chrome_trace.clear();
       }
       std::lock_guard<std::mutex> lock(mu);
+      if (!tr.result.passed) ++failed_so_far;
       results[k] = std::move(tr);
       finished[k] = 1;
+      ++ended;
+      --in_flight;
       cv.notify_all();
     }
   };
-  std::vector<std::thread> pool;
+  InterruptGuard interrupts;
   const unsigned threads = static_cast<unsigned>(std::min<size_t>(jobs, work.size()));
+  std::fprintf(stderr, "dpcctl scenario: %zu run%s of %zu scenario%s on %u thread%s\n", work.size(),
+               work.size() == 1 ? "" : "s", scenarios.size(), scenarios.size() == 1 ? "" : "s", threads,
+               threads == 1 ? "" : "s");
+  std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+
+  // Progress on a terminal: runs done, failures so far, rate; erased before
+  // each result line.
+  const bool progress = ::isatty(STDERR_FILENO) != 0;
+  const auto started = std::chrono::steady_clock::now();
+  auto last_progress = started;
+  bool progress_shown = false;
+  auto clear_progress = [&] {
+    if (progress_shown) std::fputs("\r\033[K", stderr);
+    progress_shown = false;
+  };
 
   std::vector<ScenarioRuns> report;
   size_t passed = 0, failed = 0;
+  bool interrupted = false;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const sim::Scenario& sc = scenarios[i];
     {
       std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] {
-        return std::all_of(jobs_of[i].begin(), jobs_of[i].end(), [&](size_t k) { return finished[k] != 0; });
-      });
+      while (!std::all_of(jobs_of[i].begin(), jobs_of[i].end(), [&](size_t k) { return finished[k] != 0; })) {
+        if (interrupts.count() > 0) {
+          if (!stop) {
+            stop = true;
+            clear_progress();
+            std::fprintf(stderr, "dpcctl scenario: %s: starting no new run; waiting for %zu running\n",
+                         InterruptGuard::name(interrupts.last_signal()).c_str(), in_flight);
+          }
+          if (in_flight == 0) break;
+        }
+        cv.wait_for(lock, std::chrono::milliseconds(200));
+        const auto now = std::chrono::steady_clock::now();
+        if (progress && now - last_progress >= std::chrono::seconds(1)) {
+          last_progress = now;
+          const double secs = std::chrono::duration<double>(now - started).count();
+          std::fprintf(stderr, "\r\033[K%zu of %zu runs done, %zu failed, %.0f runs/s", ended, work.size(),
+                       failed_so_far, secs > 0 ? static_cast<double>(ended) / secs : 0.0);
+          std::fflush(stderr);
+          progress_shown = true;
+        }
+      }
+      interrupted = interrupted || stop;
     }
+    clear_progress();
     ScenarioRuns sr{sc.file, sc.name, {}};
     std::string notes;
     for (size_t k : jobs_of[i]) {
+      if (finished[k] == 0) continue;  // interrupted before it ran
       TimedRun& tr = results[k];
       sim::RunResult& r = tr.result;
       if (work[k].transcript) {
@@ -276,6 +337,10 @@ int cmd_scenario(const Words& words) {
       }
       (r.passed ? passed : failed) += 1;
       sr.runs.push_back(std::move(tr));
+    }
+    if (sr.runs.empty()) {
+      if (!json_out) std::printf("NOT RUN %s (interrupted)\n", sc.file.c_str());
+      continue;
     }
     if (!json_out) {
       const size_t bad = sr.failed();
@@ -312,6 +377,14 @@ int cmd_scenario(const Words& words) {
     std::fprintf(stderr, "%zu passed, %zu failed\n", passed, failed);  // stdout stays pure JSON
   } else {
     std::printf("%zu passed, %zu failed\n", passed, failed);
+  }
+  if (interrupted) {
+    std::fflush(stdout);
+    std::fprintf(stderr,
+                 "dpcctl scenario: interrupted by %s after %zu of %zu runs; the results above are those "
+                 "of the runs that ended\n",
+                 InterruptGuard::name(interrupts.last_signal()).c_str(), passed + failed, work.size());
+    return InterruptGuard::exit_status(interrupts.last_signal());
   }
   return failed == 0 ? 0 : 1;
 }
