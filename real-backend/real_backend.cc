@@ -76,8 +76,11 @@ const char* signal_label(Signal sig) {
 
 /// Whether /proc says `pid` runs a command line containing `needle`.
 bool cmdline_contains(int pid, const std::string& needle) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Plain read(2): the process may end between open and read (ESRCH), and
+  // an istreambuf_iterator would then throw from basic_filebuf::underflow.
+  auto read = read_whole_file("/proc/" + std::to_string(pid) + "/cmdline");
+  if (!read) return false;
+  std::string text = *read;
   for (char& c : text) {
     if (c == '\0') c = ' ';
   }
