@@ -12,6 +12,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "real-backend/atomic_file.h"
+
 namespace dpc::real {
 
 namespace {
@@ -64,8 +66,11 @@ std::vector<int> pids_with_argument(const std::string& arg) {
     if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); })) {
       continue;
     }
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Plain read(2): a process may end between open and read (ESRCH), and an
+    // istreambuf_iterator would then throw from basic_filebuf::underflow.
+    auto read = read_whole_file((entry.path() / "cmdline").string());
+    if (!read) continue;
+    const std::string& text = *read;
     size_t start = 0;
     while (start < text.size()) {
       size_t end = text.find('\0', start);

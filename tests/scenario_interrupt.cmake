@@ -6,6 +6,7 @@
 file(MAKE_DIRECTORY ${WORKDIR})
 set(script [=[
 out="$1/out.txt"; err="$1/err.txt"
+rm -f "$out" "$err"  # an earlier run's "runs of" line must not trigger the signal
 "$0" scenario run scenarios/leader-crash-failover.json scenarios/correct-shutdown-order.json \
   --seeds 1..500000 --jobs 2 >"$out" 2>"$err" &
 pid=$!
