@@ -29,6 +29,7 @@ const char* kUsage =
     "  shell FILE --backend=sim [--seed N]          interactive simulated cluster\n"
     "  check FILE --backend=real                    preflight checks for a real deploy\n"
     "  scenario run PATH... [--seeds A..B]          run scenario files\n"
+    "  scenario record FILE [--out SCENARIO]        a scenario from a simulated cluster's history\n"
     "  bench [--out DIR]                            election/startup/speed benchmarks\n"
     "\n"
     "Run 'dpcctl COMMAND --help' for a command's options.\n";
