@@ -115,7 +115,8 @@ std::string stop_refusal(const Topology& topo, const std::set<std::string>& runn
   if (after.empty()) return "";
   for (const std::string& t : targets) {
     const Instance* inst = topo.find_instance(t);
-    if (inst == nullptr || inst->role != Role::MP || !running.count(t)) continue;
+    // A replicated MP is a RAFT group like the others: the majority rule below.
+    if (inst == nullptr || inst->role != Role::MP || !running.count(t) || topo.mp_replicated()) continue;
     bool others = false;
     for (const std::string& a : after) others = others || topo.find_instance(a)->role != Role::MP;
     if (others) return "refusing to stop the MP " + t + " while " + join({after.begin(), after.end()}) +
