@@ -74,6 +74,30 @@ TEST(SessionCtl, DeployOnACompleteClusterIsANoOpAndOnAStoppedOneRefused) {
   EXPECT_EQ(s.status().exit_code(), 0);
 }
 
+TEST(SessionCtl, ResumeFinishesADeploymentThatStoppedHalfWay) {
+  SimSession s(load72(), options(3));
+  ASSERT_TRUE(s.execute("deploy upto start:MP").ok);
+  CommandResult refused = s.execute("ctl deploy");
+  EXPECT_FALSE(refused.ok);
+  EXPECT_NE(refused.error.find("partly running"), std::string::npos) << refused.error;
+  CommandResult resumed = s.execute("ctl deploy --resume");
+  ASSERT_TRUE(resumed.ok) << resumed.error;
+  EXPECT_EQ(s.status().exit_code(), 0);
+}
+
+TEST(SessionCtl, AForcedStopOfTheMpLeavesTheOthersHaltedAndStatusSaysSo) {
+  SimSession s(load72(), options(5));
+  ASSERT_TRUE(s.execute("ctl deploy").ok);
+  ASSERT_TRUE(s.execute("ctl stop MP --force").ok);
+  s.cluster().advance(60000);
+  ClusterStatus st = s.status();
+  EXPECT_FALSE(st.healthy);
+  size_t halted = 0;
+  for (const auto& i : st.instances) halted += i.state == "HALTED";
+  EXPECT_GT(halted, 0u) << format_status(st);
+  EXPECT_NE(format_status(st).find("HALTED"), std::string::npos);
+}
+
 TEST(SessionCtl, SelectorsAndWordsAreCheckedAgainstTheTopology) {
   const Topology t = load72();
   auto all = select_instances(t, {});
