@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cluster_ops.h"
+#include "core/fault_backend.h"
 #include "core/topology_load.h"
 #include "sim/session.h"
 #include "sim/sim_history.h"
@@ -96,6 +97,31 @@ TEST(SessionCtl, AForcedStopOfTheMpLeavesTheOthersHaltedAndStatusSaysSo) {
   for (const auto& i : st.instances) halted += i.state == "HALTED";
   EXPECT_GT(halted, 0u) << format_status(st);
   EXPECT_NE(format_status(st).find("HALTED"), std::string::npos);
+}
+
+TEST(ClusterStatusTruth, AServerThatDoesNotAnswerIsUnreachableAndAMissingViewIsNamed) {
+  SimSession s(load72(), options(6));
+  ASSERT_TRUE(s.execute("ctl deploy").ok);
+  FaultInjectingBackend faulty(s.backend());
+  FaultRule unreachable;
+  unreachable.match = [](const OpInfo& op) { return op.kind == OpInfo::Kind::Sql && op.instance == "BP13"; };
+  unreachable.times = -1;
+  unreachable.message = "[-70028]: connection refused";
+  faulty.add_rule(unreachable);
+  FaultRule no_view;
+  no_view.match = [](const OpInfo& op) { return op.detail.find("V$RAFT_INFO") != std::string::npos; };
+  no_view.times = -1;
+  no_view.message = "[-2106]: invalid table or view name [V$RAFT_INFO]";
+  faulty.add_rule(no_view);
+  ClusterStatus st = gather_status(faulty, s.topology());
+  for (const auto& i : st.instances) EXPECT_EQ(i.state, i.name == "BP13" ? "UNREACHABLE" : "RUNNING") << i.name;
+  EXPECT_TRUE(st.healthy) << "the SP still serves";
+  EXPECT_TRUE(st.degraded);
+  ASSERT_EQ(st.notes.size(), 1u);
+  EXPECT_NE(st.notes[0].find("V$RAFT_INFO is not available"), std::string::npos) << st.notes[0];
+  const std::string text = format_status(st);
+  EXPECT_NE(text.find("BP13 is unreachable: [-70028]: connection refused"), std::string::npos) << text;
+  EXPECT_EQ(faulty.injected(), 2) << "BP13's V$INSTANCE, and V$RAFT_INFO probed once, not per member";
 }
 
 TEST(SessionCtl, SelectorsAndWordsAreCheckedAgainstTheTopology) {
