@@ -39,6 +39,17 @@ expect_in("${out}" "healthy: SELECT 1 FROM DUAL succeeded on SP1")
 dpc(2 deploy ${TOPO} --seed 6)
 expect_in("${err}" "deployed with seed 5")
 
+# One command at a time: while another holds the state directory's lock, a command refuses.
+find_program(FLOCK flock)
+if(FLOCK)
+  execute_process(COMMAND ${FLOCK} ${STATE}/lock ${DPCCTL} status ${TOPO} --state-dir ${STATE}
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 1)
+    message(FATAL_ERROR "a locked state directory: exit ${code}, expected 1\n${out}${err}")
+  endif()
+  expect_in("${err}" "another dpcctl command is working on the simulated cluster")
+endif()
+
 dpc(0 kill ${TOPO} BP11)
 expect_in("${out}" "BP11 was the leader of RAFT_1; the new leader is BP12")
 
