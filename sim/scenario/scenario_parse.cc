@@ -11,6 +11,8 @@
 #include "core/json_text.h"
 #include "core/topology_load.h"
 #include "sim/scenario/scenario.h"
+#include "sim/session.h"
+#include "sim/session_commands.h"
 
 namespace dpc::sim {
 
@@ -46,11 +48,12 @@ const std::vector<std::string> kConditionKeys = {"instance", "group",      "sql"
                                                  "catalog",  "elapsed_since", "trace",
                                                  "catalog_consistent", "all", "any", "not"};
 
-/// The first words `do` accepts: the session's vocabulary (sim/session.h).
-const std::vector<std::string> kCommands = {
-    "deploy", "step",  "stop",   "start", "exit",   "exit-all", "signal", "kill",  "crash-host",
-    "restart-host", "partition", "heal", "link", "elect", "advance", "sql", "status", "leader",
-    "plan", "trace", "time", "help", "write", "cat", "tool", "show", "jitter", "ctl"};
+/// The first words `do` accepts: the session's vocabulary (sim/session_commands.h).
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const SessionCommand& c : session_commands()) names.push_back(c.name);
+  return names;
+}
 
 const std::vector<std::string> kStatuses = {"OPEN", "MOUNT", "SHUTDOWN", "STARTUP", "AFTER REDO",
                                             "SUSPEND"};
@@ -440,18 +443,27 @@ class Loader {
     return st;
   }
 
+  /// A `do:` line is checked against the session's command table now, when
+  /// the file loads: an unknown command, a wrong number of words or a name
+  /// the topology lacks fails here, not halfway through a run.
   void check_command(const std::string& line, const std::string& path) {
-    std::istringstream in(line);
-    std::string first;
-    in >> first;
-    if (first.empty()) {
+    const std::vector<std::string> words = split_command(line);
+    if (words.empty()) {
       error(path, "the command is empty", "write a shell command, e.g. \"deploy\"");
       return;
     }
-    if (std::find(kCommands.begin(), kCommands.end(), first) != kCommands.end()) return;
-    auto guess = closest_name(first, kCommands);
-    error(path, "unknown command \"" + first + "\"",
-          guess ? "did you mean \"" + *guess + "\"?" : "commands: " + quoted_list(kCommands));
+    if (!find_session_command(words[0])) {
+      const std::vector<std::string> names = command_names();
+      auto guess = closest_name(words[0], names);
+      error(path, "unknown command \"" + words[0] + "\"",
+            guess ? "did you mean \"" + *guess + "\"?" : "commands: " + quoted_list(names));
+      return;
+    }
+    if (!topo_) return;  // the topology's own errors are reported already
+    const std::string why = check_session_command(words, *topo_);
+    if (why.empty()) return;
+    const size_t nl = why.find('\n');
+    error(path, why.substr(0, nl), nl == std::string::npos ? "see docs/scenarios.md, \"Commands\"" : why.substr(nl + 1));
   }
 
   // ---- Conditions -------------------------------------------------------------------
