@@ -75,8 +75,16 @@ run_tool() {
 }
 
 # run_dminit NAME dminit ARGS...: dminit, with SYSDBA_PWD in a PARFILE that
-# only this user can read and that is removed right after.
+# only this user can read and that is removed right after; never over an
+# existing database (its path=<dir> holds DAMENG/dm.ini).
 run_dminit() {
+  for dpc_a in "$@"; do
+    case $dpc_a in
+      path=*)
+        [ ! -f "${dpc_a#path=}/DAMENG/dm.ini" ] ||
+          die "$1 already holds a database (${dpc_a#path=}/DAMENG/dm.ini); this runbook never runs dminit over one, whatever AUTO_OVERWRITE says" ;;
+    esac
+  done
   dpc_par="$DPC_RUN_DIR/$1.dminit.par"
   (umask 077 && printf 'SYSDBA_PWD=%s\n' "$DPC_PW" >"$dpc_par")
   run_tool "$@" "PARFILE=$dpc_par"
