@@ -122,6 +122,25 @@ TEST(ScenarioParse, UnknownFieldSuggestsTheKnownOneWithItsLine) {
   EXPECT_NE(msg.find("did you mean \"leader\"?"), std::string::npos) << msg;
 }
 
+TEST(ScenarioParse, ADoLineIsCheckedAgainstTheCommandTableWhenTheFileLoads) {
+  const auto l = load(R"({"topology": "topologies/local-7.2.json",
+    "steps": [
+      {"do": "kill BP99"},
+      {"do": "partition BP11"},
+      {"do": "crash-host BP11"},
+      {"do": "advance soon"},
+      {"do": "kill BP11"}
+    ]})");
+  ASSERT_FALSE(l.ok());
+  const std::string msg = all_messages(l);
+  EXPECT_NE(msg.find("steps[0].do: kill: no instance 'BP99' in the topology"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("fix: usage: kill INST"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("steps[1].do: usage: partition A B [oneway]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("steps[2].do: crash-host: no host named 'BP11'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("steps[3].do: advance: 'soon' is not a number >= 0"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("steps[4]"), std::string::npos) << "a good line is not reported: " << msg;
+}
+
 TEST(ScenarioParse, ReportsEveryProblemAtOnce) {
   const auto l = load(R"({"topology": "topologies/local-7.2.json",
     "steps": [
