@@ -40,7 +40,7 @@ const std::vector<Tool>& tools() {
       {"destroy", "destroy FILE [--yes]", "stop, then remove the instances' directories", cmd_destroy},
       {"shell", "shell FILE --backend=sim [--seed N]", "interactive simulated cluster", cmd_shell},
       {"check", "check FILE --backend=real", "preflight checks for a real deploy", cmd_check},
-      {"scenario", "scenario run PATH... [--seeds A..B]\n         scenario record FILE [--out SCENARIO]",
+      {"scenario", "scenario run PATH... [--seeds A..B]\n         scenario record FILE [--out F]",
        "run scenario files; or write one from a simulated cluster's history", cmd_scenario},
       {"bench", "bench [--out DIR]", "election/startup/speed benchmarks", cmd_bench},
   };
