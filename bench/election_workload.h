@@ -52,9 +52,10 @@ struct ElectionSetup {
   int64_t latency_max_us = 500;
 
   // ---- Server timing: what a real server does between receiving a message
-  // and answering it. Each is a [model] parameter (docs/simulator.md, "RAFT
-  // election model"). Left at these defaults there is no write and no
-  // processing; apply_model_server_timing() sets the model's values.
+  // and answering it. Each is a [model] parameter (docs/simulator.md,
+  // "[model] server timing of the RAFT election model"). Left at these
+  // defaults there is no write and no processing; apply_model_server_timing()
+  // sets the model's values.
 
   /// [model] Stable-storage write. A member whose term, vote or log changed
   /// while handling a message writes them before it answers (Raft's
