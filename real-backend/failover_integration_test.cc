@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 
@@ -108,6 +109,15 @@ TEST(FailoverOnStandIns, TheLeaderIsKilledReplacedAndRestartedAndTheTimesAreMeas
   // The first leader is the 1500 ms member on both (the stand-ins hand the
   // lead back to it once it is restarted; a RAFT group keeps its new leader).
   EXPECT_EQ((*predicted)[0].killed, (*real)[0].killed);
+  for (size_t i = 0; i < real->size(); ++i) {
+    const FailoverSample& r = (*real)[i];
+    const FailoverSample& p = (*predicted)[i];
+    std::printf("kill %s +%lld ms: new leader %lld ms (simulator %lld), SP %lld (%lld), restart to OPEN %lld (%lld)\n",
+                r.killed.c_str(), static_cast<long long>(r.kill_offset_ms), static_cast<long long>(r.to_leader_ms),
+                static_cast<long long>(p.to_leader_ms), static_cast<long long>(r.to_sp_ms),
+                static_cast<long long>(p.to_sp_ms), static_cast<long long>(r.restart_to_open_ms),
+                static_cast<long long>(p.restart_to_open_ms));
+  }
   std::error_code ec;
   fs::remove_all(dir, ec);
 }
