@@ -43,7 +43,11 @@ TEST(CalibrationFromStandIns, ACalibratedProfilePredictsTheStandInDeployWithinTe
   ::unsetenv("DPC_FAKE_FAIL");
   ::unsetenv("DPC_FAKE_HANG");
   ::unsetenv("DPC_FAKE_RECORD");
-  ::setenv("DPC_FAKE_READY_DELAY_MS", "400", 1);
+  // The stand-in dmserver's start delay, unset however the test ends.
+  struct ReadyDelay {
+    ReadyDelay() { ::setenv("DPC_FAKE_READY_DELAY_MS", "400", 1); }
+    ~ReadyDelay() { ::unsetenv("DPC_FAKE_READY_DELAY_MS"); }
+  } ready_delay;
 
   auto loaded = load_topology_file(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/local-7.1.json");
   ASSERT_TRUE(loaded.ok());
@@ -85,7 +89,6 @@ TEST(CalibrationFromStandIns, ACalibratedProfilePredictsTheStandInDeployWithinTe
     if (backend->server_running(inst.name)) (void)backend->signal(inst.name, Signal::Kill);
   }
   backend.reset();
-  ::unsetenv("DPC_FAKE_READY_DELAY_MS");
   ASSERT_TRUE(real.ok) << real.failed_step << ": " << real.error;
   const double real_ms = static_cast<double>(real.finished - real.started);
   ASSERT_GT(real_ms, 800.0) << "two 400 ms starts on the critical path";

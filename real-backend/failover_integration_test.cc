@@ -39,7 +39,11 @@ TEST(FailoverOnStandIns, TheLeaderIsKilledReplacedAndRestartedAndTheTimesAreMeas
   ::unsetenv("DPC_FAKE_FAIL");
   ::unsetenv("DPC_FAKE_HANG");
   ::unsetenv("DPC_FAKE_RECORD");
-  ::setenv("DPC_FAKE_READY_DELAY_MS", "100", 1);
+  // The stand-in dmserver's start delay, unset however the test ends.
+  struct ReadyDelay {
+    ReadyDelay() { ::setenv("DPC_FAKE_READY_DELAY_MS", "100", 1); }
+    ~ReadyDelay() { ::unsetenv("DPC_FAKE_READY_DELAY_MS"); }
+  } ready_delay;
 
   auto loaded = load_topology_file(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/local-7.2.json");
   ASSERT_TRUE(loaded.ok());
@@ -83,7 +87,6 @@ TEST(FailoverOnStandIns, TheLeaderIsKilledReplacedAndRestartedAndTheTimesAreMeas
     if (backend->server_running(inst.name)) (void)backend->signal(inst.name, Signal::Kill);
   }
   backend.reset();
-  ::unsetenv("DPC_FAKE_READY_DELAY_MS");
   ASSERT_TRUE(real.ok()) << real.message();
   for (const FailoverSample& s : *real) EXPECT_TRUE(s.ok) << s.error;
   ASSERT_EQ(real->size(), 2u);
