@@ -43,6 +43,9 @@ const std::vector<Tool>& tools() {
       {"scenario", "scenario run PATH... [--seeds A..B]\n         scenario record FILE [--out F]",
        "run scenario files; or write one from a simulated cluster's history", cmd_scenario},
       {"bench", "bench [--out DIR]", "election/startup/speed benchmarks", cmd_bench},
+      {"bench", "bench --backend=real FILE [--repeat N]", "real failover beside the simulator's", cmd_bench},
+      {"calibrate", "calibrate JOURNAL... [--out FILE]", "a simulator timing profile from real deploys",
+       cmd_calibrate},
   };
   return table;
 }
