@@ -76,11 +76,7 @@ const char* signal_label(Signal sig) {
 
 /// Whether /proc says `pid` runs a command line containing `needle`.
 bool cmdline_contains(int pid, const std::string& needle) {
-  // Plain read(2): the process may end between open and read (ESRCH), and
-  // an istreambuf_iterator would then throw from basic_filebuf::underflow.
-  auto read = read_whole_file("/proc/" + std::to_string(pid) + "/cmdline");
-  if (!read) return false;
-  std::string text = *read;
+  std::string text = proc_cmdline(pid);
   for (char& c : text) {
     if (c == '\0') c = ' ';
   }

@@ -373,8 +373,8 @@ class Loader {
     }
   }
 
-  Step step(const json& j, const std::string& path) {
-    Step st;
+  ScenarioStep step(const json& j, const std::string& path) {
+    ScenarioStep st;
     st.path = path;
     st.line = line_of(path);
     st.text = j.dump();
@@ -398,7 +398,7 @@ class Loader {
       }
     };
     if (j.contains("do")) {
-      st.kind = Step::Kind::Do;
+      st.kind = ScenarioStep::Kind::Do;
       st.command = opt_string(j, path, "do").value_or("");
       check_command(st.command, json_path_key(path, "do"));
       st.expect_error = opt_string(j, path, "expect_error");
@@ -414,7 +414,7 @@ class Loader {
     if (!j.contains("hold")) only_with("for_ms", "hold");
     if (!j.contains("mark")) only_with("at", "mark");
     if (j.contains("wait_until")) {
-      st.kind = Step::Kind::WaitUntil;
+      st.kind = ScenarioStep::Kind::WaitUntil;
       st.condition = condition(j.at("wait_until"), json_path_key(path, "wait_until"));
       auto within = opt_int(j, path, "within_ms", 1, kMaxVirtualWaitMs);
       if (!within) {
@@ -426,10 +426,10 @@ class Loader {
         st.within_ms = *within;
       }
     } else if (j.contains("expect")) {
-      st.kind = Step::Kind::Expect;
+      st.kind = ScenarioStep::Kind::Expect;
       st.condition = condition(j.at("expect"), json_path_key(path, "expect"));
     } else if (j.contains("hold")) {
-      st.kind = Step::Kind::Hold;
+      st.kind = ScenarioStep::Kind::Hold;
       st.condition = condition(j.at("hold"), json_path_key(path, "hold"));
       auto f = opt_int(j, path, "for_ms", 1, kMaxVirtualWaitMs);
       if (!f) {
@@ -441,7 +441,7 @@ class Loader {
         st.for_ms = *f;
       }
     } else if (j.contains("mark")) {
-      st.kind = Step::Kind::Mark;
+      st.kind = ScenarioStep::Kind::Mark;
       st.mark = opt_string(j, path, "mark").value_or("");
       if (st.mark.empty()) error(json_path_key(path, "mark"), "a mark needs a name", "");
       if (j.contains("at")) {
