@@ -273,60 +273,44 @@ void count_terms(const GroupDriver& g, ElectionTrial& t) {
   }
 }
 
-}  // namespace
-
-ElectionTrial run_election_trial(const ElectionSetup& setup, uint64_t seed) {
-  ElectionTrial t;
-  t.seed = seed;
-  if (setup.vote_intervals.empty()) return t;
-  GroupDriver g(setup, seed);
+/// FirstElection: every node starts at once; the time to the first leader.
+ElectionTrial first_election_trial(GroupDriver& g, const ElectionSetup& setup, ElectionTrial t) {
   const SimTime limit = from_ms(setup.limit_ms);
+  g.start(false);
+  g.watch_terms_above(0);
+  t.elected = g.run_until(limit, [&] { return g.leader_above(0) != 0; });
+  t.winner = g.leader_above(0);
+  t.time_ms = t.elected ? static_cast<double>(g.now()) / 1000.0 : static_cast<double>(setup.limit_ms);
+  count_terms(g, t);
+  t.events = g.events();
+  return t;
+}
 
-  if (setup.trigger == ElectionTrigger::FirstElection) {
-    g.start(false);
-    g.watch_terms_above(0);
-    t.elected = g.run_until(limit, [&] { return g.leader_above(0) != 0; });
-    t.winner = g.leader_above(0);
-    t.time_ms = t.elected ? static_cast<double>(g.now()) / 1000.0 : static_cast<double>(setup.limit_ms);
-    count_terms(g, t);
-    t.events = g.events();
-    return t;
+/// Makes `setup.lagging_followers` of the nodes other than `first` lag,
+/// chosen at random.
+void choose_lagging_followers(GroupDriver& g, const ElectionSetup& setup, uint64_t seed, int first) {
+  std::vector<int> others;
+  for (int id = 1; id <= static_cast<int>(setup.vote_intervals.size()); ++id) {
+    if (id != first) others.push_back(id);
   }
+  Rng pick(seed ^ 0x1A66ED0FULL);
+  for (size_t i = others.size(); i > 1; --i) {
+    std::swap(others[i - 1], others[static_cast<size_t>(pick.uniform(static_cast<int64_t>(i) - 1))]);
+  }
+  const int lagging = std::min<int>(setup.lagging_followers, static_cast<int>(others.size()));
+  for (int i = 0; i < lagging; ++i) g.set_lagging(others[static_cast<size_t>(i)]);
+}
 
-  // LeaderCrash: bootstrap a leader, let it run, crash it in its heartbeat interval.
-  g.start(true);
-  auto fail = [&] {  // no leader to crash: the trial cannot be measured
-    t.time_ms = static_cast<double>(setup.limit_ms);
-    t.events = g.events();
-    return t;
-  };
-  if (!g.run_until(limit, [&] { return g.current_leader() != 0; })) return fail();
-  {
-    // Choose the lagging followers at random among the others.
-    const int first = g.current_leader();
-    std::vector<int> others;
-    for (int id = 1; id <= static_cast<int>(setup.vote_intervals.size()); ++id) {
-      if (id != first) others.push_back(id);
-    }
-    Rng pick(seed ^ 0x1A66ED0FULL);
-    for (size_t i = others.size(); i > 1; --i) {
-      std::swap(others[i - 1], others[static_cast<size_t>(pick.uniform(static_cast<int64_t>(i) - 1))]);
-    }
-    const int lagging = std::min<int>(setup.lagging_followers, static_cast<int>(others.size()));
-    for (int i = 0; i < lagging; ++i) g.set_lagging(others[static_cast<size_t>(i)]);
-    RaftNode* l = g.node(first);
-    l->append(1, 0xB00057ULL);
-    g.broadcast(first);
-  }
-  g.run_until(g.now() + from_ms(setup.warmup_ms), [] { return false; });
-  // The crash window opens at the leader's next heartbeat. With timeouts too
-  // short for the links, leaders come and go: crash whoever leads then.
+/// Runs to the crash point: the crash window opens at the leader's next
+/// heartbeat. With timeouts too short for the links, leaders come and go:
+/// the one leading then is returned, 0 when none held on. `hb_at` is set to
+/// that heartbeat.
+int run_to_crash_point(GroupDriver& g, const ElectionSetup& setup, uint64_t seed, SimTime& hb_at) {
+  const SimTime limit = from_ms(setup.limit_ms);
   const bool paper_timing = setup.crash_within_interval_after_broadcast;
   Rng offset_rng(seed ^ 0xC2A5BULL);
-  int leader = 0;
-  SimTime hb_at = 0;
-  for (int attempt = 0; attempt < 100 && leader == 0; ++attempt) {
-    if (!g.run_until(g.now() + limit, [&] { return g.current_leader() != 0; })) return fail();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (!g.run_until(g.now() + limit, [&] { return g.current_leader() != 0; })) return 0;
     const int candidate = g.current_leader();
     auto leads = [&] {
       const RaftNode* n = g.node(candidate);
@@ -341,11 +325,32 @@ ElectionTrial run_election_trial(const ElectionSetup& setup, uint64_t seed) {
     if (g.run_until(hb_at, [&] { return !leads(); })) continue;
     const SimTime offset = offset_rng.uniform(from_ms(setup.hb_interval) - 1);
     if (g.run_until(hb_at + offset, [&] { return !leads(); })) continue;
-    leader = candidate;
+    return candidate;
   }
+  return 0;
+}
+
+/// LeaderCrash: bootstrap a leader, let it run, crash it in its heartbeat
+/// interval; the time to the next leader.
+ElectionTrial leader_crash_trial(GroupDriver& g, const ElectionSetup& setup, uint64_t seed, ElectionTrial t) {
+  const SimTime limit = from_ms(setup.limit_ms);
+  g.start(true);
+  auto fail = [&] {  // no leader to crash: the trial cannot be measured
+    t.time_ms = static_cast<double>(setup.limit_ms);
+    t.events = g.events();
+    return t;
+  };
+  if (!g.run_until(limit, [&] { return g.current_leader() != 0; })) return fail();
+  const int first = g.current_leader();
+  choose_lagging_followers(g, setup, seed, first);
+  g.node(first)->append(1, 0xB00057ULL);
+  g.broadcast(first);
+  g.run_until(g.now() + from_ms(setup.warmup_ms), [] { return false; });
+  SimTime hb_at = 0;
+  const int leader = run_to_crash_point(g, setup, seed, hb_at);
   if (leader == 0) return fail();
   const Term old_term = g.node(leader)->term();
-  if (!paper_timing) {
+  if (!setup.crash_within_interval_after_broadcast) {
     // The earlier model: the synchronized broadcast, then death at once.
     g.node(leader)->append(1, 0xB00057ULL);
     g.broadcast(leader);
@@ -362,6 +367,17 @@ ElectionTrial run_election_trial(const ElectionSetup& setup, uint64_t seed) {
   count_terms(g, t);
   t.events = g.events();
   return t;
+}
+
+}  // namespace
+
+ElectionTrial run_election_trial(const ElectionSetup& setup, uint64_t seed) {
+  ElectionTrial t;
+  t.seed = seed;
+  if (setup.vote_intervals.empty()) return t;
+  GroupDriver g(setup, seed);
+  if (setup.trigger == ElectionTrigger::FirstElection) return first_election_trial(g, setup, std::move(t));
+  return leader_crash_trial(g, setup, seed, std::move(t));
 }
 
 double percentile(const std::vector<double>& ascending, double q) {
