@@ -39,6 +39,9 @@ class BackendWrapper : public Backend {
   bool server_running(const std::string& instance) override {
     return target_.server_running(instance);
   }
+  void copy_backup(const CopyRun& run, std::function<void(Status)> done) override {
+    target_.copy_backup(run, std::move(done));
+  }
   void sql(const SqlEndpoint& at, const std::string& statement,
            std::function<void(Result<Rows>)> done) override {
     target_.sql(at, statement, std::move(done));

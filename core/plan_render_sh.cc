@@ -10,6 +10,30 @@
 namespace dpc {
 namespace {
 
+// Only in runbooks whose plan carries a backup set between hosts.
+const char* kCopyLibrary = R"SH(
+# copy_backup FROM TO DIR: carries the backup set DIR from host FROM to the
+# same path on host TO through this machine (ssh and tar; ssh -o BatchMode=yes,
+# so keys or an agent must be set up), unpacked beside DIR and renamed into
+# place only when the file list, sizes and SHA-256 sums match on both hosts.
+copy_backup() {
+  dpc_list='find . -type f -printf "%P %s\n" | sort; find . -type f -exec sha256sum {} + | sort -k2'
+  say "   copy $3 from $1 to $2"
+  ssh -o BatchMode=yes "$2" "rm -rf '$3.dpc-copy' && mkdir -p '$3.dpc-copy'" ||
+    die "cannot reach host $2 over ssh to copy $3"
+  ssh -o BatchMode=yes "$1" "tar -C '$3' -cf - ." |
+    ssh -o BatchMode=yes "$2" "tar -C '$3.dpc-copy' -xf -" ||
+    die "copying $3 from $1 to $2 failed"
+  dpc_want=$(ssh -o BatchMode=yes "$1" "cd '$3' && { $dpc_list; }") || die "cannot list $3 on $1"
+  dpc_got=$(ssh -o BatchMode=yes "$2" "cd '$3.dpc-copy' && { $dpc_list; }") ||
+    die "cannot list the copy of $3 on $2"
+  [ "$dpc_want" = "$dpc_got" ] || die "the copy of $3 on $2 differs from $1 (files, sizes or SHA-256)"
+  ssh -o BatchMode=yes "$2" "rm -rf '$3' && mv '$3.dpc-copy' '$3'" ||
+    die "cannot move the copy of $3 into place on $2"
+  say "   verified $3 on $2: the same files, sizes and SHA-256 sums as on $1"
+}
+)SH";
+
 const char* kLibrary = R"SH(
 say() { printf '%s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -399,6 +423,8 @@ std::string body(const Step& s, const Topology& topo) {
       }
       return "  exit_all " + tmo + words(order) + "\n";
     }
+    case StepKind::CopyBackup:
+      return "  copy_backup " + word(s.source_host) + " " + word(s.host) + " " + word(s.path) + "\n";
   }
   return out;
 }
@@ -465,6 +491,11 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
   out += "DPC_TICK=${DPC_TICK:-1}\n";
   out += "DPC_TOTAL=" + std::to_string(plan.steps.size()) + "\n";
   out += kLibrary;
+  for (const Step& s : plan.steps) {
+    if (s.kind != StepKind::CopyBackup) continue;
+    out += kCopyLibrary;
+    break;
+  }
   out += "\n";
   if (!topo.password.file.empty()) {
     out += "DPC_PWFILE=" + quoted(topo.password.file) + "\n";

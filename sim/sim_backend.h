@@ -42,6 +42,7 @@ class SimBackend : public Backend {
   Status console(const std::string& instance, const std::string& line) override;
   Status signal(const std::string& instance, Signal sig) override;
   bool server_running(const std::string& instance) override;
+  void copy_backup(const CopyRun& run, std::function<void(Status)> done) override;
 
   void sql(const SqlEndpoint& at, const std::string& statement,
            std::function<void(Result<Rows>)> done) override;
