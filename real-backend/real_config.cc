@@ -91,7 +91,20 @@ Result<RealConfig> real_config_from_options(const Topology& topology,
   auto ready = millis_option(options, "ready-timeout-ms", config.server_ready_timeout_ms);
   if (!ready) return ready.error();
   config.server_ready_timeout_ms = *ready;
+  for (const Instance& inst : topology.instances) config.instance_hosts[inst.name] = inst.host;
   return config;
+}
+
+SshOptions ssh_options_for(const RealConfig& config, const std::string& host) {
+  auto it = config.ssh_hosts.find(host);
+  SshOptions o = it == config.ssh_hosts.end() ? config.ssh_defaults : it->second;
+  if (o.control_dir.empty() && !config.state_dir.empty()) {
+    // A socket path must fit sun_path (108 bytes): <dir>/<40 hex digits>.
+    std::string dir = config.state_dir + "/ssh";
+    if (dir.size() > 60) dir = "/tmp/dpcctl-ssh-" + std::to_string(::getuid());
+    o.control_dir = dir;
+  }
+  return o;
 }
 
 Result<std::string> resolve_binary(const RealConfig& config, const std::string& name) {
