@@ -58,6 +58,8 @@ std::string usage(Action a) {
          "  --dm-home DIR        the DM installation (bin/dminit, bin/dmserver, bin/dmrman)\n"
          "  --dminit/--dmserver/--dmrman PATH, --odbc-driver NAME, --odbc-dsn DSN,\n"
          "  --password-env VAR, --password-file FILE, --connect-timeout-ms N, --ready-timeout-ms N\n"
+         "  --ssh-user U, --ssh-port N, --ssh-identity FILE, --ssh-jump HOST, --ssh-option K=V,\n"
+         "  --ssh-connect-timeout S   ssh to the other hosts (over the topology's ssh settings)\n"
          "\n"
          "On the simulator each command starts from a fresh cluster built from the seed, so\n"
          "'stop' and 'status' deploy it first; use 'dpcctl shell' to keep one cluster.\n"

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <sstream>
 #include <thread>
 
 #include "real-backend/tool_output.h"
@@ -293,8 +294,12 @@ Result<CommandResult> SshTransport::interpret(CommandResult raw) const {
   if (raw.exit_code != 255) return raw;
   TransportFailure f = classify_ssh_error(raw.errors + raw.output);
   if (f == TransportFailure::Other && raw.errors.empty()) return raw;  // the command's own 255
-  std::string tail = output_tail(raw.errors.empty() ? raw.output : raw.errors);
-  while (!tail.empty() && tail.back() == '\n') tail.pop_back();
+  // ssh's own lines, on one line: "...: Connection timed out; Connection to h port 22 timed out".
+  std::string tail;
+  std::istringstream lines(output_tail(raw.errors.empty() ? raw.output : raw.errors, 3));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) tail += (tail.empty() ? "" : "; ") + line;
+  }
   return Error{std::string(transport_failure_name(f)) + ": host " + host_ + " over ssh" +
                (options_.user.empty() ? "" : " as " + options_.user) +
                (options_.port > 0 ? " port " + std::to_string(options_.port) : "") + ": " + tail};

@@ -24,6 +24,7 @@
 #include <sstream>
 
 #include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
 #include <gtest/gtest.h>
 
 #include "core/cluster_status.h"
@@ -201,12 +202,17 @@ TEST_F(MultiHost, KilledMidDeployThenResumeFinishes) {
     ASSERT_TRUE(journal.ok()) << journal.message();
     ExecutorOptions o = options();
     o.journal = &*journal;
-    int finished = 0;
-    // dpcctl dies after the first backup set was carried: the executor and
-    // its backend vanish mid-run (running steps never report).
+    // dpcctl dies while it carries the first backup set to another host:
+    // the executor and its backend vanish mid-step (the copy's ssh
+    // processes are killed; the step never reports). One step at a time,
+    // so no other tool is caught mid-run (a dmrman BACKUP cut short is not
+    // resumable: see docs/real-backend.md).
+    o.parallel = 1;
+    bool armed = false;
     o.on_event = [&](const StepEvent& e) {
-      if (e.kind == StepEvent::Kind::Finished && e.step->kind == StepKind::CopyBackup) ++finished;
-      if (finished == 1) throw std::runtime_error("killed");
+      if (armed || e.kind != StepEvent::Kind::Started || e.step->kind != StepKind::CopyBackup) return;
+      armed = true;
+      backend_->call_at(backend_->now() + 150, [] { throw std::runtime_error("killed"); });
     };
     EXPECT_THROW(Executor(*backend_, o).run(plan), std::runtime_error);
   }
@@ -238,6 +244,34 @@ TEST_F(MultiHost, PreflightNamesAHostWhoseSshdIsDownWithinFiveSeconds) {
   EXPECT_THAT(text, HasSubstr("FAIL  host " + hosts_[1]));
   EXPECT_THAT(text, HasSubstr("host unreachable"));
   EXPECT_THAT(text, HasSubstr("PASS  host " + hosts_[0]));
+
+  // The same through `dpcctl check`, with the SSH settings in the topology
+  // file (defaults.ssh) rather than in code.
+  std::ifstream in(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/spread-7.2.json");
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, true, true);
+  doc["defaults"]["base_dir"] = env("DPC_MH_DATA");
+  doc["defaults"]["dm_home"] = DPC_FAKE_DM_HOME;
+  doc["defaults"]["ssh"] = {{"user", "root"},
+                            {"identity_file", env("DPC_MH_IDENTITY")},
+                            {"options", {"UserKnownHostsFile=" + env("DPC_MH_KNOWN_HOSTS"),
+                                         "StrictHostKeyChecking=yes"}}};
+  const std::string file = root_ + "/spread.json";
+  ASSERT_TRUE(write_file_atomic(file, doc.dump(2)).ok());
+  const std::string command = std::string(DPCCTL) + " check " + file + " --backend=real --state-dir " + root_ +
+                              "/check-state 2>&1";
+  const auto cli_started = std::chrono::steady_clock::now();
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string cli;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) cli.append(buf, n);
+  const int rc = ::pclose(pipe);
+  EXPECT_LT(std::chrono::steady_clock::now() - cli_started, std::chrono::seconds(6));
+  EXPECT_NE(rc, 0);
+  EXPECT_THAT(cli, HasSubstr("FAIL  host " + hosts_[1]));
+  EXPECT_THAT(cli, HasSubstr("PASS  host " + hosts_[0]));
+  EXPECT_THAT(cli, HasSubstr("PASS  tools " + hosts_[2]));
+  EXPECT_THAT(cli, HasSubstr("PASS  ports " + hosts_[2]));
 }
 
 }  // namespace
