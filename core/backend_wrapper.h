@@ -42,6 +42,10 @@ class BackendWrapper : public Backend {
   void copy_backup(const CopyRun& run, std::function<void(Status)> done) override {
     target_.copy_backup(run, std::move(done));
   }
+  bool server_halted(const std::string& instance) override { return target_.server_halted(instance); }
+  Status remove_tree(const std::string& host, const std::string& path) override {
+    return target_.remove_tree(host, path);
+  }
   void sql(const SqlEndpoint& at, const std::string& statement,
            std::function<void(Result<Rows>)> done) override {
     target_.sql(at, statement, std::move(done));

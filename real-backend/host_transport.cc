@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "real-backend/tool_output.h"
+#include "core/tool_output.h"
 
 extern char** environ;
 

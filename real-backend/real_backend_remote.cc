@@ -18,7 +18,7 @@
 #include "real-backend/atomic_file.h"
 #include "real-backend/local_host.h"
 #include "real-backend/real_backend_internal.h"
-#include "real-backend/tool_output.h"
+#include "core/tool_output.h"
 
 namespace dpc::real {
 

@@ -33,10 +33,15 @@ tick() { sleep "$DPC_TICK"; }
 
 dpc_pid() { cat "$DPC_RUN_DIR/$1.pid" 2>/dev/null || true; }
 
-# is_running NAME: the dmserver this runbook started for NAME is alive.
+# is_running NAME: the dmserver this runbook started for NAME is alive. The
+# pid file is not trusted alone: where /proc exists the process must still
+# be a dmserver (a zombie, or a pid reused by another program, has not that
+# command line; an orphan's zombie lingers where init does not reap it).
 is_running() {
   dpc_p=$(dpc_pid "$1")
-  [ -n "$dpc_p" ] && kill -0 "$dpc_p" 2>/dev/null
+  [ -n "$dpc_p" ] && kill -0 "$dpc_p" 2>/dev/null || return 1
+  [ -d /proc/self ] || return 0
+  tr '\000' '\n' <"/proc/$dpc_p/cmdline" 2>/dev/null | grep -q dmserver
 }
 
 # run_tool NAME PROGRAM ARGS...: runs a DM tool to completion, its output in
