@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/plan_render.h"
+#include "core/plan_render_sh_hosts.h"
 
 namespace dpc {
 namespace {
@@ -484,9 +485,15 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
     out += "#\n# Note: this topology's instances use Windows paths. Use --format cmd on\n";
     out += "# Windows, or a topology with Linux paths for this runbook.\n";
   }
-  if (hosts.size() > 1) {
-    out += "#\n# Note: the instances live on several hosts; each step says which host it\n";
-    out += "# belongs to, and this runbook runs every tool on the host it runs on.\n";
+  const bool several = hosts.size() > 1;
+  if (several) {
+    out += "#\n# The instances live on several hosts. Run this on a control machine that\n";
+    out += "# reaches every host with `ssh -o BatchMode=yes HOST` (keys or an agent) and\n";
+    out += "# has DM's disql in $DM_HOME/bin: each step that acts on a host's files or\n";
+    out += "# servers runs there through ssh (on_host), SQL and the copies of backup sets\n";
+    out += "# run here. DM_HOME and DPC_RUN_DIR are the same paths on every host.\n";
+    out += "#   DPC_LOCAL_HOSTS  hosts that are this machine (default: loopback and hostname)\n";
+    out += "#   DPC_SSH_OPTS     more ssh options, e.g. \"-l dmdba -i ~/.ssh/dpc\"\n";
   }
   out += "#\n# shellcheck disable=SC2016  # V$INSTANCE, STATUS$ and MODE$ are SQL, not shell\n";
   out += "set -eu\n\n";
@@ -495,7 +502,7 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
   out += "START_AT=${START_AT:-1}\n";
   out += "DPC_TICK=${DPC_TICK:-1}\n";
   out += "DPC_TOTAL=" + std::to_string(plan.steps.size()) + "\n";
-  out += kLibrary;
+  out += several ? sh_hosts::library(kLibrary) : std::string(kLibrary);
   for (const Step& s : plan.steps) {
     if (s.kind != StepKind::CopyBackup) continue;
     out += kCopyLibrary;
@@ -513,6 +520,7 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
   }
   out += "[ -n \"$DM_HOME\" ] || die \"set DM_HOME to the DM installation directory\"\n";
   for (const std::string& tool : tools) {
+    if (several && tool != "disql") continue;  // the others are needed on the hosts
     out += "[ -x \"$DM_HOME/bin/" + tool + "\" ] || die \"$DM_HOME/bin/" + tool +
            " is missing or not executable; set DM_HOME to the DM installation directory\"\n";
   }
@@ -535,7 +543,7 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
     if (hosts.size() > 1 && !s.host.empty()) out += " (on host " + s.host + ")";
     out += "\n";
     out += "if step " + n + " " + quoted(s.id) + " " + quoted(s.title) + "; then\n";
-    out += body(s, topo);
+    out += several ? sh_hosts::step_block(s, topo, body(s, topo)) : body(s, topo);
     out += "fi\n";
   }
   out += "\nsay " + quoted(std::string(plan.stop ? "Cluster " + plan.cluster + " stopped."
