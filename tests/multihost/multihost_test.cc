@@ -5,8 +5,9 @@
 // each with its own sshd and its own private filesystem for DM data. The DM
 // tools are the stand-ins (real-backend/fakes) from the build tree, which
 // every host sees. Then status, stop, and the faults: dpcctl killed mid-deploy
-// (the backend dropped) then --resume; one host's sshd stopped, then
-// preflight names that host within 5 s.
+// (the backend dropped) then --resume; one host's network cut mid-deploy,
+// healed, then --resume; one host's sshd stopped, then preflight and
+// `dpcctl check` name that host within 5 s.
 //
 // SQL does not go over the network here: FakeDpcSql (in-process) answers
 // from the state the stand-ins leave in each host's private directory, read
@@ -21,6 +22,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <gmock/gmock.h>
@@ -225,6 +227,48 @@ TEST_F(MultiHost, KilledMidDeployThenResumeFinishes) {
   ExecutionReport resumed = Executor(*backend_, o).run(plan);
   ASSERT_TRUE(resumed.ok) << resumed.failed_step << ": " << resumed.error;
   EXPECT_GT(resumed.skipped, 0);
+  ClusterStatus status = gather_status(*backend_, topo_);
+  EXPECT_TRUE(status.healthy) << status.health_note;
+}
+
+TEST_F(MultiHost, ANetworkCutNamesTheHostAndResumeFinishesAfterHealing) {
+  const Plan plan = build_deploy_plan(topo_);
+  const std::string link = words(env("DPC_MH_LINKS"))[2];
+  auto set_link = [&link](const char* state) {
+    return std::system(("ip link set " + link + " " + state).c_str());
+  };
+  ExecutionReport cut;
+  {
+    auto journal = Journal::open(config_.state_dir, topo_.cluster);
+    ASSERT_TRUE(journal.ok()) << journal.message();
+    ExecutorOptions o = options();
+    o.journal = &*journal;
+    // The third host's link goes down as the first backup set is carried there.
+    bool done = false;
+    o.on_event = [&](const StepEvent& e) {
+      if (done || e.kind != StepEvent::Kind::Started || e.step->kind != StepKind::CopyBackup ||
+          e.step->host != hosts_[2]) {
+        return;
+      }
+      done = true;
+      EXPECT_EQ(set_link("down"), 0);
+    };
+    cut = Executor(*backend_, o).run(plan);
+  }
+  ASSERT_EQ(set_link("up"), 0);
+  ASSERT_FALSE(cut.ok);
+  EXPECT_THAT(cut.failed_step + " " + cut.error, HasSubstr(hosts_[2]));
+  std::cerr << "after the cut: " << cut.failed_step << ": " << cut.error.substr(0, 400) << "\n";
+
+  ::sleep(1);
+  make_backend();
+  auto journal = Journal::open(config_.state_dir, topo_.cluster);
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  ExecutorOptions o = options();
+  o.journal = &*journal;
+  o.resume = true;
+  ExecutionReport resumed = Executor(*backend_, o).run(plan);
+  ASSERT_TRUE(resumed.ok) << resumed.failed_step << ": " << resumed.error;
   ClusterStatus status = gather_status(*backend_, topo_);
   EXPECT_TRUE(status.healthy) << status.health_note;
 }

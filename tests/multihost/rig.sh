@@ -16,6 +16,8 @@
 #   DPC_MH_IDENTITY    the client key (root@ every host)
 #   DPC_MH_KNOWN_HOSTS the hosts' keys
 #   DPC_MH_SSHD_PIDS   pid files of the sshds, in host order
+#   DPC_MH_LINKS       each host's link on the bridge, in host order (set it
+#                      down to cut that host's network, up to heal it)
 # Needs root, iproute2, util-linux (unshare), openssh-server and -client.
 set -eu
 
@@ -113,4 +115,5 @@ export DPC_MH_DATA="$root/mnt"
 export DPC_MH_IDENTITY="$root/keys/id"
 export DPC_MH_KNOWN_HOSTS="$root/keys/known_hosts"
 export DPC_MH_SSHD_PIDS="$root/h1.sshd.pid $root/h2.sshd.pid $root/h3.sshd.pid"
+export DPC_MH_LINKS="${tag}v1 ${tag}v2 ${tag}v3"
 "$@"
