@@ -316,6 +316,7 @@ TEST_F(MultiHost, PreflightNamesAHostWhoseSshdIsDownWithinFiveSeconds) {
   EXPECT_THAT(cli, HasSubstr("PASS  host " + hosts_[0]));
   EXPECT_THAT(cli, HasSubstr("PASS  tools " + hosts_[2]));
   EXPECT_THAT(cli, HasSubstr("PASS  ports " + hosts_[2]));
+  EXPECT_THAT(cli, HasSubstr("PASS  password route " + hosts_[2]));
 }
 
 }  // namespace
