@@ -50,6 +50,8 @@ std::string usage(const std::string& verb) {
          "  --dm-home DIR        the DM installation (bin/dminit, bin/dmserver, bin/dmrman)\n"
          "  --dminit/--dmserver/--dmrman PATH, --odbc-driver NAME, --odbc-dsn DSN,\n"
          "  --password-env VAR, --password-file FILE, --connect-timeout-ms N, --ready-timeout-ms N\n"
+         "  --ssh-user U, --ssh-port N, --ssh-identity FILE, --ssh-jump HOST, --ssh-option K=V,\n"
+         "  --ssh-connect-timeout S   ssh to the other hosts (over the topology's ssh settings)\n"
          "\n"
          "exit status: 0 success (status: healthy), 1 failure (status: degraded or down), 2 usage error\n";
 }

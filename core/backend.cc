@@ -11,4 +11,10 @@ int Rows::column(const std::string& name) const {
   return -1;
 }
 
+void Backend::copy_backup(const CopyRun& run, std::function<void(Status)> done) {
+  const std::string message = "the " + name() + " backend cannot copy the backup set " + run.dir +
+                              " from host " + run.from_host + " to host " + run.to_host;
+  call_at(now(), [done = std::move(done), message]() { done(Error{message}); });
+}
+
 }  // namespace dpc

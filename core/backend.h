@@ -57,6 +57,17 @@ struct ServerLaunch {
   int timeout_ms = 0;
 };
 
+/// A backup set carried from one host to another (the same directory on
+/// both), then verified on the target: the same files, sizes and checksums.
+struct CopyRun {
+  std::string instance;  ///< the seed whose set it is (for logs and traces)
+  std::string from_host;
+  std::string to_host;
+  std::string dir;  ///< the backup set directory
+  /// Give up after this long (ms); 0 = the backend's own default.
+  int timeout_ms = 0;
+};
+
 /// Rows from a query; a NULL is std::nullopt.
 struct Rows {
   std::vector<std::string> columns;
@@ -101,6 +112,11 @@ class Backend {
   virtual Status signal(const std::string& instance, Signal sig) = 0;
   /// Whether the server process of an instance is running.
   virtual bool server_running(const std::string& instance) = 0;
+  /// Copies a backup set directory from one host to another and verifies the
+  /// copy (file list, sizes, checksums). The target directory appears whole
+  /// or not at all. The default fails: a backend without several hosts has
+  /// nothing to copy between.
+  virtual void copy_backup(const CopyRun& run, std::function<void(Status)> done);
   /// Whether the instance's last exit was a forced HALT; false when the
   /// backend cannot tell.
   virtual bool server_halted(const std::string& instance) {

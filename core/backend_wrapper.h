@@ -39,6 +39,9 @@ class BackendWrapper : public Backend {
   bool server_running(const std::string& instance) override {
     return target_.server_running(instance);
   }
+  void copy_backup(const CopyRun& run, std::function<void(Status)> done) override {
+    target_.copy_backup(run, std::move(done));
+  }
   bool server_halted(const std::string& instance) override { return target_.server_halted(instance); }
   Status remove_tree(const std::string& host, const std::string& path) override {
     return target_.remove_tree(host, path);

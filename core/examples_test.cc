@@ -223,7 +223,7 @@ std::string read_text(const std::string& path) {
   return text.str();
 }
 
-const std::vector<std::string> kLevels = {"defaults", "sysdba_password", "raft_timing", "archive",
+const std::vector<std::string> kLevels = {"defaults", "sysdba_password", "ssh", "raft_timing", "archive",
                                           "mp", "mp_instance", "sp_instance", "bp_raft",
                                           "bp_member", "bp_group", "fault_domain"};
 

@@ -16,6 +16,7 @@ const char* step_kind_name(StepKind kind) {
     case StepKind::WaitState: return "wait";
     case StepKind::ConsoleExit: return "exit";
     case StepKind::ConsoleExitAll: return "exit-all";
+    case StepKind::CopyBackup: return "copy-backup";
   }
   return "?";
 }

@@ -29,10 +29,11 @@ enum class StepKind {
   WaitState,       ///< wait until an instance or a RAFT group reaches a state
   ConsoleExit,     ///< type `exit` on a server console; done when it has exited
   ConsoleExitAll,  ///< type `exit all` on a group member; done when the group has exited
+  CopyBackup,      ///< carry a backup set from the seed's host to another host, verified
 };
 
 /// "init", "write", "edit-ini", "start", "sql", "verify", "backup", "restore",
-/// "update-magic", "wait", "exit", "exit-all".
+/// "update-magic", "wait", "exit", "exit-all", "copy-backup".
 const char* step_kind_name(StepKind kind);
 
 /// Where SQL is sent: an instance's host and PORT_NUM, as SYSDBA.
@@ -84,8 +85,11 @@ struct Step {
   // StartServer: dmserver args (ini path, dpc_mode=X, optional MOUNT).
   bool mount = false;
 
-  // WriteFile (path + content) and EditIni (path + ini_set).
+  // WriteFile (path + content) and EditIni (path + ini_set); CopyBackup: the
+  // backup set directory (the same path on both hosts).
   std::string path;
+  /// CopyBackup: the host holding `path` (the seed's); `host` receives it.
+  std::string source_host;
   std::string content;
   std::vector<std::pair<std::string, std::string>> ini_set;
 

@@ -283,6 +283,22 @@ class DeployBuilder {
                        topo_.archive.backup_name + " BACKUPSET '" + set_dir + "'",
                    "USE_AP=2"};
 
+    // A member on another host than the seed restores from a copy of the
+    // set on its own host: one verified copy per such host.
+    std::map<std::string, std::string> copied;  // host -> its copy step
+    for (const Instance* m : members) {
+      if (m->host == seed.host || copied.count(m->host)) continue;
+      const std::string id = "copy-backup:" + s + ":" + m->host;
+      Step& copy = add(base(id, StepKind::CopyBackup, *m,
+                            "copy " + s + "'s backup set " + set_dir + " from " + seed.host +
+                                " to " + m->host + " and verify it",
+                            {"backup:" + s}, kCopyTimeoutMs));
+      copy.instance = s;
+      copy.path = set_dir;
+      copy.source_host = seed.host;
+      copied[m->host] = id;
+    }
+
     std::vector<std::string> prepared;  // every member's dm.ini and dmarch.ini
     for (const Instance* m : members) {
       std::vector<std::string> config_deps;
@@ -290,10 +306,12 @@ class DeployBuilder {
         config_deps = {"backup:" + s};
       } else {
         const bool shadow = m->kind == ReplicaKind::Shadow;
+        std::vector<std::string> restore_deps = {"backup:" + s, "init:" + m->name};
+        if (auto c = copied.find(m->host); c != copied.end()) restore_deps.push_back(c->second);
         Step& restore = add(base("restore:" + m->name, StepKind::Restore, *m,
                                  "restore " + s + "'s backup into " + m->name +
                                      (shadow ? " as a shadow replica" : "") + " (dmrman)",
-                                 {"backup:" + s, "init:" + m->name}, kRmanTimeoutMs));
+                                 std::move(restore_deps), kRmanTimeoutMs));
         restore.program = "dmrman";
         restore.args = {"CTLSTMT=RESTORE DATABASE '" + db_file(*m, "dm.ini") + "' " +
                             (shadow ? "TO SHADOW " : "") + "FROM BACKUPSET '" + set_dir + "'",

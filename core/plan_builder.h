@@ -14,7 +14,9 @@
 //   verify-registration
 //   per replicated group (MP_RAFT after verify-registration, 7.3.6):
 //     seed-dm-ini:<S> seed-dmarch:<S> seed-start:<S> (BP groups only)
-//     seed-exit:<S> backup:<S> restore:<M> update-magic:<M>
+//     seed-exit:<S> backup:<S>
+//     copy-backup:<S>:<H>   once per other host H holding a member
+//     restore:<M> update-magic:<M>
 //     dm-ini:<I> dmarch:<I> start:<I> (MOUNT; MP1's is start-mount:<MP1>)
 //     wait-leader:<RAFT>
 //   single BP and SP: start:<I> wait-open:<I>
@@ -55,6 +57,7 @@ std::string backup_set_dir(const Topology& topo, const Instance& seed);
 /// Step timeouts, generous but finite.
 constexpr int kToolTimeoutMs = 300000;     ///< dminit
 constexpr int kRmanTimeoutMs = 600000;     ///< dmrman backup / restore / update
+constexpr int kCopyTimeoutMs = 1800000;    ///< a backup set carried to another host
 constexpr int kFileTimeoutMs = 30000;      ///< write mp.ini / dmarch.ini, edit dm.ini
 constexpr int kSqlTimeoutMs = 60000;       ///< one registration statement, a verify
 constexpr int kStartTimeoutMs = 120000;    ///< dmserver up

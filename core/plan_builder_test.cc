@@ -218,6 +218,35 @@ TEST(DeployPlan, ReplicaGroupIsPreparedFromItsSeed) {
   EXPECT_EQ(wait.wait.instances, (std::vector<std::string>{"BP11", "BP12", "BP13"}));
 }
 
+TEST(DeployPlan, SingleHostGroupsCopyNothing) {
+  Plan plan = build_deploy_plan(make_topology(shape_72()));
+  for (const Step& s : plan.steps) EXPECT_NE(s.kind, StepKind::CopyBackup) << s.id;
+}
+
+TEST(DeployPlan, MembersOnOtherHostsRestoreFromAVerifiedCopy) {
+  Topology topo = make_topology(shape_72());
+  find_mutable(topo, "BP12")->host = "10.0.0.2";
+  find_mutable(topo, "BP13")->host = "10.0.0.3";
+  find_mutable(topo, "BP22")->host = "10.0.0.2";
+  find_mutable(topo, "BP23")->host = "10.0.0.2";  // two members, one copy
+  Plan plan = build_deploy_plan(topo);
+  const Step& copy = step(plan, "copy-backup:BP11:10.0.0.2");
+  EXPECT_EQ(copy.kind, StepKind::CopyBackup);
+  EXPECT_EQ(copy.source_host, "10.0.0.1");
+  EXPECT_EQ(copy.host, "10.0.0.2");
+  EXPECT_EQ(copy.path, "/data/dpc/bp11/BACKUP_01");
+  EXPECT_EQ(copy.deps, (std::vector<std::string>{"backup:BP11"}));
+  EXPECT_TRUE(after(plan, "restore:BP12", "copy-backup:BP11:10.0.0.2"));
+  EXPECT_TRUE(after(plan, "restore:BP13", "copy-backup:BP11:10.0.0.3"));
+  EXPECT_FALSE(after(plan, "restore:BP13", "copy-backup:BP11:10.0.0.2"));
+  EXPECT_TRUE(after(plan, "restore:BP22", "copy-backup:BP21:10.0.0.2"));
+  EXPECT_TRUE(after(plan, "restore:BP23", "copy-backup:BP21:10.0.0.2"));
+  EXPECT_EQ(plan.find("copy-backup:BP21:10.0.0.3"), nullptr);
+  int copies = 0;
+  for (const Step& s : plan.steps) copies += s.kind == StepKind::CopyBackup ? 1 : 0;
+  EXPECT_EQ(copies, 3);
+}
+
 TEST(DeployPlan, DmrmanArgumentsAreArgvElementsWithoutShellQuotes) {
   Plan plan = build_deploy_plan(make_topology(shape_72()));
   EXPECT_EQ(step(plan, "backup:BP21").args,

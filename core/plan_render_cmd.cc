@@ -374,6 +374,14 @@ std::string render_plan_cmd(const Plan& plan, const Topology& topo) {
         }
         break;
       }
+      case StepKind::CopyBackup:
+        w.line("echo Copy the backup set " + path_text(s.path) + " from host " + s.source_host +
+               " to the same path on this host (" + s.host + "), compare the file sizes,");
+        w.line("echo then press a key here.");
+        w.line("pause > nul");
+        w.line("if not exist " + path_text(s.path) + " (call :dpc_fail \"" + n + ". " + s.id +
+               "\" & exit /b 1)");
+        break;
       case StepKind::ConsoleExit:
       case StepKind::ConsoleExitAll: {
         std::string who;

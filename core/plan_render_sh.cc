@@ -7,10 +7,35 @@
 
 #include "core/paths.h"
 #include "core/plan_render.h"
+#include "core/plan_render_sh_hosts.h"
 #include "core/text_rules.h"
 
 namespace dpc {
 namespace {
+
+// Only in runbooks whose plan carries a backup set between hosts.
+const char* kCopyLibrary = R"SH(
+# copy_backup FROM TO DIR: carries the backup set DIR from host FROM to the
+# same path on host TO through this machine (ssh and tar; ssh -o BatchMode=yes,
+# so keys or an agent must be set up), unpacked beside DIR and renamed into
+# place only when the file list, sizes and SHA-256 sums match on both hosts.
+copy_backup() {
+  dpc_list='find . -type f -printf "%P %s\n" | sort; find . -type f -exec sha256sum {} + | sort -k2'
+  say "   copy $3 from $1 to $2"
+  ssh -o BatchMode=yes "$2" "rm -rf '$3.dpc-copy' && mkdir -p '$3.dpc-copy'" ||
+    die "cannot reach host $2 over ssh to copy $3"
+  ssh -o BatchMode=yes "$1" "tar -C '$3' -cf - ." |
+    ssh -o BatchMode=yes "$2" "tar -C '$3.dpc-copy' -xf -" ||
+    die "copying $3 from $1 to $2 failed"
+  dpc_want=$(ssh -o BatchMode=yes "$1" "cd '$3' && { $dpc_list; }") || die "cannot list $3 on $1"
+  dpc_got=$(ssh -o BatchMode=yes "$2" "cd '$3.dpc-copy' && { $dpc_list; }") ||
+    die "cannot list the copy of $3 on $2"
+  [ "$dpc_want" = "$dpc_got" ] || die "the copy of $3 on $2 differs from $1 (files, sizes or SHA-256)"
+  ssh -o BatchMode=yes "$2" "rm -rf '$3' && mv '$3.dpc-copy' '$3'" ||
+    die "cannot move the copy of $3 into place on $2"
+  say "   verified $3 on $2: the same files, sizes and SHA-256 sums as on $1"
+}
+)SH";
 
 const char* kLibrary = R"SH(
 say() { printf '%s\n' "$*"; }
@@ -437,6 +462,8 @@ std::string body(const Step& s, const Topology& topo) {
       }
       return "  exit_all " + tmo + words(order) + "\n";
     }
+    case StepKind::CopyBackup:
+      return "  copy_backup " + word(s.source_host) + " " + word(s.host) + " " + word(s.path) + "\n";
   }
   return out;
 }
@@ -493,9 +520,15 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
     out += "#\n# Note: this topology's instances use Windows paths. Use --format cmd on\n";
     out += "# Windows, or a topology with Linux paths for this runbook.\n";
   }
-  if (hosts.size() > 1) {
-    out += "#\n# Note: the instances live on several hosts; each step says which host it\n";
-    out += "# belongs to, and this runbook runs every tool on the host it runs on.\n";
+  const bool several = hosts.size() > 1;
+  if (several) {
+    out += "#\n# The instances live on several hosts. Run this on a control machine that\n";
+    out += "# reaches every host with `ssh -o BatchMode=yes HOST` (keys or an agent) and\n";
+    out += "# has DM's disql in $DM_HOME/bin: each step that acts on a host's files or\n";
+    out += "# servers runs there through ssh (on_host), SQL and the copies of backup sets\n";
+    out += "# run here. DM_HOME and DPC_RUN_DIR are the same paths on every host.\n";
+    out += "#   DPC_LOCAL_HOSTS  hosts that are this machine (default: loopback and hostname)\n";
+    out += "#   DPC_SSH_OPTS     more ssh options, e.g. \"-l dmdba -i ~/.ssh/dpc\"\n";
   }
   out += "#\n# shellcheck disable=SC2016  # V$INSTANCE, STATUS$ and MODE$ are SQL, not shell\n";
   out += "set -eu\n\n";
@@ -507,13 +540,20 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
   out += "START_AT=${START_AT:-1}\n";
   out += "DPC_TICK=${DPC_TICK:-1}\n";
   out += "DPC_TOTAL=" + std::to_string(plan.steps.size()) + "\n";
-  out += kLibrary;
-  out += "\n# dpc_ini NAME: the dm.ini of each instance (is_running finds servers by it).\n";
-  out += "dpc_ini() {\n  case $1 in\n";
+  std::string ini_fn = "\n# dpc_ini NAME: the dm.ini of each instance (is_running finds servers by it).\n";
+  ini_fn += "dpc_ini() {\n  case $1 in\n";
   for (const Instance& inst : topo.instances) {
-    out += "    " + inst.name + ") printf '%s\\n' " + quoted(db_file(inst, "dm.ini")) + " ;;\n";
+    ini_fn += "    " + inst.name + ") printf '%s\\n' " + quoted(db_file(inst, "dm.ini")) + " ;;\n";
   }
-  out += "  esac\n}\n\n";
+  ini_fn += "  esac\n}\n";
+  // On several hosts the library, dpc_ini with it, also goes to each host.
+  out += several ? sh_hosts::library(kLibrary + ini_fn) : kLibrary + ini_fn;
+  for (const Step& s : plan.steps) {
+    if (s.kind != StepKind::CopyBackup) continue;
+    out += kCopyLibrary;
+    break;
+  }
+  out += "\n";
   if (!topo.password.file.empty()) {
     out += "DPC_PWFILE=" + quoted(topo.password.file) + "\n";
     out += "[ -r \"$DPC_PWFILE\" ] || die \"cannot read the SYSDBA password file $DPC_PWFILE\"\n";
@@ -525,6 +565,7 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
   }
   out += "[ -n \"$DM_HOME\" ] || die \"set DM_HOME to the DM installation directory\"\n";
   for (const std::string& tool : tools) {
+    if (several && tool != "disql") continue;  // the others are needed on the hosts
     out += "[ -x \"$DM_HOME/bin/" + tool + "\" ] || die \"$DM_HOME/bin/" + tool +
            " is missing or not executable; set DM_HOME to the DM installation directory\"\n";
   }
@@ -547,7 +588,7 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
     if (hosts.size() > 1 && !s.host.empty()) out += " (on host " + visible(s.host) + ")";
     out += "\n";
     out += "if step " + n + " " + quoted(s.id) + " " + quoted(s.title) + "; then\n";
-    out += body(s, topo);
+    out += several ? sh_hosts::step_block(s, topo, body(s, topo)) : body(s, topo);
     out += "fi\n";
   }
   out += "\nsay " + quoted(std::string(plan.stop ? "Cluster " + plan.cluster + " stopped."

@@ -117,6 +117,10 @@ std::vector<std::string> details(const Step& s) {
                       join(s.wait.instances) + " stopped");
       }
       break;
+    case StepKind::CopyBackup:
+      out.push_back("copy " + s.path + " from host " + s.source_host + " to host " + s.host +
+                    " (same path); verify the file list, sizes and SHA-256 sums match");
+      break;
   }
   return out;
 }

@@ -24,6 +24,7 @@ namespace dpc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_topologies::find_mutable;
 using testing_topologies::make_topology;
 using testing_topologies::Shape;
 
@@ -333,6 +334,48 @@ TEST_F(ShRunbook, TheStopRunbookFindsTheServersByTheirDmIniWhereverItIsRunFrom) 
   auto [rc2, out2] = run_runbook("sh", "stop.sh", stop, root_.string());
   EXPECT_EQ(rc2, 0) << out2;
   EXPECT_EQ(state_files(), 0u) << "every server exited";
+}
+
+// Several hosts: each step on a host's files or servers goes through ssh
+// (here a stand-in `ssh` on PATH that records its arguments and runs the
+// command on this machine), SQL runs here, and the backup sets are carried
+// between the hosts with tar over ssh and verified.
+TEST_F(ShRunbook, SeveralHostsRunEachStepOnItsHostThroughSsh) {
+  fs::create_directories(root_ / "bin");
+  std::ofstream(root_ / "bin" / "ssh") << "#!/bin/sh\n"
+                                          "printf 'ssh %s\\n' \"$*\" >>\"$FAKE_LOG\"\n"
+                                          "while [ $# -gt 0 ]; do\n"
+                                          "  case $1 in -o|-l|-i|-p|-J) shift 2 ;; -*) shift ;; *) break ;; esac\n"
+                                          "done\n"
+                                          "shift\n"
+                                          "exec sh -c \"$*\"\n";
+  fs::permissions(root_ / "bin" / "ssh", fs::perms::owner_all);
+  const std::string old_path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
+  setenv("PATH", ((root_ / "bin").string() + ":" + old_path).c_str(), 1);
+  setenv("DPC_LOCAL_HOSTS", "127.0.0.1", 1);
+  Shape shape;
+  shape.bp_groups = {3};
+  Topology topo = topology(shape);
+  find_mutable(topo, "BP12")->host = "10.0.0.2";
+  find_mutable(topo, "BP13")->host = "10.0.0.3";
+  find_mutable(topo, "SP1")->host = "10.0.0.2";
+
+  const std::string deploy = render_plan_sh(build_deploy_plan(topo), topo);
+  auto [rc, out] = run_runbook("sh", "deploy.sh", deploy);
+  EXPECT_EQ(rc, 0) << out << "\n--- commands:\n" << read(root_ / "commands.log");
+  EXPECT_NE(out.find("(on host 10.0.0.2, through ssh)"), std::string::npos) << out;
+  EXPECT_NE(out.find("verified " + find_mutable(topo, "BP11")->path + "/BACKUP_01 on 10.0.0.3"),
+            std::string::npos) << out;
+  EXPECT_GE(logged_at("ssh -o BatchMode=yes 10.0.0.3 sh -s"), 0);
+  EXPECT_GE(logged_at("ssh -o BatchMode=yes 127.0.0.1 tar -C"), 0) << "the seed's host sends the set";
+  EXPECT_EQ(state_files(), topo.instances.size());
+  expect_no_password(out);
+
+  auto [src, sout] = run_runbook("sh", "stop.sh", render_plan_sh(build_stop_plan(topo), topo));
+  EXPECT_EQ(src, 0) << sout;
+  EXPECT_EQ(state_files(), 0u) << sout;
+  setenv("PATH", old_path.c_str(), 1);
+  unsetenv("DPC_LOCAL_HOSTS");
 }
 
 TEST_F(ShRunbook, RefusesToRunWithoutThePassword) {

@@ -81,6 +81,12 @@ EffectCheck local_effect(const StepEnv& env, const Plan& plan, int index, const 
       bool holds = !set.empty() && b.exists(step.host, set);
       return said(holds, holds ? "backup set " + set + " exists" : "backup set missing");
     }
+    case StepKind::CopyBackup: {
+      // The copy is renamed into place only once verified: present = whole.
+      bool holds = !step.path.empty() && b.exists(step.host, step.path);
+      return said(holds, holds ? "backup set " + step.path + " is on " + step.host
+                               : "backup set " + step.path + " is not on " + step.host);
+    }
     case StepKind::StartServer: {
       if (b.server_running(step.instance)) return said(true, step.instance + " is running");
       bool exited = later_done(plan, index, step.instance, StepKind::ConsoleExit, journal);

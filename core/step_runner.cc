@@ -135,6 +135,16 @@ void Runner::start() {
     case StepKind::ConsoleExit:
     case StepKind::ConsoleExitAll:
       return console_exit();
+    case StepKind::CopyBackup: {
+      auto self = shared_from_this();
+      CopyRun run;
+      run.instance = step_.instance;
+      run.from_host = step_.source_host;
+      run.to_host = step_.host;
+      run.dir = step_.path;
+      run.timeout_ms = step_.timeout_ms;
+      return b().copy_backup(run, [self](Status st) { self->finish(st); });
+    }
   }
 }
 

@@ -70,4 +70,17 @@ std::string machine_of(const std::string& host) {
   return host;
 }
 
+SshSettings Topology::ssh_for(const std::string& host) const {
+  SshSettings out = ssh;
+  auto it = host_ssh.find(host);
+  if (it == host_ssh.end()) return out;
+  const SshSettings& h = it->second;
+  if (h.user) out.user = h.user;
+  if (h.port) out.port = h.port;
+  if (h.identity_file) out.identity_file = h.identity_file;
+  if (h.jump_host) out.jump_host = h.jump_host;
+  out.options.insert(out.options.end(), h.options.begin(), h.options.end());
+  return out;
+}
+
 }  // namespace dpc

@@ -122,12 +122,26 @@ struct FaultDomain {
 /// machine's own names and addresses.)
 std::string machine_of(const std::string& host);
 
+/// How the real backend reaches a host over SSH (defaults.ssh, and
+/// hosts.<host>.ssh field by field over them). Unset fields leave the
+/// choice to ssh itself (~/.ssh/config). Never a password: ssh runs in
+/// BatchMode, so keys or an agent are needed.
+struct SshSettings {
+  std::optional<std::string> user;
+  std::optional<int> port;
+  std::optional<std::string> identity_file;
+  std::optional<std::string> jump_host;  ///< ssh -J (ProxyJump)
+  std::vector<std::string> options;      ///< more ssh -o KEY=VALUE, added after the defaults'
+};
+
 struct Topology {
   std::string cluster;
   std::string source_file;      ///< where it was loaded from (for messages)
   std::string dm_home;          ///< DM installation (real backend); may be empty
   std::optional<int> auto_overwrite;  ///< dminit AUTO_OVERWRITE=0|1|2, omitted when unset
   PasswordSource password;
+  SshSettings ssh;                               ///< defaults.ssh
+  std::map<std::string, SshSettings> host_ssh;  ///< hosts.<host>.ssh, as written
   std::optional<int64_t> mp_reconn_timeout;  ///< MP_RECONN_TIMEOUT in mp.ini, if set
   RaftTiming timing;
   ArchiveSettings archive;
@@ -142,6 +156,8 @@ struct Topology {
   const Instance* find_instance(const std::string& name) const;
   /// The hosts the instances run on, each once, in name order.
   std::set<std::string> hosts() const;
+  /// defaults.ssh with hosts.<host>.ssh over it.
+  SshSettings ssh_for(const std::string& host) const;
   const RaftGroup* find_raft(const std::string& name) const;
   std::vector<const Instance*> of_role(Role role) const;
   /// The members of a group as instances, in RAFT_SELF_ID order.

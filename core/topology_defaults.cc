@@ -156,6 +156,8 @@ Topology apply_topology_defaults(const TopologySpec& spec) {
   topo.dm_home = spec.defaults.dm_home.value_or("");
   topo.auto_overwrite = spec.auto_overwrite;
   topo.password = spec.password;
+  topo.ssh = spec.ssh;
+  topo.host_ssh = spec.host_ssh;
   topo.mp_reconn_timeout = spec.mp_reconn_timeout;
   topo.timing = spec.timing;
   topo.archive = spec.archive;

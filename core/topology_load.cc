@@ -40,8 +40,11 @@ std::vector<std::string> with_common(std::vector<std::string> extra) {
 const std::map<std::string, std::vector<std::string>>& field_table() {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"top", {"$schema", "cluster", "description", "defaults", "raft_timing", "archive", "mp",
-               "sp", "bp_rafts", "bp_groups", "fault_domains", "ini", "role_ini"}},
-      {"defaults", {"host", "os", "base_dir", "dm_home", "sysdba_password", "auto_overwrite", "init"}},
+               "sp", "bp_rafts", "bp_groups", "fault_domains", "ini", "role_ini", "hosts"}},
+      {"defaults",
+       {"host", "os", "base_dir", "dm_home", "sysdba_password", "auto_overwrite", "init", "ssh"}},
+      {"ssh", {"user", "port", "identity_file", "jump_host", "options"}},
+      {"host", {"ssh"}},
       {"sysdba_password", {"env", "file"}},
       {"raft_timing", {"raft_hb_interval", "xmal_hb_interval"}},
       {"archive", {"dir_name", "arch_file_size", "arch_space_limit", "backup_name"}},
@@ -308,6 +311,36 @@ InstanceSpec read_instance(Reader& r, const json& v, const std::string& path, Ro
   return spec;
 }
 
+void read_ssh(Reader& r, const json& obj, const std::string& path, SshSettings& out) {
+  if (!r.object(obj, path, "ssh")) return;
+  out.user = r.string(obj, path, "user");
+  out.port = r.int32(obj, path, "port", 1, 65535);
+  out.identity_file = r.string(obj, path, "identity_file");
+  out.jump_host = r.string(obj, path, "jump_host");
+  out.options = r.names(obj, path, "options");
+  for (size_t i = 0; i < out.options.size(); ++i) {
+    if (out.options[i].find('=') == std::string::npos) {
+      r.error(json_path_index(path + ".options", i), "\"" + out.options[i] + "\" is not KEY=VALUE",
+              "write ssh options as for ssh -o, e.g. \"StrictHostKeyChecking=yes\"");
+    }
+  }
+}
+
+/// hosts: {"<host>": {"ssh": {...}}}: settings per host.
+void read_hosts(Reader& r, const json& doc, TopologySpec& spec) {
+  if (!doc.contains("hosts")) return;
+  const json& hosts = doc["hosts"];
+  if (!hosts.is_object()) {
+    r.error("hosts", "must be an object keyed by host", "write \"hosts\": {\"10.0.0.2\": {\"ssh\": {...}}}");
+    return;
+  }
+  for (auto it = hosts.begin(); it != hosts.end(); ++it) {
+    const std::string path = json_path_key("hosts", it.key());
+    if (!r.object(it.value(), path, "host")) continue;
+    if (it.value().contains("ssh")) read_ssh(r, it.value()["ssh"], path + ".ssh", spec.host_ssh[it.key()]);
+  }
+}
+
 void read_defaults(Reader& r, const json& doc, TopologySpec& spec) {
   if (!doc.contains("defaults")) return;
   const json& d = doc["defaults"];
@@ -327,6 +360,7 @@ void read_defaults(Reader& r, const json& doc, TopologySpec& spec) {
     }
   }
   spec.auto_overwrite = r.int32(d, path, "auto_overwrite", 0, 2);
+  if (d.contains("ssh")) read_ssh(r, d["ssh"], "defaults.ssh", spec.ssh);
   if (d.contains("init")) spec.defaults.init = read_init_params(d["init"], "defaults.init", r.diagnostics());
   if (d.contains("sysdba_password")) {
     const json& pw = d["sysdba_password"];
@@ -551,6 +585,7 @@ TopologySpec read_topology_spec(const json& doc, std::vector<Diagnostic>& out) {
   }
   (void)r.string(doc, "", "description");
   read_defaults(r, doc, spec);
+  read_hosts(r, doc, spec);
   read_settings(r, doc, spec);
   read_mp(r, doc, spec);
   read_sps(r, doc, spec);

@@ -126,6 +126,55 @@ TEST(LoadTopology, MiniFileFillsEveryDefault) {
   EXPECT_EQ(topo.source_file, "test.json");
 }
 
+TEST(LoadTopology, SshSettingsPerHostOverrideTheDefaultsFieldByField) {
+  Topology topo = load_ok(R"({
+    "cluster": "ssh",
+    "defaults": { "host": "10.0.0.1", "base_dir": "/d",
+                  "ssh": { "user": "dmdba", "port": 22, "options": ["StrictHostKeyChecking=yes"] } },
+    "hosts": { "10.0.0.2": { "ssh": { "port": 2222, "jump_host": "bastion", "options": ["Compression=yes"] } } },
+    "mp": { "instances": [ { "name": "MP" } ] },
+    "sp": [ { "name": "SP1", "host": "10.0.0.2" } ],
+    "bp_rafts": [ { "name": "RAFT_1", "replicas": 1 } ]
+  })");
+  SshSettings one = topo.ssh_for("10.0.0.1");
+  EXPECT_EQ(one.user.value_or(""), "dmdba");
+  EXPECT_EQ(one.port.value_or(0), 22);
+  EXPECT_FALSE(one.jump_host.has_value());
+  SshSettings two = topo.ssh_for("10.0.0.2");
+  EXPECT_EQ(two.user.value_or(""), "dmdba");
+  EXPECT_EQ(two.port.value_or(0), 2222);
+  EXPECT_EQ(two.jump_host.value_or(""), "bastion");
+  EXPECT_EQ(two.options, (std::vector<std::string>{"StrictHostKeyChecking=yes", "Compression=yes"}));
+}
+
+TEST(LoadTopology, SshMistakesAreNamedWithTheirPath) {
+  LoadOutcome bad = load_topology_text(R"({
+    "cluster": "ssh",
+    "defaults": { "host": "10.0.0.1", "base_dir": "/d", "ssh": { "usr": "x", "port": 70000, "options": ["yes"] } },
+    "hosts": { "10.0.0.9": { "ssh": { "user": "y" } } },
+    "mp": { "instances": [ { "name": "MP" } ] },
+    "sp": [ { "name": "SP1" } ],
+    "bp_rafts": [ { "name": "RAFT_1", "replicas": 1 } ]
+  })", "test.json");
+  const std::string errors = errors_of(bad);
+  EXPECT_NE(errors.find("defaults.ssh.usr"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("defaults.ssh.port"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("is not KEY=VALUE"), std::string::npos) << errors;
+}
+
+TEST(LoadTopology, HostSettingsMustNameAHostOfTheTopology) {
+  LoadOutcome typo = load_topology_text(R"({
+    "cluster": "ssh",
+    "defaults": { "host": "10.0.0.1", "base_dir": "/d" },
+    "hosts": { "10.0.0.9": { "ssh": { "user": "y" } } },
+    "mp": { "instances": [ { "name": "MP" } ] },
+    "sp": [ { "name": "SP1" } ],
+    "bp_rafts": [ { "name": "RAFT_1", "replicas": 1 } ]
+  })", "test.json");
+  const std::string errors = errors_of(typo);
+  EXPECT_NE(errors.find("no instance is on host \"10.0.0.9\""), std::string::npos) << errors;
+}
+
 TEST(LoadTopology, TheShippedTenLineFileLoads) {
   LoadOutcome outcome = load_topology_file(kTopologies + "mini-3replica.json");
   ASSERT_TRUE(outcome.ok()) << errors_of(outcome);

@@ -51,6 +51,8 @@ struct TopologySpec {
   std::string cluster;
   DefaultsSpec defaults;
   PasswordSource password;
+  SshSettings ssh;
+  std::map<std::string, SshSettings> host_ssh;
   std::optional<int> auto_overwrite;
   std::optional<int64_t> mp_reconn_timeout;
   RaftTiming timing;

@@ -262,6 +262,19 @@ void check_fault_domains(const Topology& topo, std::vector<Diagnostic>& out) {
   }
 }
 
+/// hosts.<h> must name a host some instance is on (a typo would silently
+/// leave that host on the defaults' SSH settings).
+void check_host_settings(const Topology& topo, std::vector<Diagnostic>& out) {
+  const std::set<std::string> used = topo.hosts();
+  for (const auto& [host, ssh] : topo.host_ssh) {
+    if (used.count(host)) continue;
+    std::string list;
+    for (const auto& h : used) list += (list.empty() ? "" : ", ") + h;
+    out.push_back(error_at(json_path_key("hosts", host), "no instance is on host \"" + host + "\"",
+                           "name a host of the topology (" + list + ") or remove this entry"));
+  }
+}
+
 void check_settings(const Topology& topo, std::vector<Diagnostic>& out) {
   if (topo.timing.raft_hb_interval <= 0) {
     out.push_back(error_at("raft_timing.raft_hb_interval",
@@ -331,6 +344,7 @@ std::vector<Diagnostic> validate_topology(const Topology& topo) {
   check_bp_groups(topo, out);
   check_fault_domains(topo, out);
   check_settings(topo, out);
+  check_host_settings(topo, out);
   check_init_agreement(topo, out);
   return out;
 }

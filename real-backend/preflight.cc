@@ -21,6 +21,7 @@
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/local_host.h"
 #include "real-backend/odbc_connector.h"
+#include "real-backend/preflight_hosts.h"
 
 namespace dpc::real {
 
@@ -98,12 +99,9 @@ void check_hosts(const Topology& topo, std::vector<PreflightCheck>& out) {
     out.push_back(pass("hosts", "all " + std::to_string(topo.instances.size()) + " instances are on this host"));
     return;
   }
-  std::string detail = "remote hosts are not supported yet:";
-  for (const auto& [host, names] : remote) detail += " " + names + " on " + host + ";";
-  detail.pop_back();
-  out.push_back(fail("hosts", detail,
-                     "put every instance on this host (127.0.0.1, localhost or this machine's name or "
-                     "address), or deploy the other hosts' instances by hand from `dpcctl plan --format sh`"));
+  std::string detail;
+  for (const auto& [host, names] : remote) detail += (detail.empty() ? "" : "; ") + names + " on " + host;
+  out.push_back(pass("hosts", "over ssh: " + detail + " (the checks per host follow)"));
 }
 
 void check_binaries(const RealConfig& config, std::vector<PreflightCheck>& out) {
@@ -323,6 +321,7 @@ PreflightReport preflight(const Topology& topo, const RealConfig& config) {
     if (is_local_host(inst.host)) local.push_back(&inst);
   }
   check_hosts(topo, out);
+  check_remote_hosts(topo, config, out);
   check_binaries(config, out);
   check_odbc(config, out);
   check_password(config, out);

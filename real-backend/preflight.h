@@ -3,7 +3,7 @@
 // --backend=real`, and the first thing a real deploy does).
 //
 // One check per line, each pass or fail, every failure saying how to fix
-// it: every instance on this host (remote hosts are not supported yet);
+// it: the other hosts over ssh, in parallel and bounded (preflight_hosts.h);
 // dminit, dmserver and dmrman present and runnable; the ODBC driver
 // loadable; the SYSDBA password available; every port free; each instance
 // directory absent or empty with a writable parent; dpcctl's state directory

@@ -2,7 +2,6 @@
 // driver every check passes; each failure is provoked on its own and must
 // name what is wrong and how to fix it.
 #include "real-backend/preflight.h"
-#include "real-backend/testing/free_ports.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,10 +11,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include <chrono>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/topology_load.h"
+#include "real-backend/testing/free_ports.h"
 
 namespace dpc::real {
 namespace {
@@ -172,15 +174,26 @@ TEST_F(PreflightTest, ANonEmptyInstanceDirectoryFailsUnlessAutoOverwrite) {
   EXPECT_TRUE(find_check(preflight(topo_, config_), "directory BP11")->ok);
 }
 
-TEST_F(PreflightTest, AnotherHostFailsNamingItsInstancesAsNotSupportedYet) {
+TEST_F(PreflightTest, AnotherHostIsAskedOverSshAndNamedWhenUnreachable) {
   topo_.instances[3].host = "db2.invalid";
   topo_.instances[4].host = "db2.invalid";
+  // ssh is pointed at a closed port on loopback: nothing leaves this machine.
+  SshOptions o;
+  o.options = {"HostName=127.0.0.1"};
+  o.port = testing::free_port();
+  config_.ssh_hosts["db2.invalid"] = o;
+  const auto start = std::chrono::steady_clock::now();
   PreflightReport report = preflight(topo_, config_);
-  const PreflightCheck* c = find_check(report, "hosts");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(6));
+  const PreflightCheck* hosts = find_check(report, "hosts");
+  ASSERT_NE(hosts, nullptr);
+  EXPECT_TRUE(hosts->ok);
+  EXPECT_THAT(hosts->detail, HasSubstr("BP12, BP13 on db2.invalid"));
+  const PreflightCheck* c = find_check(report, "host db2.invalid");
   ASSERT_NE(c, nullptr);
   EXPECT_FALSE(c->ok);
-  EXPECT_THAT(c->detail, HasSubstr("remote hosts are not supported yet"));
-  EXPECT_THAT(c->detail, HasSubstr("BP12, BP13 on db2.invalid"));
+  EXPECT_THAT(c->detail, HasSubstr("host unreachable: host db2.invalid"));
+  EXPECT_THAT(c->fix, HasSubstr("ssh -o BatchMode=yes db2.invalid true"));
   EXPECT_EQ(find_check(report, "directory BP12"), nullptr) << "nothing is checked locally for remote instances";
 }
 

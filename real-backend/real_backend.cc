@@ -22,57 +22,13 @@
 #include "real-backend/atomic_file.h"
 #include "real-backend/local_host.h"
 #include "real-backend/odbc_connector.h"
+#include "real-backend/real_backend_internal.h"
 
 namespace dpc::real {
 
 namespace asio = boost::asio;
 
 namespace {
-
-/// Lines of a server's output kept for its error message.
-constexpr size_t kServerTailLines = 20;
-
-std::string timestamp() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
-/// KEY="VALUE" (as printed for a shell) becomes KEY=VALUE: no shell runs
-/// between dpcctl and the tool, so the quotes would reach it literally.
-std::string unquote_arg(const std::string& arg) {
-  size_t eq = arg.find('=');
-  if (eq == std::string::npos || arg.size() < eq + 3) return arg;
-  if (arg[eq + 1] == '"' && arg.back() == '"') return arg.substr(0, eq + 1) + arg.substr(eq + 2, arg.size() - eq - 3);
-  return arg;
-}
-
-std::string join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
-
-int signal_number(Signal sig) {
-  switch (sig) {
-    case Signal::Usr1: return SIGUSR1;
-    case Signal::Term: return SIGTERM;
-    case Signal::Kill: return SIGKILL;
-  }
-  return SIGTERM;
-}
-
-const char* signal_label(Signal sig) {
-  switch (sig) {
-    case Signal::Usr1: return "SIGUSR1";
-    case Signal::Term: return "SIGTERM";
-    case Signal::Kill: return "SIGKILL";
-  }
-  return "?";
-}
 
 /// Whether /proc says `pid` runs a command line containing `needle`.
 bool cmdline_contains(int pid, const std::string& needle) {
@@ -84,34 +40,6 @@ bool cmdline_contains(int pid, const std::string& needle) {
 }
 
 }  // namespace
-
-struct RealBackend::Server {
-  std::string instance;
-  std::string ini;  ///< the dm.ini it was started with (its first argument)
-  int pid = 0;
-  bool ready = false;
-  bool exited = false;
-  bool reported = false;  ///< `done` has been called
-  std::function<void(Status)> done;
-  std::deque<std::string> tail;
-  std::unique_ptr<asio::steady_timer> timer;
-
-  std::string tail_text() const {
-    std::string out;
-    for (const auto& l : tail) out += "\n    | " + l;
-    return out.empty() ? " (no output)" : out;
-  }
-};
-
-struct RealBackend::ToolOp {
-  std::string instance, program, parfile;
-  std::string output;
-  int pid = 0;
-  Millis timeout = 0;
-  bool timed_out = false;
-  std::function<void(Result<ToolOutcome>)> done;
-  std::unique_ptr<asio::steady_timer> timer;
-};
 
 RealBackend::RealBackend(RealConfig config, Secret password, std::shared_ptr<asio::io_context> io,
                          std::unique_ptr<ProcessLauncher> processes, std::unique_ptr<SqlConnector> sql)
@@ -147,6 +75,9 @@ Result<std::unique_ptr<RealBackend>> RealBackend::create(RealConfig config) {
 }
 
 RealBackend::~RealBackend() {
+  for (auto& [host, at] : transports_) {
+    if (auto* ssh = dynamic_cast<SshTransport*>(at.get())) ssh->close();
+  }
   sql_worker_.stop();
   sql_worker_.join();
   for (auto& [name, server] : servers_) {
@@ -227,17 +158,23 @@ int RealBackend::unrecorded_server_pid(const std::string& instance) const {
 // ---- files ---------------------------------------------------------------
 
 Result<std::string> RealBackend::read_file(const std::string& host, const std::string& path) {
+  if (auto at = remote(host)) return at->read_file(path);
   if (Status st = check_local(host, "read " + path); !st) return st.error();
   return read_whole_file(path);
 }
 
 Status RealBackend::write_file(const std::string& host, const std::string& path,
                                const std::string& content) {
+  if (auto at = remote(host)) return at->write_file(path, content, "644");
   if (Status st = check_local(host, "write " + path); !st) return st;
   return write_file_atomic(path, content, 0644);
 }
 
 bool RealBackend::exists(const std::string& host, const std::string& path) {
+  if (auto at = remote(host)) {
+    auto there = at->exists(path);
+    return there.ok() && *there;
+  }
   if (!is_local_host(host)) return false;
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
@@ -246,6 +183,7 @@ bool RealBackend::exists(const std::string& host, const std::string& path) {
 // ---- tools ---------------------------------------------------------------
 
 void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOutcome>)> done) {
+  if (auto at = remote(run.host)) return remote_run_tool(std::move(at), run, std::move(done));
   ++pending_;
   auto fail = [this, &done](std::string message) {
     complete([done, message]() { done(Error{message}); });
@@ -343,6 +281,7 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
 // ---- servers -------------------------------------------------------------
 
 void RealBackend::start_server(const ServerLaunch& launch, std::function<void(Status)> done) {
+  if (auto at = remote(launch.host)) return remote_start_server(std::move(at), launch, std::move(done));
   ++pending_;
   auto fail = [this, &done](std::string message) {
     complete([done, message]() { done(Error{message}); });
@@ -432,11 +371,15 @@ bool RealBackend::server_pid_file_is(const std::shared_ptr<Server>& server) cons
 
 void RealBackend::stop_unready(const std::shared_ptr<Server>& server, const std::string& why) {
   server->reported = true;
-  (void)processes_->send_signal(server->pid, SIGTERM);
+  auto kill = [this, server](int signo) {
+    if (server->at) return (void)server->at->send_signal(server->pid, signo);
+    (void)processes_->send_signal(server->pid, signo);
+  };
+  kill(SIGTERM);
   // SIGKILL if it is still there after the grace period.
   auto grace = std::make_shared<asio::steady_timer>(*io_, std::chrono::milliseconds(config_.stop_grace_ms));
-  grace->async_wait([this, server, grace](const boost::system::error_code& ec) {
-    if (!ec && !server->exited) (void)processes_->send_signal(server->pid, SIGKILL);
+  grace->async_wait([server, grace, kill](const boost::system::error_code& ec) {
+    if (!ec && !server->exited) kill(SIGKILL);
   });
   std::string message = "dmserver for " + server->instance + " " + why + "; stopped it (SIGTERM). " +
                         "Last output:" + server->tail_text() + "\n  full log: " + log_path(server->instance);
@@ -444,6 +387,7 @@ void RealBackend::stop_unready(const std::shared_ptr<Server>& server, const std:
 }
 
 Status RealBackend::console(const std::string& instance, const std::string& line) {
+  if (auto at = remote(host_of(instance))) return remote_console(*at, instance, line);
   int pid = server_pid(instance);
   if (pid <= 0) {
     return Error{"cannot type '" + line + "' on " + instance + "'s console: " + instance +
@@ -469,6 +413,7 @@ Status RealBackend::console(const std::string& instance, const std::string& line
 }
 
 Status RealBackend::signal(const std::string& instance, Signal sig) {
+  if (auto at = remote(host_of(instance))) return remote_signal(*at, instance, sig);
   int pid = server_pid(instance);
   if (pid <= 0) {
     return Error{std::string("cannot send ") + signal_label(sig) + " to " + instance + ": it is not running"};
@@ -479,9 +424,17 @@ Status RealBackend::signal(const std::string& instance, Signal sig) {
   return Status::Ok();
 }
 
-bool RealBackend::server_running(const std::string& instance) { return server_pid(instance) > 0; }
+bool RealBackend::server_running(const std::string& instance) {
+  if (auto at = remote(host_of(instance))) return remote_server_pid(*at, instance) > 0;
+  return server_pid(instance) > 0;
+}
 
 Status RealBackend::remove_tree(const std::string& host, const std::string& path) {
+  if (auto at = remote(host)) {
+    auto removed = at->run_checked("remove " + path, "rm -rf -- " + sh_quote(path), "", config_.remote_op_timeout_ms);
+    if (!removed) return removed.error();
+    return Status::Ok();
+  }
   if (Status st = check_local(host, "remove " + path); !st) return st;
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
@@ -494,9 +447,6 @@ Status RealBackend::remove_tree(const std::string& host, const std::string& path
 void RealBackend::sql(const SqlEndpoint& at, const std::string& statement,
                       std::function<void(Result<Rows>)> done) {
   ++pending_;
-  if (Status st = check_local(at.host, "SQL on " + at.instance); !st) {
-    return complete([done, message = st.message()]() { done(Error{message}); });
-  }
   asio::post(sql_worker_, [this, at, statement, done]() {
     Result<Rows> rows = sql_->execute(at, statement);
     if (!rows) rows = Error{password_.scrub(rows.message())};

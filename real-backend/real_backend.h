@@ -12,7 +12,11 @@
 // file beside the FIFO lets a later dpcctl (stop, status) type console lines
 // and send signals to servers an earlier run started. SQL goes through the
 // SqlConnector on one worker thread; each completion is posted back to the
-// io_context. Instances must be on this host.
+// io_context. An instance on another host is reached through its
+// HostTransport (host_transport.h: SSH through the system's OpenSSH client):
+// the same operations run there as sh commands, and dminit/dmrman and the
+// server's log tail run as local `ssh` processes under the ProcessLauncher
+// (real_backend_remote.cc).
 //
 // Threading: single-threaded like every Backend: callbacks run from inside
 // run_one(), which runs at most one io_context handler and blocks at most
@@ -30,6 +34,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "core/backend.h"
+#include "real-backend/host_transport.h"
 #include "real-backend/process_launcher.h"
 #include "real-backend/real_config.h"
 #include "real-backend/secret.h"
@@ -64,6 +69,7 @@ class RealBackend final : public Backend {
   Status console(const std::string& instance, const std::string& line) override;
   Status signal(const std::string& instance, Signal sig) override;
   bool server_running(const std::string& instance) override;
+  void copy_backup(const CopyRun& run, std::function<void(Status)> done) override;
   Status remove_tree(const std::string& host, const std::string& path) override;
 
   void sql(const SqlEndpoint& at, const std::string& statement,
@@ -80,6 +86,9 @@ class RealBackend final : public Backend {
   /// <state-dir>/run/<instance>.pid
   std::string pid_path(const std::string& instance) const;
   const RealConfig& config() const { return config_; }
+  /// Replaces how a host is reached (tests); by default a host that is not
+  /// this machine gets an SshTransport with ssh_options_for(config, host).
+  void set_transport(const std::string& host, std::shared_ptr<HostTransport> transport);
 
  private:
   struct Server;
@@ -100,6 +109,26 @@ class RealBackend final : public Backend {
   /// Whether the instance's pid file still names this server (not a newer one).
   bool server_pid_file_is(const std::shared_ptr<Server>& server) const;
 
+  // ---- other hosts (real_backend_remote.cc) ------------------------------
+  /// How to reach `host` when it is not this machine; nullptr when it is.
+  std::shared_ptr<HostTransport> remote(const std::string& host);
+  /// Local or remote, for operations written once for both (copy_backup).
+  std::shared_ptr<HostTransport> transport(const std::string& host);
+  std::string host_of(const std::string& instance) const;
+  /// <remote state dir>/<sub>/<name> on the other hosts.
+  std::string remote_path(const std::string& sub, const std::string& name) const;
+  /// The path of a DM tool on another host: the explicit one, else <DM home>/bin/<tool>.
+  Result<std::string> remote_binary(const std::string& name) const;
+  void remote_run_tool(std::shared_ptr<HostTransport> at, const ToolRun& run,
+                       std::function<void(Result<ToolOutcome>)> done);
+  void remote_start_server(std::shared_ptr<HostTransport> at, const ServerLaunch& launch,
+                           std::function<void(Status)> done);
+  Status remote_console(HostTransport& at, const std::string& instance, const std::string& line);
+  Status remote_signal(HostTransport& at, const std::string& instance, Signal sig);
+  /// The pid of an instance's dmserver on another host (its pid file there,
+  /// trusted while /proc/<pid>/cmdline names its dm.ini); 0 if none.
+  int remote_server_pid(HostTransport& at, const std::string& instance);
+
   RealConfig config_;
   Secret password_;
   std::shared_ptr<boost::asio::io_context> io_;
@@ -111,6 +140,7 @@ class RealBackend final : public Backend {
   int pending_ = 0;    ///< callbacks and timers the caller is waiting for
   int tool_seq_ = 0;   ///< names each PARFILE uniquely
   std::map<std::string, std::shared_ptr<Server>> servers_;  ///< started by this backend
+  std::map<std::string, std::shared_ptr<HostTransport>> transports_;  ///< by host, once made
 };
 
 }  // namespace dpc::real

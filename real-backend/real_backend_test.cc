@@ -253,16 +253,37 @@ TEST_F(RealBackendTest, RunToolScrubsThePasswordFromOutputAndLog) {
   EXPECT_THAT(log_of("BP11"), Not(HasSubstr(kPassword)));
 }
 
-TEST_F(RealBackendTest, RefusesRemoteHostsSayingTheyAreNotSupportedYet) {
-  EXPECT_CALL(*launcher_, start(_, _)).Times(0);
+TEST_F(RealBackendTest, RemoteDminitGoesOverSshWithItsParfileOnStandardInput) {
+  ProcessSpec spec;
+  ProcessCallbacks cb;
+  std::string stdin_text;
+  struct stat st {};
+  EXPECT_CALL(*launcher_, start(_, _)).WillOnce([&](const ProcessSpec& s, ProcessCallbacks c) {
+    spec = s;
+    cb = std::move(c);
+    auto text = read_whole_file(s.stdin_path);
+    stdin_text = text ? *text : "";
+    EXPECT_EQ(::stat(s.stdin_path.c_str(), &st), 0);
+    return Result<int>(kPid);
+  });
   std::optional<Result<ToolOutcome>> out;
   ToolRun run = dminit_run();
   run.host = "db-remote.invalid";
   backend_->run_tool(run, [&](Result<ToolOutcome> r) { out = std::move(r); });
+  EXPECT_THAT(spec.program, ::testing::EndsWith("ssh"));
+  EXPECT_THAT(spec.args, ::testing::Contains("BatchMode=yes"));
+  EXPECT_THAT(spec.args, ::testing::Contains("db-remote.invalid"));
+  for (const auto& a : spec.args) EXPECT_EQ(a.find(kPassword), std::string::npos) << a;
+  EXPECT_THAT(spec.args.back(), HasSubstr("PARFILE="));
+  EXPECT_THAT(spec.args.back(), HasSubstr("mktemp -d"));
+  EXPECT_THAT(stdin_text, HasSubstr(std::string("SYSDBA_PWD=") + kPassword));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_FALSE(fs::exists(spec.stdin_path)) << "removed once ssh has it open";
+  cb.on_line("ssh: connect to host db-remote.invalid port 22: Connection refused");
+  cb.on_exit(ProcessExit{255, 0});
   ASSERT_TRUE(drive([&] { return out.has_value(); }));
   ASSERT_FALSE(out->ok());
-  EXPECT_THAT(out->message(), HasSubstr("remote hosts are not supported yet"));
-  EXPECT_FALSE(backend_->write_file("db-remote.invalid", dir_ + "/x", "y").ok());
+  EXPECT_THAT(out->message(), HasSubstr("host unreachable: host db-remote.invalid"));
 }
 
 TEST_F(RealBackendTest, StartServerDetachesWithAFifoConsoleAndReportsReadyOnItsReadyLine) {

@@ -44,7 +44,8 @@ const std::set<std::string>& real_option_names() {
   static const std::set<std::string> names{
       "dm-home",     "dminit",        "dmserver",  "dmrman",
       "odbc-driver", "odbc-dsn",      "password-env", "password-file",
-      "state-dir",   "connect-timeout-ms", "ready-timeout-ms"};
+      "state-dir",   "connect-timeout-ms", "ready-timeout-ms",
+      "ssh-user",    "ssh-port",      "ssh-identity", "ssh-jump", "ssh-option", "ssh-connect-timeout"};
   return names;
 }
 
@@ -93,7 +94,42 @@ Result<RealConfig> real_config_from_options(const Topology& topology,
   auto ready = millis_option(options, "ready-timeout-ms", config.server_ready_timeout_ms);
   if (!ready) return ready.error();
   config.server_ready_timeout_ms = *ready;
+  for (const Instance& inst : topology.instances) config.instance_hosts[inst.name] = inst.host;
+
+  // SSH: the topology's defaults, each host's block over them, the flags over both.
+  auto port = millis_option(options, "ssh-port", 0);
+  if (!port || *port > 65535) return Error{"option --ssh-port takes a port number (1 to 65535)"};
+  auto connect_s = millis_option(options, "ssh-connect-timeout", 5);
+  if (!connect_s || *connect_s > 600) return Error{"option --ssh-connect-timeout takes seconds (1 to 600)"};
+  if (!opt("ssh-option").empty() && opt("ssh-option").find('=') == std::string::npos) {
+    return Error{"--ssh-option takes KEY=VALUE, as ssh -o does (e.g. StrictHostKeyChecking=yes)"};
+  }
+  auto ssh_of = [&](const SshSettings& s) {
+    SshOptions o;
+    o.user = !opt("ssh-user").empty() ? opt("ssh-user") : s.user.value_or("");
+    o.port = *port > 0 ? static_cast<int>(*port) : s.port.value_or(0);
+    o.identity_file = !opt("ssh-identity").empty() ? opt("ssh-identity") : s.identity_file.value_or("");
+    o.jump_host = !opt("ssh-jump").empty() ? opt("ssh-jump") : s.jump_host.value_or("");
+    o.options = s.options;
+    if (!opt("ssh-option").empty()) o.options.push_back(opt("ssh-option"));
+    o.connect_timeout_s = static_cast<int>(*connect_s);
+    return o;
+  };
+  config.ssh_defaults = ssh_of(topology.ssh);
+  for (const std::string& host : topology.hosts()) config.ssh_hosts[host] = ssh_of(topology.ssh_for(host));
   return config;
+}
+
+SshOptions ssh_options_for(const RealConfig& config, const std::string& host) {
+  auto it = config.ssh_hosts.find(host);
+  SshOptions o = it == config.ssh_hosts.end() ? config.ssh_defaults : it->second;
+  if (o.control_dir.empty() && !config.state_dir.empty()) {
+    // A socket path must fit sun_path (108 bytes): <dir>/<40 hex digits>.
+    std::string dir = config.state_dir + "/ssh";
+    if (dir.size() > 60) dir = "/tmp/dpcctl-ssh-" + std::to_string(::getuid());
+    o.control_dir = dir;
+  }
+  return o;
 }
 
 Result<std::string> resolve_binary(const RealConfig& config, const std::string& name) {

@@ -19,6 +19,7 @@
 #include "core/backend.h"
 #include "core/result.h"
 #include "core/topology.h"
+#include "real-backend/host_transport.h"
 #include "real-backend/secret.h"
 
 namespace dpc::real {
@@ -56,6 +57,20 @@ struct RealConfig {
   /// A dmserver output line containing one of these means it is up.
   std::vector<std::string> ready_markers{"SYSTEM IS READY."};
 
+  /// Where each instance lives (topology name -> host), so console lines,
+  /// signals and liveness checks, which name only the instance, reach it.
+  std::map<std::string, std::string> instance_hosts;
+  /// SSH to hosts that are not this machine: every host's settings (the
+  /// topology's defaults merged with its per-host block, then CLI flags);
+  /// a host absent here uses ssh_defaults.
+  SshOptions ssh_defaults;
+  std::map<std::string, SshOptions> ssh_hosts;
+  /// dpcctl's directory on the other hosts (logs/, run/, secrets/); "" =
+  /// <state_dir>/remote (that path on each host).
+  std::string remote_state_dir;
+  /// A remote step that must answer quickly (file, signal, liveness).
+  Millis remote_op_timeout_ms = 30000;
+
   /// Disk estimates for preflight (MiB): a new instance, and one backup set.
   int64_t instance_disk_mb = 1024;
   int64_t backup_disk_mb = 512;
@@ -63,6 +78,10 @@ struct RealConfig {
   bool probe_binaries = true;
   Millis probe_timeout_ms = 5000;
 };
+
+/// The SSH settings for one host (ssh_hosts, else ssh_defaults), with the
+/// ControlMaster socket directory filled in.
+SshOptions ssh_options_for(const RealConfig& config, const std::string& host);
 
 /// The dpcctl options that real_config_from_options() reads, without "--":
 /// dm-home, dminit, dmserver, dmrman, odbc-driver, odbc-dsn, password-env,

@@ -57,6 +57,33 @@ TEST(RealConfigFromOptions, CommandLineWinsOverTopologyWhichWinsOverEnvironment)
   ::unsetenv("DM_HOME");
 }
 
+TEST(RealConfigFromOptions, SshFlagsWinOverEachHostsTopologySettings) {
+  Topology topo;
+  topo.cluster = "c1";
+  Instance a, b;
+  a.name = "MP";
+  a.host = "h1";
+  b.name = "SP1";
+  b.host = "h2";
+  topo.instances = {a, b};
+  topo.ssh.user = "dmdba";
+  topo.host_ssh["h2"].port = 2222;
+  auto plain = real_config_from_options(topo, {});
+  ASSERT_TRUE(plain.ok()) << plain.message();
+  EXPECT_EQ(plain->instance_hosts.at("SP1"), "h2");
+  EXPECT_EQ(ssh_options_for(*plain, "h2").user, "dmdba");
+  EXPECT_EQ(ssh_options_for(*plain, "h2").port, 2222);
+  EXPECT_EQ(ssh_options_for(*plain, "h1").port, 0);
+  auto flags = real_config_from_options(topo, {{"ssh-user", "root"}, {"ssh-port", "22"},
+                                               {"ssh-option", "Compression=yes"}});
+  ASSERT_TRUE(flags.ok()) << flags.message();
+  EXPECT_EQ(ssh_options_for(*flags, "h2").user, "root");
+  EXPECT_EQ(ssh_options_for(*flags, "h2").port, 22);
+  EXPECT_EQ(ssh_options_for(*flags, "h1").options, (std::vector<std::string>{"Compression=yes"}));
+  EXPECT_FALSE(real_config_from_options(topo, {{"ssh-port", "99999"}}).ok());
+  EXPECT_FALSE(real_config_from_options(topo, {{"ssh-option", "novalue"}}).ok());
+}
+
 TEST(RealConfigFromOptions, StateDirDefaultsUnderTheClusterName) {
   Topology topo;
   topo.cluster = "dpc72";

@@ -47,6 +47,11 @@ void SimCluster::run_tool(const std::string& host, const std::string& program,
   sim::run_tool(*w_, host, program, args, std::move(done));
 }
 
+void SimCluster::copy_backup(const std::string& from, const std::string& to,
+                             const std::string& dir, std::function<void(Status)> done) {
+  copy_backup_set(*w_, from, to, dir, std::move(done));
+}
+
 void SimCluster::start_server(const std::string& host, const std::vector<std::string>& args,
                               std::function<void(Status)> done) {
   start_dmserver(*w_, host, args, std::move(done));

@@ -57,6 +57,9 @@ class SimCluster {
                 const std::vector<std::string>& args, std::function<void(Result<ToolOutcome>)> done);
   /// dmserver <args>; `done` fires once: ready (OPEN, or MOUNT for a MOUNT
   /// start) or the refusal naming the instance and the rule.
+  /// Carries a backup set directory from one host to another (copy-backup).
+  void copy_backup(const std::string& from, const std::string& to, const std::string& dir,
+                   std::function<void(Status)> done);
   void start_server(const std::string& host, const std::vector<std::string>& args,
                     std::function<void(Status)> done);
   /// A console line typed on a running server: "exit" or "exit all".

@@ -49,6 +49,24 @@ void SimBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOutc
   });
 }
 
+void SimBackend::copy_backup(const CopyRun& run, std::function<void(Status)> done) {
+  auto fired = std::make_shared<bool>(false);
+  if (run.timeout_ms > 0) {
+    const std::string what = "copying " + run.dir + " from " + run.from_host + " to " + run.to_host;
+    const int limit = run.timeout_ms;
+    cluster_->call_at(cluster_->now() + run.timeout_ms, [fired, done, what, limit]() {
+      if (*fired) return;
+      *fired = true;
+      done(Error{what + " did not finish within " + std::to_string(limit) + " ms"});
+    });
+  }
+  cluster_->copy_backup(run.from_host, run.to_host, run.dir, [fired, done](Status st) {
+    if (*fired) return;
+    *fired = true;
+    done(std::move(st));
+  });
+}
+
 void SimBackend::start_server(const ServerLaunch& launch, std::function<void(Status)> done) {
   auto fired = std::make_shared<bool>(false);
   if (launch.timeout_ms > 0) {

@@ -42,6 +42,7 @@ class SimBackend : public Backend {
   Status console(const std::string& instance, const std::string& line) override;
   Status signal(const std::string& instance, Signal sig) override;
   bool server_running(const std::string& instance) override;
+  void copy_backup(const CopyRun& run, std::function<void(Status)> done) override;
   bool server_halted(const std::string& instance) override;
   Status remove_tree(const std::string& host, const std::string& path) override;
 

@@ -63,6 +63,43 @@ TEST(SimBackendExecutor, DeploysEveryExampleTopology) {
   }
 }
 
+TEST(SimBackendExecutor, SpreadClusterCarriesBackupSetsBetweenHosts) {
+  SimCluster cluster;
+  SimBackend backend(cluster);
+  const Topology topo = load("spread-7.2.json");
+  ExecutionReport r = deploy(backend, topo);
+  ASSERT_TRUE(r.ok) << r.failed_step << ": " << r.error << "\n" << cluster.trace().tail(30);
+  EXPECT_EQ(cluster.group_leader("RAFT_1"), "BP11");
+  EXPECT_EQ(cluster.group_leader("RAFT_2"), "BP21");
+  EXPECT_TRUE(cluster.exists("10.213.0.13", "/data/dpc/bp21/BACKUP_01"));
+  EXPECT_TRUE(cluster.violations().empty());
+}
+
+// A backup set is files on the host that wrote it: the same plan without
+// its copy-backup steps fails at the first restore on another host.
+TEST(SimBackendExecutor, SpreadClusterWithoutTheCopyFailsAtTheRestore) {
+  SimCluster cluster;
+  SimBackend backend(cluster);
+  Plan plan = build_deploy_plan(load("spread-7.2.json"));
+  std::vector<Step> kept;
+  for (Step& s : plan.steps) {
+    if (s.kind == StepKind::CopyBackup) continue;
+    std::vector<std::string> deps;
+    for (auto& d : s.deps) {
+      if (d.rfind("copy-backup:", 0) != 0) deps.push_back(d);
+    }
+    s.deps = deps;
+    kept.push_back(s);
+  }
+  ASSERT_LT(kept.size(), plan.steps.size());
+  plan.steps = kept;
+  Executor ex(backend, ExecutorOptions{});
+  ExecutionReport r = ex.run(plan);
+  ASSERT_FALSE(r.ok);
+  EXPECT_EQ(r.failed_step.rfind("restore:", 0), 0u) << r.failed_step;
+  EXPECT_NE(r.error.find("no backup set in"), std::string::npos) << r.error;
+}
+
 TEST(SimBackend, StartTimeoutStopsAServerThatNeverBecomesReady) {
   SimCluster cluster;
   SimBackend backend(cluster);

@@ -25,7 +25,11 @@ int fail(const std::string& message) {
 int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
   if (words.size() == 1 && fake::upper(words[0]) == "HELP") {
-    std::printf("initdb V8 (stand-in)\nformat: ./dminit KEYWORD=value\n");
+    std::printf("initdb V8 (stand-in)\nformat: ./dminit KEYWORD=value\n"
+                "keyword                 explanation\n"
+                "PATH                    initial database path\n"
+                "SYSDBA_PWD              SYSDBA password\n"
+                "PARFILE                 parameter file\n");
     return 0;
   }
   auto kv = fake::parse_kv(words);

@@ -140,8 +140,12 @@ void FakeDpcSql::check_rules() {
 Result<Rows> FakeDpcSql::execute(const SqlEndpoint& at, const std::string& statement) {
   std::lock_guard<std::mutex> lock(mu_);
   const Instance* on = nullptr;
+  // By address and port: hosts use the same port numbers.
   for (const Instance& inst : topo_.instances) {
-    if (inst.port_num == at.port) on = &inst;
+    if (inst.port_num == at.port && inst.host == at.host) on = &inst;
+  }
+  for (const Instance& inst : topo_.instances) {
+    if (on == nullptr && inst.port_num == at.port) on = &inst;
   }
   statements_.push_back((on ? on->name : "?") + ": " + statement);
   if (on == nullptr) {

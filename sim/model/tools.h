@@ -38,6 +38,13 @@ ToolResult run_dmrman(World& world, const std::string& host, const std::vector<s
 void run_tool(World& world, const std::string& host, const std::string& program,
               const std::vector<std::string>& args, std::function<void(Result<ToolOutcome>)> done);
 
+/// Copies the backup set in `dir` on host `from` (its files and the set) to
+/// the same directory on host `to`, replacing what was there; `done` gets OK
+/// after the profile's backup duration, or an error when a host is down or
+/// `from` holds no set there.
+void copy_backup_set(World& world, const std::string& from, const std::string& to,
+                     const std::string& dir, std::function<void(Status)> done);
+
 /// Whether a running process serves the database in `db_dir` on `host`;
 /// its instance name, or "".
 std::string instance_running_in(World& world, const std::string& host, const std::string& db_dir);

@@ -40,9 +40,10 @@ struct SimOptions {
   /// Stop the run (step() returns false) at the first violation.
   bool stop_on_violation = true;
   /// [model] dmrman RESTORE finds a backup set written on another host (as
-  /// over shared storage, or after the DBA copied it). false: only the
-  /// target's own host is searched.
-  bool shared_backup_sets = true;
+  /// over shared storage). false (default): a backup set is files on the
+  /// host that wrote it, and a restore on another host needs the plan's
+  /// copy-backup step first.
+  bool shared_backup_sets = false;
 };
 
 /// An invariant broken during a run.

@@ -1,0 +1,206 @@
+// Preflight on the hosts that are not this machine: every host asked at
+// once over ssh (one short script each, bounded), so a dead host is named
+// within about five seconds and `dpcctl check` never hangs.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <future>
+#include <map>
+#include <sstream>
+
+#include "core/paths.h"
+#include "real-backend/local_host.h"
+#include "real-backend/preflight_hosts.h"
+
+namespace dpc::real {
+
+namespace {
+
+struct HostAnswer {
+  std::string host;
+  Result<CommandResult> result = Error{"not asked"};
+  double local_time = 0;  ///< this machine's clock when the answer came
+  long elapsed_ms = 0;
+};
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+/// One script asks everything; each finding is a tagged line.
+std::string host_script(const Topology& topo, const RealConfig& config, const std::string& host) {
+  std::string s = "PATH=$PATH:/usr/sbin:/sbin\n";
+  const std::string bin = config.dm_home.empty() ? std::string() : config.dm_home + "/bin";
+  for (const char* tool : {"dminit", "dmserver", "dmrman"}) {
+    const std::string& own = std::string(tool) == "dminit" ? config.dminit
+                             : std::string(tool) == "dmserver" ? config.dmserver
+                                                               : config.dmrman;
+    const std::string path = !own.empty() ? own : bin.empty() ? std::string() : bin + "/" + tool;
+    if (path.empty()) {
+      s += "echo 'MISSING " + std::string(tool) + " (no DM home configured)'\n";
+      continue;
+    }
+    s += "if [ -x " + sh_quote(path) + " ]; then echo \"BUILD " + tool + " $(cksum < " + sh_quote(path) +
+         " | cut -d' ' -f1,2)\"; else echo " + sh_quote("MISSING " + path) + "; fi\n";
+    if (std::string(tool) == "dminit") {
+      // The route the password takes: dminit must know PARFILE=.
+      s += "if [ -x " + sh_quote(path) + " ]; then (cd \"$(dirname " + sh_quote(path) + ")\" && timeout 5 " +
+           sh_quote(path) + " help 2>&1) | grep -q PARFILE && echo 'PARFILE yes' || echo 'PARFILE no'; fi\n";
+    }
+  }
+  for (const Instance& inst : topo.instances) {
+    if (inst.host != host) continue;
+    for (int port : {inst.port_num, inst.ap_port_num, inst.mp_port}) {
+      if (port <= 0) continue;
+      s += "if command -v ss >/dev/null && [ -n \"$(ss -Hltn 'sport = :" + std::to_string(port) +
+           "')\" ]; then echo 'BUSY " + std::to_string(port) + " " + inst.name + "'; fi\n";
+    }
+    s += "if [ -e " + sh_quote(inst.path) + " ] && [ -n \"$(ls -A " + sh_quote(inst.path) +
+         " 2>/dev/null)\" ]; then echo " + sh_quote("NONEMPTY " + inst.name + " " + inst.path) + "; fi\n";
+    s += "p=" + sh_quote(inst.path) + "; while [ ! -e \"$p\" ]; do p=$(dirname \"$p\"); done\n";
+    s += "echo \"DISK $(df -Pk \"$p\" | awk 'NR==2 {print $6, $4}')\"\n";
+  }
+  s += "echo \"CLOCK $(date +%s.%N)\"\n";
+  return s;
+}
+
+}  // namespace
+
+void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vector<PreflightCheck>& out,
+                        Millis timeout_ms) {
+  std::vector<std::string> hosts;
+  for (const std::string& h : topo.hosts()) {
+    if (!is_local_host(h)) hosts.push_back(h);
+  }
+  if (hosts.empty()) return;
+  std::vector<std::future<HostAnswer>> asked;
+  for (const std::string& host : hosts) {
+    SshOptions o = ssh_options_for(config, host);
+    o.control_dir.clear();  // a check never leaves a master connection behind
+    o.retries = 0;
+    o.connect_timeout_s = std::max(1, std::min(o.connect_timeout_s, static_cast<int>(timeout_ms / 1000) - 1));
+    const std::string script = host_script(topo, config, host);
+    asked.push_back(std::async(std::launch::async, [host, o, script, timeout_ms]() {
+      HostAnswer a;
+      a.host = host;
+      const auto start = std::chrono::steady_clock::now();
+      a.result = SshTransport(host, o).run(script, "", timeout_ms);
+      a.local_time = wall_seconds();
+      a.elapsed_ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - start).count());
+      return a;
+    }));
+  }
+  std::map<std::string, std::string> builds;  // host -> dminit checksum
+  for (auto& f : asked) {
+    HostAnswer a = f.get();
+    const std::string name = "host " + a.host;
+    const SshOptions o = ssh_options_for(config, a.host);
+    const std::string login = (o.user.empty() ? "" : o.user + "@") + a.host;
+    if (!a.result.ok()) {
+      out.push_back({name, false, a.result.message(),
+                     "make `ssh -o BatchMode=yes " + login + " true` work from this machine (sshd running on " +
+                         a.host + ", the key authorised there, its host key in known_hosts)"});
+      continue;
+    }
+    if (a.result->exit_code != 0) {
+      out.push_back({name, false, "the checks failed there (exit status " + std::to_string(a.result->exit_code) +
+                                      "): " + a.result->errors,
+                     "check that " + a.host + " has a POSIX sh, df, date and cksum"});
+      continue;
+    }
+    out.push_back({name, true, "reachable over ssh as " + login + " (" + std::to_string(a.elapsed_ms) + " ms)", ""});
+    std::istringstream lines(a.result->output);
+    std::vector<std::string> missing, busy, nonempty;
+    std::string parfile;
+    std::map<std::string, long long> free_kb;
+    for (std::string line; std::getline(lines, line);) {
+      std::istringstream w(line);
+      std::string tag;
+      w >> tag;
+      std::string rest;
+      std::getline(w, rest);
+      if (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+      if (tag == "MISSING") missing.push_back(rest);
+      if (tag == "BUSY") busy.push_back(rest);
+      if (tag == "NONEMPTY") nonempty.push_back(rest);
+      if (tag == "BUILD" && rest.rfind("dminit ", 0) == 0) builds[a.host] = rest.substr(7);
+      if (tag == "PARFILE") parfile = rest;
+      if (tag == "DISK") {
+        std::istringstream d(rest);
+        std::string fs;
+        long long kb = 0;
+        if (d >> fs >> kb) free_kb[fs] = kb;
+      }
+      if (tag == "CLOCK") {
+        double skew = std::atof(rest.c_str()) - a.local_time;
+        std::ostringstream text;
+        text.precision(2);
+        text << std::fixed << std::fabs(skew);
+        if (std::fabs(skew) > 1.0 + a.elapsed_ms / 1000.0) {
+          out.push_back({"clock " + a.host, true,
+                         "warning: its clock is " + text.str() + " s off this machine's; keep hosts in sync (NTP)",
+                         ""});
+        }
+      }
+    }
+    auto joined = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
+      return s;
+    };
+    if (missing.empty()) {
+      out.push_back({"tools " + a.host, true, "dminit, dmserver and dmrman present there", ""});
+    } else {
+      out.push_back({"tools " + a.host, false, "missing on " + a.host + ": " + joined(missing),
+                     "install DM at the same DM home on " + a.host + " (or set defaults.dm_home / --dm-home)"});
+    }
+    if (parfile == "yes") {
+      out.push_back({"password route " + a.host, true,
+                     "`dminit help` there lists PARFILE: SYSDBA_PWD goes in a PARFILE sent over ssh", ""});
+    } else if (parfile == "no") {
+      out.push_back({"password route " + a.host, false,
+                     "`dminit help` on " + a.host + " does not list PARFILE; this DM build may not take "
+                     "SYSDBA_PWD from a PARFILE, the only way dpcctl passes it",
+                     "use a DM build whose dminit takes PARFILE= on " + a.host +
+                         ", or initialise its instances by hand (dpcctl plan --format sh)"});
+    }
+    if (busy.empty()) {
+      out.push_back({"ports " + a.host, true, "every port of its instances is free there", ""});
+    } else {
+      out.push_back({"ports " + a.host, false, "in use on " + a.host + ": " + joined(busy),
+                     "stop what listens there (ssh " + login + " ss -ltnp) or change the ports"});
+    }
+    if (nonempty.empty()) {
+      out.push_back({"directories " + a.host, true, "every instance directory there is absent or empty", ""});
+    } else {
+      out.push_back({"directories " + a.host, false, "not empty on " + a.host + ": " + joined(nonempty),
+                     "remove them on " + a.host + " or choose other paths"});
+    }
+    int here = 0, sets = 0;
+    for (const Instance& inst : topo.instances) here += inst.host == a.host ? 1 : 0;
+    for (const RaftGroup& g : topo.rafts) {
+      if (!g.replicated()) continue;
+      for (const Instance* m : topo.members_of(g)) sets += m->host == a.host ? 1 : 0;
+    }
+    const long long need_mb = here * config.instance_disk_mb + sets * config.backup_disk_mb;
+    long long have_mb = 0;
+    for (const auto& [fs, kb] : free_kb) have_mb += kb / 1024;
+    const bool enough = free_kb.empty() || have_mb >= need_mb;
+    out.push_back({"disk " + a.host, enough,
+                   std::to_string(have_mb) + " MiB free for " + std::to_string(need_mb) + " MiB needed",
+                   enough ? "" : "free space on " + a.host + " or move the instances"});
+  }
+  if (builds.size() > 1) {
+    std::string first = builds.begin()->second, differ;
+    for (const auto& [h, b] : builds) {
+      if (b != first) differ += (differ.empty() ? "" : ", ") + h;
+    }
+    out.push_back({"same DM build", differ.empty(),
+                   differ.empty() ? "dminit is the same file on every host"
+                                  : "dminit differs on " + differ + " from " + builds.begin()->first,
+                   differ.empty() ? "" : "install the same DM build on every host"});
+  }
+}
+
+}  // namespace dpc::real

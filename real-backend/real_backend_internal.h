@@ -1,0 +1,98 @@
+// Internal to real-backend/: what real_backend.cc and real_backend_remote.cc
+// share — small text helpers and the records of a running server and a
+// running tool. Not part of the backend's interface.
+#pragma once
+
+#include <signal.h>
+
+#include <ctime>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "real-backend/real_backend.h"
+
+namespace dpc::real {
+
+namespace asio = boost::asio;
+
+/// Lines of a server's output kept for its error message.
+inline constexpr size_t kServerTailLines = 20;
+
+inline std::string timestamp() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+/// KEY="VALUE" (as printed for a shell) becomes KEY=VALUE: no shell runs
+/// between dpcctl and the tool, so the quotes would reach it literally.
+inline std::string unquote_arg(const std::string& arg) {
+  size_t eq = arg.find('=');
+  if (eq == std::string::npos || arg.size() < eq + 3) return arg;
+  if (arg[eq + 1] == '"' && arg.back() == '"') return arg.substr(0, eq + 1) + arg.substr(eq + 2, arg.size() - eq - 3);
+  return arg;
+}
+
+inline std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+inline int signal_number(Signal sig) {
+  switch (sig) {
+    case Signal::Usr1: return SIGUSR1;
+    case Signal::Term: return SIGTERM;
+    case Signal::Kill: return SIGKILL;
+  }
+  return SIGTERM;
+}
+
+inline const char* signal_label(Signal sig) {
+  switch (sig) {
+    case Signal::Usr1: return "SIGUSR1";
+    case Signal::Term: return "SIGTERM";
+    case Signal::Kill: return "SIGKILL";
+  }
+  return "?";
+}
+
+struct RealBackend::Server {
+  std::string instance;
+  std::string ini;  ///< the dm.ini it was started with (its first argument)
+  int pid = 0;
+  bool ready = false;
+  bool exited = false;
+  bool reported = false;  ///< `done` has been called
+  std::function<void(Status)> done;
+  std::deque<std::string> tail;
+  std::unique_ptr<asio::steady_timer> timer;
+  std::shared_ptr<HostTransport> at;  ///< its host, when that is not this machine
+
+  std::string tail_text() const {
+    std::string out;
+    for (const auto& l : tail) out += "\n    | " + l;
+    return out.empty() ? " (no output)" : out;
+  }
+};
+
+struct RealBackend::ToolOp {
+  std::string instance, program, parfile;
+  std::string host;  ///< when not this machine
+  std::string output;
+  int pid = 0;
+  Millis timeout = 0;
+  bool timed_out = false;
+  std::function<void(Result<ToolOutcome>)> done;
+  std::unique_ptr<asio::steady_timer> timer;
+};
+
+}  // namespace dpc::real

@@ -1,0 +1,434 @@
+// RealBackend on hosts other than this machine, through their HostTransport
+// (host_transport.h), and the copy of a backup set between any two hosts.
+//
+// On the other host, under dpcctl's state directory there (remote_state_dir,
+// by default <local state dir>/remote): logs/<instance>.log (the
+// server's own output), run/<instance>.console (its FIFO) and
+// run/<instance>.pid (pid and dm.ini), secrets/ (a PARFILE's 0700
+// directory, only while dminit runs). Tool output streamed back is also
+// appended to the local logs/<instance>.log.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "real-backend/atomic_file.h"
+#include "real-backend/local_host.h"
+#include "real-backend/real_backend_internal.h"
+#include "core/tool_output.h"
+
+namespace dpc::real {
+
+namespace {
+
+/// The absolute path of a program on $PATH, or the name itself.
+std::string on_path(const std::string& name) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string candidate = dirs.substr(start, end - start) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return name;
+}
+
+ProcessSpec spec_of(const std::vector<std::string>& argv) {
+  ProcessSpec spec;
+  spec.program = on_path(argv.front());
+  spec.args.assign(argv.begin() + 1, argv.end());
+  return spec;
+}
+
+std::string quoted_argv(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) out += (out.empty() ? "" : " ") + sh_quote(a);
+  return out;
+}
+
+/// The file list with sizes, then the SHA-256 sums, of a directory tree.
+std::string listing_command(const std::string& dir) {
+  return "cd " + sh_quote(dir) +
+         " && find . -type f -printf '%P %s\\n' | LC_ALL=C sort && "
+         "find . -type f -exec sha256sum {} + | LC_ALL=C sort -k2";
+}
+
+}  // namespace
+
+std::shared_ptr<HostTransport> RealBackend::remote(const std::string& host) {
+  if (host.empty()) return nullptr;
+  auto it = transports_.find(host);
+  if (it == transports_.end()) {
+    std::shared_ptr<HostTransport> made;
+    if (is_local_host(host)) {
+      made = std::make_shared<LocalTransport>(host);
+    } else {
+      SshOptions o = ssh_options_for(config_, host);
+      if (!o.control_dir.empty() && !create_private_dir(o.control_dir).ok()) o.control_dir.clear();
+      made = std::make_shared<SshTransport>(host, std::move(o));
+    }
+    it = transports_.emplace(host, std::move(made)).first;
+  }
+  return it->second->is_local() ? nullptr : it->second;
+}
+
+std::shared_ptr<HostTransport> RealBackend::transport(const std::string& host) {
+  if (auto at = remote(host)) return at;
+  auto it = transports_.find(host);
+  if (it != transports_.end()) return it->second;
+  return transports_[host] = std::make_shared<LocalTransport>(host);
+}
+
+void RealBackend::set_transport(const std::string& host, std::shared_ptr<HostTransport> transport) {
+  transports_[host] = std::move(transport);
+}
+
+std::string RealBackend::host_of(const std::string& instance) const {
+  auto it = config_.instance_hosts.find(instance);
+  return it == config_.instance_hosts.end() ? std::string() : it->second;
+}
+
+std::string RealBackend::remote_path(const std::string& sub, const std::string& name) const {
+  // Not the local state directory itself: on storage shared with this
+  // machine, a server's log there would be the file its streamed lines are
+  // appended to here.
+  const std::string root = config_.remote_state_dir.empty() ? config_.state_dir + "/remote" : config_.remote_state_dir;
+  return root + "/" + sub + (name.empty() ? "" : "/" + name);
+}
+
+Result<std::string> RealBackend::remote_binary(const std::string& name) const {
+  const std::string& explicit_path = name == "dminit" ? config_.dminit
+                                     : name == "dmserver" ? config_.dmserver
+                                                          : config_.dmrman;
+  if (!explicit_path.empty()) return explicit_path;
+  if (config_.dm_home.empty()) {
+    return Error{"no DM home is configured: on another host dpcctl runs <DM home>/bin/" + name +
+                 "; set defaults.dm_home or pass --dm-home DIR (the same on every host)"};
+  }
+  return config_.dm_home + "/bin/" + name;
+}
+
+namespace {
+
+/// cd to the tool's directory and set its environment, as DM's scripts do.
+std::string tool_prelude(const std::string& program, const std::string& dm_home) {
+  const std::string bin = std::filesystem::path(program).parent_path().string();
+  std::string out = "cd " + sh_quote(bin) + " || exit 126\n";
+  out += "LD_LIBRARY_PATH=" + sh_quote(bin) + "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; export LD_LIBRARY_PATH\n";
+  if (!dm_home.empty()) out += "DM_HOME=" + sh_quote(dm_home) + "; export DM_HOME\n";
+  return out;
+}
+
+}  // namespace
+
+// ---- tools ---------------------------------------------------------------
+
+void RealBackend::remote_run_tool(std::shared_ptr<HostTransport> at, const ToolRun& run,
+                                  std::function<void(Result<ToolOutcome>)> done) {
+  ++pending_;
+  const std::string who = run.program + " for " + run.instance + " on host " + run.host;
+  auto fail = [this, &done](std::string message) {
+    complete([done, message]() { done(Error{message}); });
+  };
+  if (run.program != "dminit" && run.program != "dmrman") {
+    return fail(who + ": the real backend runs only dminit and dmrman to completion");
+  }
+  auto program = remote_binary(run.program);
+  if (!program) return fail(who + ": " + program.message());
+
+  auto op = std::make_shared<ToolOp>();
+  op->instance = run.instance;
+  op->program = run.program;
+  op->host = run.host;
+  op->done = std::move(done);
+  op->timeout = run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms;
+
+  std::vector<std::string> args;
+  for (const auto& a : run.args) args.push_back(unquote_arg(a));
+  log_line(run.instance, "[" + timestamp() + "] on " + run.host + ": " + run.program + " " + join(args) +
+                             (run.needs_password ? "  (SYSDBA_PWD through a PARFILE sent over ssh)" : ""));
+  // The remote timeout kills the tool itself; the local one (a little
+  // later) only the ssh carrying it.
+  const std::string kill_after = "timeout -s KILL " + std::to_string((op->timeout + 999) / 1000) + " ";
+  std::string command = tool_prelude(*program, config_.dm_home);
+  ProcessSpec spec;
+  if (run.needs_password) {
+    // The PARFILE travels on ssh's standard input into a 0700 directory on
+    // that host, removed when the shell ends (dminit done, failed or killed).
+    const std::string secrets = remote_path("secrets", "");
+    command += "umask 077\nmkdir -p " + sh_quote(secrets) + " || exit 125\n" + "d=$(mktemp -d " +
+               sh_quote(secrets + "/" + run.instance + ".XXXXXX") + ") || exit 125\n" +
+               "trap 'rm -rf \"$d\"' EXIT\ntrap 'exit 129' HUP INT TERM PIPE\n" +
+               "cat > \"$d/dminit.par\" || exit 125\n" + kill_after + sh_quote(*program) +
+               " PARFILE=\"$d/dminit.par\"\n";
+    std::string content;
+    for (const auto& a : args) content += a + "\n";
+    content += "SYSDBA_PWD=" + password_.reveal() + "\n";
+    // Locally the text waits in a 0600 file only until ssh has opened it.
+    const std::string dir = config_.state_dir + "/secrets";
+    if (Status st = create_private_dir(dir); !st) {
+      return complete([op, m = who + ": " + st.message()]() { op->done(Error{m}); });
+    }
+    op->parfile = dir + "/" + run.instance + "." + run.program + "." + std::to_string(++tool_seq_) + ".stdin";
+    if (Status st = write_file_atomic(op->parfile, content, 0600, true); !st) {
+      return complete([op, m = who + ": " + st.message()]() { op->done(Error{m}); });
+    }
+    spec = spec_of(at->command_argv(command));
+    spec.stdin_path = op->parfile;
+  } else {
+    command += "exec " + kill_after + sh_quote(*program);
+    for (const auto& a : args) command += " " + sh_quote(a);
+    spec = spec_of(at->command_argv(command));
+  }
+
+  ProcessCallbacks callbacks;
+  callbacks.on_line = [this, op](const std::string& raw) {
+    std::string line = password_.scrub(raw);
+    op->output += line + "\n";
+    (void)append_file(log_path(op->instance), line + "\n");
+  };
+  callbacks.on_exit = [this, op, at](const ProcessExit& exit) {
+    if (op->timer) op->timer->cancel();
+    if (!op->parfile.empty()) ::unlink(op->parfile.c_str());
+    const std::string who = op->program + " for " + op->instance + " on host " + op->host;
+    log_line(op->instance, "[" + timestamp() + "] " + op->program + " on " + op->host + " ended: " + exit.describe());
+    int code = exit.exited_normally() ? exit.exit_code : 128 + exit.signal;
+    if (op->timed_out || code == 137) {
+      std::string message = who + " did not finish within " + std::to_string(op->timeout) +
+                            " ms and was killed on that host; last output:\n" + output_tail(op->output);
+      return complete([op, message]() { op->done(Error{message}); });
+    }
+    if (code == 255) {
+      auto seen = at->interpret(CommandResult{255, "", op->output});
+      if (!seen) return complete([op, m = who + ": " + seen.message()]() { op->done(Error{m}); });
+    }
+    ToolOutcome outcome;
+    outcome.output = op->output;
+    outcome.exit_code = code;
+    auto end = end_code(op->output);
+    if (outcome.exit_code == 0 && end && *end != 0) {
+      outcome.exit_code = *end;
+      outcome.output += "dpcctl: " + op->program + " reported CODE:[" + std::to_string(*end) +
+                        "] although it exited with status 0\n";
+    }
+    complete([op, outcome]() { op->done(outcome); });
+  };
+  auto pid = processes_->start(spec, std::move(callbacks));
+  if (!op->parfile.empty()) ::unlink(op->parfile.c_str());  // ssh has it open
+  if (!pid) return complete([op, m = who + ": " + pid.message()]() { op->done(Error{m}); });
+  op->pid = *pid;
+  op->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(op->timeout + 5000));
+  op->timer->async_wait([this, op](const boost::system::error_code& ec) {
+    if (ec) return;
+    op->timed_out = true;
+    (void)processes_->send_signal(op->pid, SIGKILL);
+  });
+}
+
+// ---- servers -------------------------------------------------------------
+
+int RealBackend::remote_server_pid(HostTransport& at, const std::string& instance) {
+  const std::string f = sh_quote(remote_path("run", instance + ".pid"));
+  auto r = at.run("[ -r " + f + " ] || exit 1\np=$(sed -n 1p " + f + "); ini=$(sed -n 2p " + f +
+                      ")\nkill -0 \"$p\" 2>/dev/null || exit 1\n"
+                      "if [ -n \"$ini\" ]; then tr '\\000' ' ' < /proc/$p/cmdline | grep -qF -- \"$ini\" || exit 1; fi\n"
+                      "echo \"$p\"",
+                  "", config_.remote_op_timeout_ms);
+  if (!r || r->exit_code != 0) return 0;
+  return std::atoi(r->output.c_str());
+}
+
+void RealBackend::remote_start_server(std::shared_ptr<HostTransport> at, const ServerLaunch& launch,
+                                      std::function<void(Status)> done) {
+  ++pending_;
+  const std::string who = "dmserver for " + launch.instance + " on host " + launch.host;
+  auto fail = [this, &done](std::string message) {
+    complete([done, message]() { done(Error{message}); });
+  };
+  if (int pid = remote_server_pid(*at, launch.instance); pid > 0) {
+    return fail(who + " is already running (pid " + std::to_string(pid) +
+                " there); stop it first (dpcctl stop, or kill -TERM " + std::to_string(pid) + " on that host)");
+  }
+  auto program = remote_binary("dmserver");
+  if (!program) return fail(who + ": " + program.message());
+  auto server = std::make_shared<Server>();
+  server->instance = launch.instance;
+  server->ini = launch.args.empty() ? std::string() : unquote_arg(launch.args[0]);
+  server->done = std::move(done);
+  server->at = at;
+  std::vector<std::string> args;
+  for (const auto& a : launch.args) args.push_back(unquote_arg(a));
+  log_line(launch.instance, "[" + timestamp() + "] on " + launch.host + ": dmserver " + join(args));
+
+  const std::string fifo = sh_quote(remote_path("run", launch.instance + ".console"));
+  const std::string pidf = sh_quote(remote_path("run", launch.instance + ".pid"));
+  const std::string logf = remote_path("logs", launch.instance + ".log");
+  std::string command = "set -e\numask 077\nmkdir -p " + sh_quote(remote_path("run", "")) + " " +
+                        sh_quote(remote_path("logs", "")) + "\nrm -f " + fifo + "\nmkfifo -m 600 " + fifo +
+                        "\ntouch " + sh_quote(logf) + "\nsize=$(wc -c < " + sh_quote(logf) + ")\n" +
+                        tool_prelude(*program, config_.dm_home) + "setsid " + sh_quote(*program);
+  for (const auto& a : args) command += " " + sh_quote(a);
+  // Its own session, the FIFO as standard input, its output appended to the
+  // log there: it survives the ssh connection and dpcctl.
+  command += " <>" + fifo + " >>" + sh_quote(logf) + " 2>&1 &\npid=$!\n" +
+             "printf '%s\\n%s\\n' \"$pid\" " + sh_quote(server->ini) + " > " + pidf + ".dpc-tmp\nmv -f " +
+             pidf + ".dpc-tmp " + pidf + "\necho \"$pid $size\"";
+  auto started = at->run_checked("start " + who, command, "", config_.remote_op_timeout_ms);
+  if (!started) return complete([server, m = started.message()]() { server->done(Error{m}); });
+  long pid = 0, size = 0;
+  if (std::sscanf(started->c_str(), "%ld %ld", &pid, &size) != 2 || pid <= 0) {
+    return complete([server, m = who + ": unexpected answer from the start: " + *started]() {
+      server->done(Error{m});
+    });
+  }
+  server->pid = static_cast<int>(pid);
+  servers_[launch.instance] = server;
+  log_line(launch.instance, "[" + timestamp() + "] dmserver pid " + std::to_string(pid) + " on " + launch.host);
+
+  // Follow its log there until it is ready (tail ends when the pid does).
+  ProcessSpec spec = spec_of(at->command_argv("exec tail -c +" + std::to_string(size + 1) + " --pid=" +
+                                              std::to_string(pid) + " -F " + sh_quote(logf) + " 2>/dev/null"));
+  ProcessCallbacks callbacks;
+  callbacks.on_line = [this, server](const std::string& raw) {
+    const std::string line = password_.scrub(raw);
+    (void)append_file(log_path(server->instance), line + "\n");
+    server->tail.push_back(line);
+    if (server->tail.size() > kServerTailLines) server->tail.pop_front();
+    if (server->ready || server->reported) return;
+    for (const auto& marker : config_.ready_markers) {
+      if (line.find(marker) == std::string::npos) continue;
+      server->ready = server->reported = true;
+      if (server->timer) server->timer->cancel();
+      return complete([server]() { server->done(Status::Ok()); });
+    }
+  };
+  callbacks.on_exit = [this, server, host = launch.host](const ProcessExit& exit) {
+    if (server->reported) return;
+    if (server->timer) server->timer->cancel();
+    server->reported = true;
+    std::string message;
+    if (exit.exit_code == 255) {
+      message = "lost the ssh connection to host " + host + " while waiting for dmserver for " +
+                server->instance + " to be ready; last output:" + server->tail_text();
+    } else {
+      server->exited = true;
+      message = "dmserver for " + server->instance + " on host " + host +
+                " ended before it was ready; last output:" + server->tail_text() +
+                "\n  full log on that host: " + remote_path("logs", server->instance + ".log");
+    }
+    complete([server, message]() { server->done(Error{message}); });
+  };
+  if (auto tail = processes_->start(spec, std::move(callbacks)); !tail) {
+    return stop_unready(server, "could not be followed (" + tail.message() + ")");
+  }
+  Millis timeout = launch.timeout_ms > 0 ? launch.timeout_ms : config_.server_ready_timeout_ms;
+  server->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(timeout));
+  server->timer->async_wait([this, server, timeout](const boost::system::error_code& ec) {
+    if (ec || server->ready || server->reported) return;
+    stop_unready(server, "did not print its ready line within " + std::to_string(timeout) + " ms");
+  });
+}
+
+Status RealBackend::remote_console(HostTransport& at, const std::string& instance, const std::string& line) {
+  int pid = remote_server_pid(at, instance);
+  if (pid <= 0) {
+    return Error{"cannot type '" + line + "' on " + instance + "'s console: " + instance +
+                 " is not running on host " + at.host()};
+  }
+  const std::string fifo = remote_path("run", instance + ".console");
+  auto r = at.run_checked("type '" + line + "' on " + instance + "'s console " + fifo,
+                          "printf '%s\\n' " + sh_quote(line) + " > " + sh_quote(fifo), "", 10000);
+  if (!r) return r.error();
+  log_line(instance, "[" + timestamp() + "] console on " + at.host() + ": " + line);
+  return Status::Ok();
+}
+
+Status RealBackend::remote_signal(HostTransport& at, const std::string& instance, Signal sig) {
+  int pid = remote_server_pid(at, instance);
+  if (pid <= 0) {
+    return Error{std::string("cannot send ") + signal_label(sig) + " to " + instance +
+                 ": it is not running on host " + at.host()};
+  }
+  if (Status st = at.send_signal(pid, signal_number(sig)); !st) {
+    return Error{std::string("cannot send ") + signal_label(sig) + " to " + instance + ": " + st.message()};
+  }
+  log_line(instance, "[" + timestamp() + "] sent " + signal_label(sig) + " to pid " + std::to_string(pid) +
+                         " on " + at.host());
+  return Status::Ok();
+}
+
+// ---- backup sets between hosts -------------------------------------------
+
+void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> done) {
+  ++pending_;
+  const std::string what = "copy " + run.dir + " from " + run.from_host + " to " + run.to_host;
+  auto from = transport(run.from_host);
+  auto to = transport(run.to_host);
+  const std::string tmp = run.dir + ".dpc-copy";
+  auto prepared = to->run_checked(what, "rm -rf " + sh_quote(tmp) + " && mkdir -p " + sh_quote(tmp), "",
+                                  config_.remote_op_timeout_ms);
+  if (!prepared) return complete([done, m = prepared.message()]() { done(Error{m}); });
+  log_line(run.instance, "[" + timestamp() + "] " + what + " (through this machine)");
+  // Through this machine: tar on the source host | tar on the target host.
+  const std::string pipeline =
+      quoted_argv(from->command_argv("tar -C " + sh_quote(run.dir) + " -cf - .")) + " | " +
+      quoted_argv(to->command_argv("tar -C " + sh_quote(tmp) + " -xf -"));
+  ProcessSpec spec;
+  spec.program = "/bin/sh";
+  spec.args = {"-c", pipeline};
+  struct CopyOp {
+    std::string output;
+    bool timed_out = false;
+    int pid = 0;
+    std::unique_ptr<asio::steady_timer> timer;
+  };
+  auto op = std::make_shared<CopyOp>();
+  ProcessCallbacks callbacks;
+  callbacks.on_line = [op](const std::string& line) { op->output += line + "\n"; };
+  callbacks.on_exit = [this, op, run, from, to, tmp, what, done](const ProcessExit& exit) {
+    if (op->timer) op->timer->cancel();
+    auto fail = [this, &done, &run](std::string m) {
+      log_line(run.instance, "[" + timestamp() + "] " + m);
+      complete([done, m]() { done(Error{m}); });
+    };
+    if (op->timed_out) return fail(what + ": not done within " + std::to_string(run.timeout_ms) + " ms");
+    if (!exit.exited_normally() || exit.exit_code != 0) {
+      return fail(what + ": the transfer failed (" + exit.describe() + "):\n" + output_tail(op->output));
+    }
+    auto want = from->run_checked("list " + run.dir + " on " + run.from_host, listing_command(run.dir), "",
+                                  config_.tool_timeout_ms);
+    if (!want) return fail(what + ": " + want.message());
+    auto got = to->run_checked("list the copy " + tmp + " on " + run.to_host, listing_command(tmp), "",
+                               config_.tool_timeout_ms);
+    if (!got) return fail(what + ": " + got.message());
+    if (*want != *got || want->empty()) {
+      return fail(what + ": the copy differs from the original (file list, sizes or SHA-256); it is left in " +
+                  tmp + " on " + run.to_host + " and was not used");
+    }
+    auto placed = to->run_checked(what, "rm -rf " + sh_quote(run.dir) + " && mv " + sh_quote(tmp) + " " +
+                                            sh_quote(run.dir), "", config_.remote_op_timeout_ms);
+    if (!placed) return fail(placed.message());
+    log_line(run.instance, "[" + timestamp() + "] verified " + run.dir + " on " + run.to_host +
+                               ": the same files, sizes and SHA-256 sums as on " + run.from_host);
+    complete([done]() { done(Status::Ok()); });
+  };
+  auto pid = processes_->start(spec, std::move(callbacks));
+  if (!pid) return complete([done, m = what + ": " + pid.message()]() { done(Error{m}); });
+  op->pid = *pid;
+  Millis timeout = run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms;
+  op->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(timeout));
+  op->timer->async_wait([this, op](const boost::system::error_code& ec) {
+    if (ec) return;
+    op->timed_out = true;
+    (void)processes_->send_signal(op->pid, SIGKILL);
+  });
+}
+
+}  // namespace dpc::real

@@ -1,0 +1,323 @@
+// The multi-host test: the manual's §7.2 cluster spread over three hosts
+// (scenarios/topologies/spread-7.2.json: every RAFT group has one member per
+// host, the same ports on every host) deployed through RealBackend over real
+// OpenSSH to three network-namespace hosts made by tests/multihost/rig.sh,
+// each with its own sshd and its own private filesystem for DM data. The DM
+// tools are the stand-ins (real-backend/fakes) from the build tree, which
+// every host sees. Then status, stop, and the faults: dpcctl killed mid-deploy
+// (the backend dropped) then --resume; one host's network cut mid-deploy,
+// healed, then --resume; one host's sshd stopped, then preflight and
+// `dpcctl check` name that host within 5 s.
+//
+// SQL does not go over the network here: FakeDpcSql (in-process) answers
+// from the state the stand-ins leave in each host's private directory, read
+// from this machine through the rig's backing directories.
+//
+// Skipped unless run by the rig (DPC_MH_ROOT set).
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
+#include <gtest/gtest.h>
+
+#include "core/cluster_status.h"
+#include "core/endpoints.h"
+#include "core/executor.h"
+#include "core/journal.h"
+#include "core/plan_builder.h"
+#include "core/topology_load.h"
+#include "real-backend/asio_process_launcher.h"
+#include "real-backend/atomic_file.h"
+#include "real-backend/preflight.h"
+#include "real-backend/real_backend.h"
+#include "real-backend/testing/fake_dpc_sql.h"
+
+namespace dpc::real {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+constexpr const char* kPassword = "Multi_Host_Pwd_913";
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::vector<std::string> words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::vector<std::string> files_containing(const std::string& dir, const std::string& needle) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec || !it->is_regular_file(ec)) continue;
+    auto text = read_whole_file(it->path().string());
+    if (text && text->find(needle) != std::string::npos) out.push_back(it->path().string());
+  }
+  return out;
+}
+
+class MultiHost : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = env("DPC_MH_ROOT");
+    if (root_.empty()) GTEST_SKIP() << "run through tests/multihost/rig.sh";
+    hosts_ = words(env("DPC_MH_HOSTS"));
+    ASSERT_EQ(hosts_.size(), 3u);
+    auto loaded = load_topology_file(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/spread-7.2.json");
+    ASSERT_TRUE(loaded.ok());
+    topo_ = *loaded.topology;
+    seen_ = topo_;
+    const std::string data = env("DPC_MH_DATA");
+    for (size_t i = 0; i < topo_.instances.size(); ++i) {
+      Instance& inst = topo_.instances[i];
+      const auto h = std::find(hosts_.begin(), hosts_.end(), inst.host);
+      ASSERT_NE(h, hosts_.end()) << inst.name << " is on " << inst.host;
+      // The same path is private on every host; from here it is <root>/hN.
+      inst.path = data + "/" + lower(inst.name);
+      seen_.instances[i].path = root_ + "/h" + std::to_string(h - hosts_.begin() + 1) + "/" + lower(inst.name);
+    }
+    config_.dm_home = DPC_FAKE_DM_HOME;
+    config_.dm_home_origin = "test";
+    config_.state_dir = root_ + "/state";
+    config_.remote_state_dir = data + "/state";
+    config_.run_one_max_wait_ms = 50;
+    config_.stop_grace_ms = 1000;
+    config_.ssh_defaults.user = "root";
+    config_.ssh_defaults.identity_file = env("DPC_MH_IDENTITY");
+    config_.ssh_defaults.options = {"UserKnownHostsFile=" + env("DPC_MH_KNOWN_HOSTS"),
+                                    "StrictHostKeyChecking=yes"};
+    config_.ssh_defaults.connect_timeout_s = 3;
+    config_.probe_binaries = false;
+    for (const Instance& inst : topo_.instances) config_.instance_hosts[inst.name] = inst.host;
+    ::setenv("DM_SYSDBA_PWD", kPassword, 1);
+    // Each test starts from empty hosts.
+    std::error_code ec;
+    fs::remove_all(config_.state_dir, ec);
+    for (size_t h = 1; h <= hosts_.size(); ++h) {
+      for (const auto& e : fs::directory_iterator(root_ + "/h" + std::to_string(h), ec)) fs::remove_all(e.path(), ec);
+    }
+    make_backend();
+  }
+
+  void TearDown() override {
+    if (backend_) {
+      for (const Instance& inst : topo_.instances) {
+        if (backend_->server_running(inst.name)) (void)backend_->signal(inst.name, Signal::Kill);
+      }
+    }
+    backend_.reset();
+  }
+
+  void make_backend() {
+    backend_.reset();
+    auto io = std::make_shared<boost::asio::io_context>();
+    auto sql = std::make_unique<testing::FakeDpcSql>(seen_);
+    sql_ = sql.get();
+    backend_ = std::make_unique<RealBackend>(config_, Secret(kPassword), io,
+                                             std::make_unique<AsioProcessLauncher>(*io), std::move(sql));
+  }
+
+  ExecutorOptions options() {
+    ExecutorOptions o;
+    o.parallel = 4;
+    o.poll_interval_ms = 100;
+    o.endpoints = sql_endpoints(topo_);
+    return o;
+  }
+
+  std::string root_;
+  std::vector<std::string> hosts_;
+  Topology topo_;  ///< as the hosts see it
+  Topology seen_;  ///< the same, with paths as this machine sees them
+  RealConfig config_;
+  testing::FakeDpcSql* sql_ = nullptr;
+  std::unique_ptr<RealBackend> backend_;
+};
+
+TEST_F(MultiHost, DeploysAcrossThreeHostsCarryingBackupSetsThenStatusAndStop) {
+  const Plan plan = build_deploy_plan(topo_);
+  int copies = 0;
+  for (const Step& s : plan.steps) copies += s.kind == StepKind::CopyBackup ? 1 : 0;
+  ASSERT_EQ(copies, 4) << "RAFT_1 and RAFT_2 each carried to two other hosts";
+
+  ExecutionReport deployed = Executor(*backend_, options()).run(plan);
+  ASSERT_TRUE(deployed.ok) << deployed.failed_step << ": " << deployed.error;
+  EXPECT_THAT(sql_->violations(), ::testing::IsEmpty());
+  for (size_t i = 0; i < topo_.instances.size(); ++i) {
+    const Instance& inst = topo_.instances[i];
+    EXPECT_TRUE(backend_->server_running(inst.name)) << inst.name;
+    EXPECT_TRUE(fs::exists(seen_.instances[i].path + "/DAMENG/dm.ini")) << inst.name;
+    // Private: the path the host uses is empty on this machine.
+    EXPECT_FALSE(fs::exists(inst.path)) << inst.path;
+  }
+  // The seeds' sets, carried and verified, are on the other hosts' disks.
+  for (const char* h : {"h2", "h3"}) {
+    for (const char* seed : {"bp11", "bp21"}) {
+      EXPECT_TRUE(fs::is_directory(root_ + "/" + h + "/" + seed + "/BACKUP_01")) << h << " " << seed;
+    }
+  }
+  // Identical ports on every host.
+  EXPECT_EQ(topo_.find_instance("BP12")->port_num, topo_.find_instance("BP13")->port_num);
+
+  ClusterStatus status = gather_status(*backend_, topo_);
+  EXPECT_TRUE(status.healthy) << status.health_note;
+
+  // A later dpcctl (a new backend) sees the servers through the pid files
+  // on their hosts, and stops them in the manual's order.
+  make_backend();
+  for (const Instance& inst : topo_.instances) EXPECT_TRUE(backend_->server_running(inst.name)) << inst.name;
+  ExecutionReport stopped = Executor(*backend_, options()).run(build_stop_plan(topo_));
+  ASSERT_TRUE(stopped.ok) << stopped.failed_step << ": " << stopped.error;
+  for (const Instance& inst : topo_.instances) EXPECT_FALSE(backend_->server_running(inst.name)) << inst.name;
+
+  // The password is in no file: not here, not on any host (their private
+  // directories), not in a log or a left-over PARFILE.
+  EXPECT_THAT(files_containing(root_, kPassword), ::testing::IsEmpty());
+}
+
+TEST_F(MultiHost, KilledMidDeployThenResumeFinishes) {
+  const Plan plan = build_deploy_plan(topo_);
+  {
+    auto journal = Journal::open(config_.state_dir, topo_.cluster);
+    ASSERT_TRUE(journal.ok()) << journal.message();
+    ExecutorOptions o = options();
+    o.journal = &*journal;
+    // dpcctl dies while it carries the first backup set to another host:
+    // the executor and its backend vanish mid-step (the copy's ssh
+    // processes are killed; the step never reports). One step at a time,
+    // so no other tool is caught mid-run (a dmrman BACKUP cut short is not
+    // resumable: see docs/real-backend.md).
+    o.parallel = 1;
+    bool armed = false;
+    o.on_event = [&](const StepEvent& e) {
+      if (armed || e.kind != StepEvent::Kind::Started || e.step->kind != StepKind::CopyBackup) return;
+      armed = true;
+      backend_->call_at(backend_->now() + 150, [] { throw std::runtime_error("killed"); });
+    };
+    EXPECT_THROW(Executor(*backend_, o).run(plan), std::runtime_error);
+  }
+  make_backend();
+  auto journal = Journal::open(config_.state_dir, topo_.cluster);
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  ExecutorOptions o = options();
+  o.journal = &*journal;
+  o.resume = true;
+  ExecutionReport resumed = Executor(*backend_, o).run(plan);
+  ASSERT_TRUE(resumed.ok) << resumed.failed_step << ": " << resumed.error;
+  EXPECT_GT(resumed.skipped, 0);
+  ClusterStatus status = gather_status(*backend_, topo_);
+  EXPECT_TRUE(status.healthy) << status.health_note;
+}
+
+TEST_F(MultiHost, ANetworkCutNamesTheHostAndResumeFinishesAfterHealing) {
+  const Plan plan = build_deploy_plan(topo_);
+  const std::string link = words(env("DPC_MH_LINKS"))[2];
+  auto set_link = [&link](const char* state) {
+    return std::system(("ip link set " + link + " " + state).c_str());
+  };
+  ExecutionReport cut;
+  {
+    auto journal = Journal::open(config_.state_dir, topo_.cluster);
+    ASSERT_TRUE(journal.ok()) << journal.message();
+    ExecutorOptions o = options();
+    o.journal = &*journal;
+    // The third host's link goes down as the first backup set is carried there.
+    bool done = false;
+    o.on_event = [&](const StepEvent& e) {
+      if (done || e.kind != StepEvent::Kind::Started || e.step->kind != StepKind::CopyBackup ||
+          e.step->host != hosts_[2]) {
+        return;
+      }
+      done = true;
+      EXPECT_EQ(set_link("down"), 0);
+    };
+    cut = Executor(*backend_, o).run(plan);
+  }
+  ASSERT_EQ(set_link("up"), 0);
+  ASSERT_FALSE(cut.ok);
+  EXPECT_THAT(cut.failed_step + " " + cut.error, HasSubstr(hosts_[2]));
+  std::cerr << "after the cut: " << cut.failed_step << ": " << cut.error.substr(0, 400) << "\n";
+
+  ::sleep(1);
+  make_backend();
+  auto journal = Journal::open(config_.state_dir, topo_.cluster);
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  ExecutorOptions o = options();
+  o.journal = &*journal;
+  o.resume = true;
+  ExecutionReport resumed = Executor(*backend_, o).run(plan);
+  ASSERT_TRUE(resumed.ok) << resumed.failed_step << ": " << resumed.error;
+  ClusterStatus status = gather_status(*backend_, topo_);
+  EXPECT_TRUE(status.healthy) << status.health_note;
+}
+
+TEST_F(MultiHost, PreflightNamesAHostWhoseSshdIsDownWithinFiveSeconds) {
+  const std::string pid_file = words(env("DPC_MH_SSHD_PIDS"))[1];
+  auto pid = read_whole_file(pid_file);
+  ASSERT_TRUE(pid.ok());
+  ASSERT_EQ(::kill(std::atoi(pid->c_str()), SIGTERM), 0);
+  ::usleep(300 * 1000);
+  const auto started = std::chrono::steady_clock::now();
+  PreflightReport report = preflight(topo_, config_);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(took, std::chrono::seconds(6));
+  const std::string text = format_preflight(report);
+  EXPECT_FALSE(report.ok());
+  EXPECT_THAT(text, HasSubstr("FAIL  host " + hosts_[1]));
+  EXPECT_THAT(text, HasSubstr("host unreachable"));
+  EXPECT_THAT(text, HasSubstr("PASS  host " + hosts_[0]));
+
+  // The same through `dpcctl check`, with the SSH settings in the topology
+  // file (defaults.ssh) rather than in code.
+  std::ifstream in(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/spread-7.2.json");
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, true, true);
+  doc["defaults"]["base_dir"] = env("DPC_MH_DATA");
+  doc["defaults"]["dm_home"] = DPC_FAKE_DM_HOME;
+  doc["defaults"]["ssh"] = {{"user", "root"},
+                            {"identity_file", env("DPC_MH_IDENTITY")},
+                            {"options", {"UserKnownHostsFile=" + env("DPC_MH_KNOWN_HOSTS"),
+                                         "StrictHostKeyChecking=yes"}}};
+  const std::string file = root_ + "/spread.json";
+  ASSERT_TRUE(write_file_atomic(file, doc.dump(2)).ok());
+  const std::string command = std::string(DPCCTL) + " check " + file + " --backend=real --state-dir " + root_ +
+                              "/check-state 2>&1";
+  const auto cli_started = std::chrono::steady_clock::now();
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string cli;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) cli.append(buf, n);
+  const int rc = ::pclose(pipe);
+  EXPECT_LT(std::chrono::steady_clock::now() - cli_started, std::chrono::seconds(6));
+  EXPECT_NE(rc, 0);
+  EXPECT_THAT(cli, HasSubstr("FAIL  host " + hosts_[1]));
+  EXPECT_THAT(cli, HasSubstr("PASS  host " + hosts_[0]));
+  EXPECT_THAT(cli, HasSubstr("PASS  tools " + hosts_[2]));
+  EXPECT_THAT(cli, HasSubstr("PASS  ports " + hosts_[2]));
+  EXPECT_THAT(cli, HasSubstr("PASS  password route " + hosts_[2]));
+}
+
+}  // namespace
+}  // namespace dpc::real

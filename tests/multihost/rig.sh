@@ -1,0 +1,119 @@
+#!/bin/sh
+# The multi-host test rig: three hosts made as Linux network namespaces on a
+# bridge this script creates (10.213.0.0/24, nothing else is contacted), each
+# with its own OpenSSH sshd (host keys generated for this run) and its own
+# private filesystem for DM data (a mount namespace binding <root>/hN onto
+# <root>/mnt). Then it runs COMMAND with the rig described in the
+# environment, and removes every namespace, link and daemon it made, also
+# when COMMAND or the setup fails.
+#
+#   tests/multihost/rig.sh COMMAND [ARGS...]
+#
+# COMMAND sees:
+#   DPC_MH_ROOT        the rig's temp directory
+#   DPC_MH_HOSTS       the hosts' addresses (10.213.0.11 10.213.0.12 10.213.0.13)
+#   DPC_MH_DATA        the path that is private on every host (<root>/mnt)
+#   DPC_MH_IDENTITY    the client key (root@ every host)
+#   DPC_MH_KNOWN_HOSTS the hosts' keys
+#   DPC_MH_SSHD_PIDS   pid files of the sshds, in host order
+#   DPC_MH_LINKS       each host's link on the bridge, in host order (set it
+#                      down to cut that host's network, up to heal it)
+# Needs root, iproute2, util-linux (unshare), openssh-server and -client.
+set -eu
+
+[ "$#" -ge 1 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "multihost rig: needs root (network namespaces); skipped" >&2; exit 77; }
+for tool in ip unshare ssh ssh-keygen /usr/sbin/sshd; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "multihost rig: $tool is missing; skipped" >&2; exit 77; }
+done
+
+tag="dpc$$"
+root=$(mktemp -d /tmp/dpc-mh.XXXXXX)
+bridge="${tag}br"
+n=3
+hosts=""
+
+cleanup() {
+  rc=$?
+  set +e
+  for i in $(seq 1 $n); do
+    if [ -f "$root/h$i.sshd.pid" ]; then kill "$(cat "$root/h$i.sshd.pid")" 2>/dev/null; fi
+    # Whatever still runs in a host's namespace (servers the test left) ends with it.
+    for pid in $(ip netns pids "${tag}h$i" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+    ip netns del "${tag}h$i" 2>/dev/null
+    ip link del "${tag}v$i" 2>/dev/null
+  done
+  ip link del "$bridge" 2>/dev/null
+  # ssh master connections the test opened (their sockets are under $root).
+  for sock in "$root"/state/ssh/* "$root"/ssh/*; do
+    [ -S "$sock" ] && ssh -o ControlPath="$sock" -O exit x >/dev/null 2>&1
+  done
+  rm -rf "$root"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+mkdir -p "$root/keys" "$root/mnt" /run/sshd
+ssh-keygen -q -t ed25519 -N '' -C dpc-mh-client -f "$root/keys/id" 
+cp "$root/keys/id.pub" "$root/keys/authorized_keys"
+: > "$root/keys/known_hosts"
+
+ip link add "$bridge" type bridge
+ip addr add 10.213.0.1/24 dev "$bridge"
+ip link set "$bridge" up
+
+for i in $(seq 1 $n); do
+  ns="${tag}h$i"
+  addr="10.213.0.1$i"
+  hosts="$hosts $addr"
+  ip netns add "$ns"
+  ip link add "${tag}v$i" type veth peer name eth0 netns "$ns"
+  ip link set "${tag}v$i" master "$bridge" up
+  ip -n "$ns" addr add "$addr/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set lo up
+  mkdir -p "$root/h$i"
+  ssh-keygen -q -t ed25519 -N '' -C "dpc-mh-h$i" -f "$root/keys/h$i"
+  printf '%s %s\n' "$addr" "$(cut -d' ' -f1,2 "$root/keys/h$i.pub")" >> "$root/keys/known_hosts"
+  cat > "$root/h$i.sshd_config" <<EOF
+ListenAddress $addr
+Port 22
+HostKey $root/keys/h$i
+PidFile $root/h$i.sshd.pid
+AuthorizedKeysFile $root/keys/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PrintMotd no
+MaxStartups 100
+MaxSessions 100
+LogLevel ERROR
+EOF
+  # The host's own filesystem view: <root>/hN is <root>/mnt there only.
+  ip netns exec "$ns" unshare -m --propagation private \
+    sh -c "mount --bind '$root/h$i' '$root/mnt' && exec /usr/sbin/sshd -f '$root/h$i.sshd_config' -E '$root/h$i.sshd.log'"
+done
+
+# Every sshd answers before the test starts.
+for i in $(seq 1 $n); do
+  addr="10.213.0.1$i"
+  ok=0
+  for _ in $(seq 1 50); do
+    if ssh -o BatchMode=yes -o ConnectTimeout=2 -i "$root/keys/id" -o UserKnownHostsFile="$root/keys/known_hosts" \
+         -o StrictHostKeyChecking=yes -l root "$addr" true 2>/dev/null; then ok=1; break; fi
+    sleep 0.1
+  done
+  [ "$ok" = 1 ] || { echo "multihost rig: sshd on $addr does not answer" >&2; cat "$root/h$i.sshd.log" >&2; exit 1; }
+done
+
+export DPC_MH_ROOT="$root"
+export DPC_MH_HOSTS="${hosts# }"
+export DPC_MH_DATA="$root/mnt"
+export DPC_MH_IDENTITY="$root/keys/id"
+export DPC_MH_KNOWN_HOSTS="$root/keys/known_hosts"
+export DPC_MH_SSHD_PIDS="$root/h1.sshd.pid $root/h2.sshd.pid $root/h3.sshd.pid"
+export DPC_MH_LINKS="${tag}v1 ${tag}v2 ${tag}v3"
+"$@"
