@@ -19,5 +19,6 @@ int cmd_shell(const Words& words);     ///< dpcctl shell FILE --backend=sim
 int cmd_check(const Words& words);     ///< dpcctl check FILE --backend=real
 int cmd_scenario(const Words& words);  ///< dpcctl scenario run PATH...
 int cmd_bench(const Words& words);     ///< dpcctl bench [--out DIR]
+int cmd_ui(const Words& words);        ///< dpcctl ui [FILE] --backend=sim|real
 
 }  // namespace dpc::cli

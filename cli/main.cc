@@ -24,6 +24,7 @@ const char* kUsage =
     "  check FILE --backend=real                    preflight checks for a real deploy\n"
     "  scenario run PATH... [--seeds A..B]          run scenario files\n"
     "  bench [--out DIR]                            election/startup/speed benchmarks\n"
+    "  ui [FILE] --backend=sim|real [--listen A:P]  the web console (docs/ui.md)\n"
     "\n"
     "Run 'dpcctl COMMAND --help' for a command's options.\n";
 
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   if (command == "check") return cmd_check(words);
   if (command == "scenario") return cmd_scenario(words);
   if (command == "bench") return cmd_bench(words);
+  if (command == "ui") return cmd_ui(words);
   std::fprintf(stderr, "dpcctl: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }
