@@ -1,6 +1,7 @@
 # Writes a C++ file holding every file given in ASSETS (a ;-list of paths
-# under WEB_DIR) as a byte array, looked up by its path under WEB_DIR:
-#   cmake -D WEB_DIR=<dir> -D ASSETS=<a;b> -D OUT=<file.cc> -P embed_assets.cmake
+# under WEB_DIR, separated by '|') as a byte array, looked up by its path under WEB_DIR:
+#   cmake -D WEB_DIR=<dir> -D ASSETS=<a|b> -D OUT=<file.cc> -P embed_assets.cmake
+string(REPLACE "|" ";" ASSETS "${ASSETS}")
 set(_body "")
 set(_table "")
 set(_i 0)

@@ -37,7 +37,8 @@ nlohmann::json SimDriver::state() const {
   nlohmann::json groups = nlohmann::json::array();
   bool every_group_leads = true;
   for (const auto& g : topo_.rafts) {
-    const auto l = cluster.group_leader(g.name);
+    auto l = cluster.group_leader(g.name);
+    if (!l && !g.replicated() && cluster.view(g.members[0]).status == "OPEN") l = g.members[0];
     nlohmann::json j{{"name", g.name}, {"role", role_name(g.role)}, {"members", g.members},
                      {"leader", l ? *l : ""}, {"term", l ? cluster.view(*l).term : 0}};
     j["open"] = l && cluster.view(*l).status == "OPEN";
