@@ -31,21 +31,28 @@ const Api = (() => {
     return token ? path + (path.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token) : path;
   }
 
+  let source = null;
   function stream() {
-    const es = new EventSource(withToken('/api/stream?since=' + lastSeq));
+    const es = source = new EventSource(withToken('/api/stream?since=' + lastSeq));
     es.onmessage = (m) => {
       const batch = JSON.parse(m.data);
       if (batch.length) lastSeq = batch[batch.length - 1].seq;
       for (const fn of listeners) fn(batch);
     };
-    es.onerror = () => { es.close(); setTimeout(stream, 1000); };
+    es.onerror = () => { es.close(); if (source === es) setTimeout(stream, 1000); };
+  }
+  /// After the server's cluster was replaced: its event log starts again.
+  function restartStream() {
+    if (source) source.close();
+    lastSeq = 0;
+    stream();
   }
 
   return {
     get: (p) => request('GET', p),
     post: (p, body) => request('POST', p, body === undefined ? {} : body),
     postText: (p, text) => request('POST', p, text, true),
-    withToken, showError, stream,
+    withToken, showError, stream, restartStream,
     onEvents: (fn) => listeners.push(fn),
   };
 })();

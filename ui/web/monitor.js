@@ -136,7 +136,10 @@ const Monitor = (() => {
     setTimeout(refresh, 200);
   }
 
+  let started = false;
   function start() {
+    if (started) return;
+    started = true;
     Api.onEvents((batch) => {
       for (const e of batch) if (['server.crash', 'raft.leader', 'command', 'step.failed', 'deploy.done'].includes(e.kind) || e.kind.startsWith('fault')) timeline.push(e);
       if (timeline.length > 2000) timeline.splice(0, timeline.length - 2000);

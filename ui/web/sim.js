@@ -74,5 +74,5 @@ const Sim = (() => {
       for (const e of batch) if (e.kind === 'command' && !e.detail.startsWith('step ')) log.textContent += `[${(e.at_ms / 1000).toFixed(3)} s] $ ${e.detail}\n`;
     });
   }
-  return { start, update };
+  return { start, update, reset: () => { filled = false; } };
 })();
