@@ -2,7 +2,7 @@
 // pages and starts the event stream.
 'use strict';
 (async () => {
-  const pages = ['monitor', 'sim', 'wizard'];
+  const pages = ['monitor', 'sim', 'wizard', 'trace'];
   function route() {
     const name = (location.hash.match(/^#\/(\w+)/) || [])[1] || 'monitor';
     for (const p of pages) {
@@ -19,6 +19,7 @@
     location.hash = '#/wizard';
   }
   Sim.start();
+  TraceViewer.start();
   if (typeof Wizard !== 'undefined' && Wizard.start) Wizard.start();
   if (info.ok && info.data.has_topology && info.data.backend === 'sim') {
     Monitor.start();

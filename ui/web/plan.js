@@ -80,7 +80,7 @@ const Overview = (() => {
     put('w-init-preview', plan.steps.filter((s) => s.kind === 'init')
       .map((s) => `${s.host}$ ${s.program} ${s.args.join(' ')}`).join('\n'));
     put('w-dmini-preview', plan.steps.filter((s) => s.kind === 'edit-ini').map((s) =>
-      `${s.instance}: ${s.path}\n   ${(s.ini_set || []).map((kv) => Array.isArray(kv) ? kv.join(' = ') : JSON.stringify(kv)).join('\n   ')}`).join('\n'));
+      `${s.instance} (${s.id}): ${s.path}\n   ${(s.ini_set || []).map((kv) => Array.isArray(kv) ? kv.join(' = ') : JSON.stringify(kv)).join('\n   ')}`).join('\n'));
     put('w-arch-preview', plan.steps.filter((s) => s.kind === 'write' && /dmarch\.ini$/.test(s.path))
       .map((s) => `## ${s.instance} (${s.id}): ${s.path}\n${s.content}`).join('\n'));
     if (step === 7) {
