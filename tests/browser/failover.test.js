@@ -12,9 +12,9 @@ run('failover', (dir) => ['scenarios/topologies/local-7.2.json', '--backend=sim'
     await waitFor('the instance table', () => page.$('#inst-BP11'));
     await shot('monitor-before-deploy');
 
+    await page.click('#steps-box summary');
     await page.click('#deploy-btn');
     await waitFor('a plan step running', () => page.$('#steps-live li[data-state=running], #steps-live li[data-state=done]'));
-    await page.click('#steps-box summary');
     await shot('monitor-deploying');
     const steps = await waitFor('every plan step done', async () => {
       const states = await page.$$eval('#steps-live li', (lis) => lis.map((li) => li.dataset.state));

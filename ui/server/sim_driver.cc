@@ -118,8 +118,13 @@ void SimDriver::step_once() {
 
 void SimDriver::tick(int64_t wall_ms) {
   if (paused_) return;
-  if (deploying_) {
-    run_deploy_step();
+  if (deploying_ && speed_ <= 0) {
+    // As fast as possible: plan steps for most of the tick's real time.
+    const auto start = std::chrono::steady_clock::now();
+    const auto budget = std::chrono::milliseconds(std::max<int64_t>(1, wall_ms * 4 / 5));
+    while (deploying_ && std::chrono::steady_clock::now() - start < budget) run_deploy_step();
+  } else if (deploying_) {
+    run_deploy_step();  // one step per tick: the page sees each start and finish
   } else if (speed_ <= 0) {
     // As fast as possible: whole events for most of the tick's real time.
     const auto start = std::chrono::steady_clock::now();

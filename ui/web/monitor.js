@@ -60,7 +60,7 @@ const Monitor = (() => {
       (c.deploying ? ' · deploying' : '') + (running ? ` · running ${running.id}` : '') +
       (failed ? ` · FAILED at ${failed.id}` : '');
     const live = document.getElementById('steps-live');
-    live.replaceChildren(...state.steps.map((s) => el('li', { class: 'state-' + s.state, 'data-step': s.id, 'data-state': s.state,
+    if (document.getElementById('steps-box').open) live.replaceChildren(...state.steps.map((s) => el('li', { class: 'state-' + s.state, 'data-step': s.id, 'data-state': s.state,
       text: `${s.state.padEnd(8)} ${s.id} — ${s.title}` })));
     groupCards('groups');
     groupCards('sim-groups');
