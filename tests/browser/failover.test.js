@@ -47,6 +47,7 @@ run('failover', (dir) => ['scenarios/topologies/local-7.2.json', '--backend=sim'
       page.$('#timeline li[data-kind="server.crash"][data-instance="BP11"]'));
     await waitFor('the monitor showing BP12 as leader', () =>
       page.$eval('#groups-RAFT_1', (g) => g.dataset.leader === 'BP12'));
+    await waitFor('the cluster healthy again', () => page.$eval('#health', (h) => h.classList.contains('ok')));
     await shot('monitor-after-failover');
 
     await page.goto(url + '#/sim');
