@@ -7,12 +7,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "core/cluster_status.h"
 #include "core/topology_load.h"
+#include "real-backend/real_backend.h"
+#include "real-backend/real_config.h"
 #include "ui/server/access.h"
 #include "ui/server/api.h"
 #include "ui/server/ui_server.h"
@@ -32,6 +38,9 @@ const char* kUiUsage =
     "                       generated when ADDR is not loopback (loopback needs none)\n"
     "  --scenario-dir DIR   where 'save as scenario' writes (default: current directory)\n"
     "  --seed N, --jitter MS  the simulated cluster's seed and election jitter\n"
+    "  real backend: the options of dpcctl status --backend=real (--dm-home, --odbc-driver,\n"
+    "  --odbc-dsn, --password-env, --password-file, --state-dir, --connect-timeout-ms (default\n"
+    "  3000 here: each status query waits at most that long per instance), ...)\n"
     "\n"
     "exit status: 0 stopped, 1 cannot listen or FILE invalid, 2 usage error\n";
 
@@ -43,7 +52,9 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 int cmd_ui(const Words& words) {
-  auto args = parse_args(words, {"help"}, {"backend", "listen", "seed", "jitter", "token-env", "scenario-dir"});
+  std::set<std::string> options{"backend", "listen", "seed", "jitter", "token-env", "scenario-dir"};
+  for (const auto& n : real::real_option_names()) options.insert(n);
+  auto args = parse_args(words, {"help"}, options);
   if (!args) return usage_error(args.message());
   if (args->has("help")) return std::fputs(kUiUsage, stdout), 0;
   if (args->positional.size() > 1) return usage_error("give at most one topology FILE");
@@ -98,6 +109,26 @@ int cmd_ui(const Words& words) {
       return 1;
     }
     topo = *outcome.topology;
+  }
+
+  if (config.backend == "real" && topo) {
+    std::map<std::string, std::string> opts;
+    for (const auto& name : real::real_option_names()) {
+      if (auto v = args->get(name)) opts[name] = *v;
+    }
+    if (!opts.count("connect-timeout-ms")) opts["connect-timeout-ms"] = "3000";
+    auto cfg = real::real_config_from_options(*topo, opts);
+    if (!cfg) return usage_error(cfg.message());
+    // One backend for the console's life, made at the first status request.
+    auto backend = std::make_shared<std::unique_ptr<real::RealBackend>>();
+    config.real_status = [cfg = *cfg, backend](const Topology& t) -> Result<ClusterStatus> {
+      if (!*backend) {
+        auto made = real::RealBackend::create(cfg);
+        if (!made) return make_error(made.message());
+        *backend = std::move(*made);
+      }
+      return gather_status(**backend, t);
+    };
   }
 
   boost::asio::io_context io;

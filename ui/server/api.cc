@@ -79,6 +79,7 @@ ApiResponse Api::handle(const ApiRequest& r) {
                      r.path == "/api/stop" || r.path == "/api/start" || r.path == "/api/command" ||
                      r.path == "/api/clock" || r.path == "/api/scenario";
   if (!known) return json_error(404, "no API " + r.method + " " + r.path, "see docs/ui.md for the API");
+  if (r.path == "/api/status" && get && config_.backend == "real" && topology_) return real_state();
   if (!driver_) return sim_only();
   if (r.path == "/api/status" && get) return json_ok(driver_->state());
   if (r.path == "/api/events" && get) {
@@ -119,6 +120,53 @@ ApiResponse Api::command(const std::string& line) {
   if (line.find('\n') != std::string::npos) return json_error(400, "one command per request");
   nlohmann::json out = driver_->command(line);
   return json_ok(out, out["ok"].get<bool>() ? 200 : 422);
+}
+
+ApiResponse Api::real_state() const {
+  if (!config_.real_status) return sim_only();
+  Result<ClusterStatus> st = config_.real_status(*topology_);
+  if (!st) return json_error(503, st.message(), "see dpcctl status FILE --backend=real");
+  // The monitor's shape (see SimDriver::state), from the status queries.
+  nlohmann::json instances = nlohmann::json::array();
+  std::map<std::string, std::pair<std::string, std::string>> leaders;  // group -> leader, term
+  for (const InstanceStatus& i : st->instances) {
+    const Instance* inst = topology_->find_instance(i.name);
+    std::string domain;
+    for (const auto& fd : topology_->fault_domains) {
+      for (const auto& n : fd.instances) {
+        if (n == i.name) domain = fd.name;
+      }
+    }
+    const bool up = i.status != "DOWN";
+    const bool leads = i.mode == "PRIMARY" && i.status == "OPEN";
+    if (leads) leaders[i.raft] = {i.name, i.term};
+    instances.push_back({{"name", i.name}, {"role", i.role}, {"raft", i.raft}, {"host", inst ? inst->host : ""},
+                         {"fault_domain", domain}, {"process", up ? "running" : "unreachable"}, {"running", up},
+                         {"status", i.status}, {"mode", i.mode}, {"raft_role", leads ? "leader" : up && i.leader != "-" ? "follower" : ""},
+                         {"term", i.term == "-" ? "" : i.term}, {"leader", i.leader == "-" ? "" : i.leader},
+                         {"c_lsn", "-"}, {"lag", "-"}});
+  }
+  nlohmann::json groups = nlohmann::json::array();
+  for (const RaftGroup& g : topology_->rafts) {
+    auto l = leaders.find(g.name);
+    if (l == leaders.end() && !g.replicated()) {
+      for (const auto& i : st->instances) {
+        if (i.name == g.members[0] && i.status == "OPEN") l = leaders.emplace(g.name, std::make_pair(i.name, std::string())).first;
+      }
+    }
+    groups.push_back({{"name", g.name}, {"role", role_name(g.role)}, {"members", g.members},
+                      {"leader", l == leaders.end() ? "" : l->second.first},
+                      {"term", l == leaders.end() ? "" : l->second.second}, {"open", l != leaders.end()}});
+  }
+  nlohmann::json hosts = nlohmann::json::array();
+  for (const auto& h : topology_->hosts()) hosts.push_back(h);
+  nlohmann::json sps = nlohmann::json::array();
+  sps.push_back({{"sp", "SP"}, {"ok", st->healthy}, {"note", st->healthy ? "serves queries" : st->health_note}});
+  return json_ok({{"cluster", topology_->cluster}, {"backend", "real"}, {"seed", ""},
+                  {"clock", {{"now_ms", 0}, {"paused", false}, {"speed", 0}, {"deploying", false}, {"real", true}}},
+                  {"instances", instances}, {"groups", groups}, {"hosts", hosts},
+                  {"health", {{"healthy", st->healthy}, {"sps", sps}}}, {"steps", nlohmann::json::array()},
+                  {"violations", 0}, {"last_seq", 0}});
 }
 
 ApiResponse Api::info() const {

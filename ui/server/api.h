@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "core/cluster_status.h"
 #include "core/topology.h"
 #include "sim/model/world.h"
 #include "ui/server/sim_driver.h"
@@ -40,6 +41,10 @@ struct ApiConfig {
   std::string topology_file;        ///< where the served topology came from ("" = none yet)
   std::string scenario_dir = ".";   ///< where "save as scenario" writes
   sim::SimOptions sim;
+  /// The real backend's cluster table (`dpcctl status`), bounded in time by
+  /// the backend's connect timeout; set by `dpcctl ui --backend=real` (the
+  /// cli links real-backend, this library does not). Empty: no monitor.
+  std::function<Result<ClusterStatus>(const Topology&)> real_status;
 };
 
 class Api {
@@ -63,6 +68,7 @@ class Api {
   ApiResponse command(const std::string& line);
   ApiResponse save_scenario(const ApiRequest& r);
   ApiResponse sim_only() const;
+  ApiResponse real_state() const;
   void reset_driver();
 
   ApiConfig config_;

@@ -42,13 +42,15 @@ struct Reply {
 
 class ConsoleServer : public ::testing::Test {
  protected:
-  void start(const std::string& token = "") {
+  void start(const std::string& token = "", std::string backend = "sim") {
     topology_text_ = read_text(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/local-7.2.json");
     LoadOutcome lo = load_topology_text(topology_text_, "local-7.2.json");
     ASSERT_TRUE(lo.ok());
     ApiConfig config;
     config.topology_file = "local-7.2.json";
     config.scenario_dir = dir_.string();
+    config.backend = backend;
+    config.real_status = real_status_;
     std::filesystem::create_directories(dir_);
     api_ = std::make_unique<Api>(config, *lo.topology, topology_text_);
     ServerOptions so;
@@ -61,7 +63,9 @@ class ConsoleServer : public ::testing::Test {
     port_ = *port;
     thread_ = std::thread([this] { io_.run(); });
     // Time moves only when a request steps it.
-    ASSERT_EQ(post("/api/clock", R"({"action":"pause"})", {{"X-Dpcctl-Token", token}}).status, 200);
+    if (backend == "sim") {
+      ASSERT_EQ(post("/api/clock", R"({"action":"pause"})", {{"X-Dpcctl-Token", token}}).status, 200);
+    }
   }
 
   void TearDown() override {
@@ -107,6 +111,7 @@ class ConsoleServer : public ::testing::Test {
   std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
                                ("dpcctl-ui-test-" + std::to_string(::getpid()));
   std::string topology_text_;
+  std::function<Result<ClusterStatus>(const Topology&)> real_status_;
   asio::io_context io_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<UiServer> server_;
@@ -248,6 +253,30 @@ TEST_F(ConsoleServer, TheEventStreamSendsBatchesAsServerSentEvents) {
   ASSERT_TRUE(batch.is_array());
   EXPECT_EQ(batch[0]["kind"], "command");
   EXPECT_EQ(batch[0]["detail"], "advance 10");
+}
+
+TEST_F(ConsoleServer, OnTheRealBackendTheMonitorShowsTheStatusQueries) {
+  real_status_ = [](const Topology& t) -> Result<ClusterStatus> {
+    ClusterStatus st;
+    for (const Instance& i : t.instances) {
+      const bool primary = i.name == "BP12" || i.name == "BP21";
+      st.instances.push_back({i.name, role_name(i.role), i.raft, i.name == "BP11" ? "DOWN" : "OPEN",
+                              i.role != Role::BP ? "NORMAL" : primary ? "PRIMARY" : "STANDBY",
+                              i.raft == "RAFT_1" ? "BP12" : i.raft == "RAFT_2" ? "BP21" : "-",
+                              i.role == Role::BP ? "2" : "-"});
+    }
+    st.healthy = true;
+    return st;
+  };
+  start("", "real");
+  const nlohmann::json st = get("/api/status").json();
+  EXPECT_EQ(st["backend"], "real");
+  EXPECT_EQ(st["groups"][2]["leader"], "BP12");
+  EXPECT_EQ(st["groups"][2]["term"], "2");
+  EXPECT_EQ(st["instances"][2]["name"], "BP11");
+  EXPECT_FALSE(st["instances"][2]["running"].get<bool>());
+  EXPECT_TRUE(st["health"]["healthy"].get<bool>());
+  EXPECT_EQ(post("/api/deploy", "{}").status, 501);  // deploys on DM's binaries stay with dpcctl deploy
 }
 
 }  // namespace

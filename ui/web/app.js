@@ -24,5 +24,9 @@
   if (info.ok && info.data.has_topology && info.data.backend === 'sim') {
     Monitor.start();
     Api.stream();
+  } else if (info.ok && info.data.has_topology) {
+    // DM's real binaries: the status queries of `dpcctl status`, every few seconds; no simulator.
+    for (const id of ['clock', 'nav-sim', 'deploy-btn', 'stop-btn']) document.getElementById(id).hidden = true;
+    Monitor.start(5000);
   }
 })();

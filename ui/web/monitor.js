@@ -46,7 +46,7 @@ const Monitor = (() => {
     document.getElementById('cluster-name').textContent = `${state.cluster} (${state.backend}, seed ${state.seed})`;
     const c = state.clock;
     document.getElementById('clock-now').textContent =
-      `${(c.now_ms / 1000).toFixed(3)} s${c.paused ? ' ⏸' : ''}`;
+      c.real ? 'real backend' : `${(c.now_ms / 1000).toFixed(3)} s${c.paused ? ' ⏸' : ''}`;
     const h = state.health;
     const hb = document.getElementById('health');
     hb.className = 'card health ' + (h.healthy ? 'ok' : 'bad');
@@ -137,7 +137,7 @@ const Monitor = (() => {
   }
 
   let started = false;
-  function start() {
+  function start(pollMs = 1000) {
     if (started) return;
     started = true;
     Api.onEvents((batch) => {
@@ -149,7 +149,7 @@ const Monitor = (() => {
     document.getElementById('deploy-btn').onclick = () => Api.post('/api/deploy').then(queueRefresh);
     document.getElementById('stop-btn').onclick = () => Api.post('/api/stop').then(queueRefresh);
     refresh();
-    setInterval(refresh, 1000);  // the clock moves even when nothing is logged
+    setInterval(refresh, pollMs);  // the clock moves even when nothing is logged
   }
   return { start, refresh: queueRefresh, state: () => state };
 })();
