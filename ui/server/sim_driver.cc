@@ -97,11 +97,14 @@ void SimDriver::run_deploy_step() {
   const std::string line = "step " + next->id;
   const int64_t before = session_->cluster().now();
   ExecutionReport report = session_->run_step(next->id);
+  step_times_[next->id] = {before, session_->cluster().now()};
   if (report.ok) {
     history_.push_back(Done{before, session_->cluster().now(), line});
+    if (failed_step_ == next->id) failed_step_.clear(), failed_error_.clear();
   } else {
     deploying_ = false;
     failed_step_ = next->id;
+    failed_error_ = report.error;
     log(session_->cluster().now_us(), "deploy.failed", next->instance, report.error);
   }
   running_step_.clear();

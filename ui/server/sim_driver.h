@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -74,6 +75,8 @@ class SimDriver {
  private:
   void log(int64_t at_us, std::string kind, std::string instance, std::string detail);
   void run_deploy_step();
+  /// The chain of plan steps run from the console that set the deployment's length.
+  std::vector<std::string> critical_path() const;
 
   Topology topo_;
   std::string topology_text_;
@@ -87,6 +90,9 @@ class SimDriver {
   bool deploying_ = false;
   std::string running_step_;
   std::string failed_step_;
+  std::string failed_error_;  ///< the executor's message: step, instance, command, output tail
+  /// Virtual start and finish (ms) of each plan step run from the console.
+  std::map<std::string, std::pair<int64_t, int64_t>> step_times_;
   /// A shell line done, with the virtual time (ms) before and after it ran.
   struct Done {
     int64_t before = 0;

@@ -62,11 +62,18 @@ nlohmann::json SimDriver::state() const {
                      : s.id == running_step_    ? "running"
                      : s.id == failed_step_     ? "failed"
                                                 : "waiting";
-    steps.push_back({{"id", s.id}, {"title", s.title}, {"instance", s.instance}, {"state", st}});
+    nlohmann::json j{{"id", s.id}, {"title", s.title}, {"instance", s.instance}, {"state", st}};
+    if (auto t = step_times_.find(s.id); t != step_times_.end()) {
+      j["started_ms"] = t->second.first;
+      j["finished_ms"] = t->second.second;
+    }
+    if (s.id == failed_step_) j["error"] = failed_error_;
+    steps.push_back(j);
   }
   nlohmann::json hosts = nlohmann::json::array();
   for (const auto& h : topo_.hosts()) hosts.push_back(h);
   return {{"cluster", topo_.cluster},
+          {"critical_path", critical_path()},
           {"backend", "sim"},
           {"seed", options_.seed},
           {"clock", {{"now_ms", static_cast<double>(cluster.now_us()) / 1000.0},
@@ -78,6 +85,30 @@ nlohmann::json SimDriver::state() const {
           {"steps", steps},
           {"violations", cluster.violations().size()},
           {"last_seq", last_seq()}};
+}
+
+std::vector<std::string> SimDriver::critical_path() const {
+  // From the step that finished last, back through the dependency that
+  // finished last: the chain that set the deployment's length.
+  const Plan& plan = session_->deploy_plan();
+  const Step* at = nullptr;
+  int64_t last = -1;
+  for (const Step& s : plan.steps) {
+    auto t = step_times_.find(s.id);
+    if (t != step_times_.end() && t->second.second > last) last = t->second.second, at = &s;
+  }
+  std::vector<std::string> chain;
+  while (at) {
+    chain.insert(chain.begin(), at->id);
+    const Step* next = nullptr;
+    int64_t latest = -1;
+    for (const std::string& d : at->deps) {
+      auto t = step_times_.find(d);
+      if (t != step_times_.end() && t->second.second > latest) latest = t->second.second, next = plan.find(d);
+    }
+    at = next;
+  }
+  return chain;
 }
 
 nlohmann::json SimDriver::events_since(uint64_t since, size_t limit) const {

@@ -207,6 +207,26 @@ TEST_F(ConsoleServer, DeployKillAndFailoverThroughTheApi) {
   EXPECT_NE(bad.json()["error"].get<std::string>().find("NOPE"), std::string::npos);
 }
 
+TEST_F(ConsoleServer, AFailedStepShowsItsErrorAndTheDeploymentResumes) {
+  start();
+  ASSERT_EQ(post("/api/command", R"({"line":"crash-host 127.0.0.1"})").status, 200);
+  deploy();  // stops at the first step that fails
+  nlohmann::json st = get("/api/status").json();
+  std::string failed, error;
+  for (const auto& s : st["steps"]) {
+    if (s["state"] == "failed") failed = s["id"], error = s["error"];
+  }
+  ASSERT_FALSE(failed.empty());
+  EXPECT_NE(error.find(failed), std::string::npos) << error;
+  ASSERT_EQ(post("/api/command", R"({"line":"restart-host 127.0.0.1"})").status, 200);
+  deploy();  // the steps not yet done
+  st = get("/api/status").json();
+  for (const auto& s : st["steps"]) EXPECT_EQ(s["state"], "done") << s["id"];
+  const auto path = st["critical_path"].get<std::vector<std::string>>();
+  ASSERT_FALSE(path.empty());
+  EXPECT_EQ(path.back(), "verify-health");
+}
+
 TEST_F(ConsoleServer, SavesAScenarioOnlyUnderAPlainName) {
   start();
   deploy();

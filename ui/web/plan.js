@@ -30,6 +30,7 @@ const Overview = (() => {
       On DM's real binaries, download the runbook or run <code>dpcctl deploy FILE --backend=real</code>.</p>
       <p><button id="ex-deploy">Use this topology and deploy</button> <button id="ex-resume">Resume after a failure</button>
       <span id="ex-status" class="muted"></span></p>
+      <p class="muted small">◆ marks the critical path: the chain of steps that set the deployment's length.</p>
       <ol id="ex-steps" class="steps-live"></ol>`;
   }
 
@@ -129,7 +130,11 @@ const Overview = (() => {
   function updateExecute(state) {
     const list = $('ex-steps');
     if (!list) return;
-    list.innerHTML = state.steps.map((s) => `<li class="state-${s.state}" data-step="${esc(s.id)}" data-state="${s.state}">${s.state.padEnd(8)} ${esc(s.id)} — ${esc(s.title)}</li>`).join('');
+    const critical = new Set(state.critical_path || []);
+    list.innerHTML = state.steps.map((s) => `<li class="state-${s.state}" data-step="${esc(s.id)}" data-state="${s.state}">` +
+      `${s.state.padEnd(8)} ${critical.has(s.id) ? '◆' : ' '} ${esc(s.id)} — ${esc(s.title)}` +
+      (s.finished_ms !== undefined ? ` <span class="muted">(${((s.finished_ms - s.started_ms) / 1000).toFixed(1)} s at ${(s.started_ms / 1000).toFixed(1)} s)</span>` : '') +
+      (s.error ? `<pre class="plan">${esc(s.error)}</pre>` : '') + '</li>').join('');
     const done = state.steps.filter((s) => s.state === 'done').length;
     $('ex-status').textContent = `${state.cluster}: ${done}/${state.steps.length} steps done` + (state.clock.deploying ? ' · deploying' : '');
   }
