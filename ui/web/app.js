@@ -20,7 +20,10 @@
   }
   Sim.start();
   TraceViewer.start();
-  if (typeof Wizard !== 'undefined' && Wizard.start) Wizard.start();
+  if (typeof Wizard !== 'undefined' && Wizard.start) {
+    Wizard.start();
+    if (info.ok && info.data.has_topology) Wizard.loadServed();  // the wizard opens on the served topology
+  }
   if (info.ok && info.data.has_topology && info.data.backend === 'sim') {
     Monitor.start();
     Api.stream();

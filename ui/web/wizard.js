@@ -267,10 +267,7 @@ const Wizard = (() => {
       else if (d.delDomain) drop(model.fault_domains, d.delDomain);
       else Overview.click(e);
     });
-    $('wiz-load').onclick = async () => {
-      const r = await Api.get('/api/topology');
-      if (r.ok) { fromTopologyJson(r.data.topology); current = 0; render(); scheduleValidate(); }
-    };
+    $('wiz-load').onclick = loadServed;
     $('wiz-new').onclick = () => { model.instances = []; model.bp_groups = []; model.fault_domains = []; current = 0; render(); scheduleValidate(); };
     $('wiz-file').onchange = async (e) => {
       const text = await e.target.files[0].text();
@@ -279,9 +276,13 @@ const Wizard = (() => {
     };
     render();
   }
+  async function loadServed() {
+    const r = await Api.get('/api/topology');
+    if (r.ok) { fromTopologyJson(r.data.topology); current = 0; render(); scheduleValidate(); }
+  }
   let shown = false;
   function show() { if (!shown) { shown = true; scheduleValidate(); } }
   function update(state) { if (current === STEPS.length - 1) Overview.updateExecute(state); }
 
-  return { start, show, update, topologyText, readForm, model: () => model, valid: () => !lastDiags.some((d) => d.severity === 'error') };
+  return { start, show, update, loadServed, topologyText, readForm, model: () => model, valid: () => !lastDiags.some((d) => d.severity === 'error') };
 })();
