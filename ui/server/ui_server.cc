@@ -2,7 +2,9 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <chrono>
+#include <exception>
 
 #include "ui/server/assets.h"
 
@@ -156,7 +158,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     } else if (api && r.path == "/api/stream" && r.method == "GET") {
       return start_stream(r);
     } else if (api) {
-      out = server_.api().handle(r);
+      try {
+        out = server_.api().handle(r);
+      } catch (const std::exception& e) {  // e.g. a JSON field of the wrong type
+        out = json_error(400, std::string("bad request: ") + e.what(), "see docs/ui.md for each call's fields");
+      }
     } else {
       out = asset(r);
     }

@@ -202,6 +202,10 @@ TEST_F(ConsoleServer, DeployKillAndFailoverThroughTheApi) {
     if (e["kind"] == "raft.leader" && e["instance"] == "BP12") elected = true;
   }
   EXPECT_TRUE(elected);
+  EXPECT_EQ(post("/api/start", R"({"instance": 5})").status, 400);  // a wrong type is refused, not a crash
+  EXPECT_EQ(post("/api/start", R"({"instance": "BP11", "mount": "yes"})").status, 400);
+  EXPECT_EQ(post("/api/command", R"({"line": ["kill", "BP12"]})").status, 400);
+  EXPECT_EQ(post("/api/clock", R"([1, 2])").status, 400);
   Reply bad = post("/api/command", R"({"line":"kill NOPE"})");
   EXPECT_EQ(bad.status, 422);
   EXPECT_NE(bad.json()["error"].get<std::string>().find("NOPE"), std::string::npos);
