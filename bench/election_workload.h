@@ -10,7 +10,7 @@
 //
 // It uses the same RaftNode as the simulated dmserver, without the rest of
 // the server (no MP, no catalog, no PRIMARY/OPEN delays): the whole-cluster
-// counterpart is bench/cluster_workload.h. Owned by the benchmarks (issue 7).
+// counterpart is bench/cluster_workload.h.
 // Deterministic: the same setup and seed give the same trial; no wall clock.
 // Functions are pure and thread-safe (no shared state), so seeds may be
 // spread over threads.

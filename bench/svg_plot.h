@@ -4,7 +4,7 @@
 // topology). Output is a complete, standalone SVG document with axes, ticks,
 // a legend and a title; no external fonts, scripts or styles.
 //
-// Owned by the benchmarks (issue 7). Pure functions over their arguments;
+// Pure functions over their arguments;
 // thread-safe; deterministic (the same data give the same bytes).
 #pragma once
 

@@ -83,6 +83,10 @@ int cmd_check(const Words& words) {
     return 2;
   }
   const real::PreflightReport report = real::preflight(*loaded.topology, *config);
+  // Availability warnings do not fail the preflight; they are said first.
+  if (!args->has("json") && !loaded.lints.empty()) {
+    std::fputs(format_diagnostics(loaded.lints, file).c_str(), stderr);
+  }
 
   if (args->has("json")) {
     nlohmann::json checks = nlohmann::json::array();
@@ -93,7 +97,8 @@ int cmd_check(const Words& words) {
                        {"cluster", loaded.topology->cluster},
                        {"ok", report.ok()},
                        {"failed", report.failures()},
-                       {"checks", checks}};
+                       {"checks", checks},
+                       {"availability", diagnostics_json(loaded.lints, file, true)["diagnostics"]}};
     std::printf("%s\n", out.dump(2).c_str());
     return report.ok() ? 0 : 1;
   }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/args.h"
+#include "cli/sim_args.h"
 #include "cli/commands.h"
 #include "cli/topology_arg.h"
 #include "core/progress.h"
@@ -18,7 +19,7 @@ namespace dpc::cli {
 namespace {
 
 const char* kShellUsage =
-    "usage: dpcctl shell FILE [--backend=sim] [--seed N] [--jitter MS]\n"
+    "usage: dpcctl shell FILE [--backend=sim] [--seed N] [--jitter MS] [--profile FILE]\n"
     "\n"
     "An interactive simulated cluster of the topology FILE. Type 'help' for the\n"
     "commands (the same words scenario files use); 'quit' or end of input leaves.\n"
@@ -27,7 +28,9 @@ const char* kShellUsage =
 }  // namespace
 
 int cmd_shell(const Words& words) {
-  auto args = parse_args(words, {"help", "stop-on-error"}, {"backend", "seed", "jitter"});
+  std::set<std::string> options = sim_option_names();
+  options.insert("backend");
+  auto args = parse_args(words, {"help", "stop-on-error"}, options);
   if (!args) return std::fprintf(stderr, "dpcctl shell: %s\n\n%s", args.message().c_str(), kShellUsage), 2;
   if (args->has("help")) return std::fputs(kShellUsage, stdout), 0;
   if (args->positional.size() != 1) {
@@ -37,15 +40,9 @@ int cmd_shell(const Words& words) {
     std::fprintf(stderr, "dpcctl shell: only --backend=sim is supported (the shell drives a simulated cluster)\n");
     return 2;
   }
-  sim::SimOptions so;
-  for (const char* key : {"seed", "jitter"}) {
-    if (auto v = args->get(key)) {
-      auto n = parse_number(key, *v);
-      if (!n) return std::fprintf(stderr, "dpcctl shell: %s\n", n.message().c_str()), 2;
-      if (std::string(key) == "seed") so.seed = static_cast<uint64_t>(*n);
-      else so.jitter_ms = *n;
-    }
-  }
+  auto parsed = sim_options(*args);
+  if (!parsed) return std::fprintf(stderr, "dpcctl shell: %s\n", parsed.message().c_str()), 2;
+  const sim::SimOptions so = *parsed;
   auto topo = load_topology_arg(args->positional[0], "shell");
   if (!topo) return 1;
   sim::SimSession session(*topo, so);

@@ -13,14 +13,18 @@ namespace dpc::cli {
 namespace {
 
 const char* kValidateUsage =
-    "usage: dpcctl validate FILE [--json]\n"
+    "usage: dpcctl validate FILE [--json] [--strict]\n"
     "\n"
     "Checks a topology file (docs/topology.md) and reports every problem at once,\n"
-    "each with the JSON path of the field, what is wrong and how to fix it.\n"
+    "each with the JSON path of the field, what is wrong and how to fix it, and\n"
+    "warns about a cluster that cannot survive one failure (docs/topology.md,\n"
+    "\"Availability\").\n"
     "\n"
-    "  --json   print the result as JSON instead of text\n"
+    "  --json     print the result as JSON instead of text\n"
+    "  --strict   treat every warning as an error\n"
     "\n"
-    "exit status: 0 valid (warnings allowed), 1 invalid or unreadable, 2 usage error\n";
+    "exit status: 0 valid (warnings allowed unless --strict), 1 invalid or\n"
+    "unreadable, 2 usage error\n";
 
 std::string plural(size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -37,7 +41,7 @@ std::string summary(const Topology& topo) {
 }  // namespace
 
 int cmd_validate(const Words& words) {
-  auto args = parse_args(words, {"json", "help"}, {});
+  auto args = parse_args(words, {"json", "strict", "help"}, {});
   if (!args) {
     std::fprintf(stderr, "dpcctl validate: %s\n\n%s", args.message().c_str(), kValidateUsage);
     return 2;
@@ -54,7 +58,15 @@ int cmd_validate(const Words& words) {
     return 2;
   }
   const std::string& file = args->positional[0];
-  const LoadOutcome outcome = load_topology_file(file);
+  LoadOutcome outcome = load_topology_file(file);
+  for (Diagnostic& d : outcome.lints) outcome.diagnostics.push_back(std::move(d));
+  if (args->has("strict")) {
+    for (Diagnostic& d : outcome.diagnostics) {
+      if (d.severity != Diagnostic::Severity::Warning) continue;
+      d.severity = Diagnostic::Severity::Error;
+      d.message += " (an error with --strict)";
+    }
+  }
   const bool valid = outcome.ok();
 
   if (args->has("json")) {

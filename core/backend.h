@@ -81,6 +81,12 @@ class Backend {
   virtual Status write_file(const std::string& host, const std::string& path,
                             const std::string& content) = 0;
   virtual bool exists(const std::string& host, const std::string& path) = 0;
+  /// Removes a directory tree on a host (`dpcctl destroy`; the caller has
+  /// checked that it is an instance's own directory).
+  virtual Status remove_tree(const std::string& host, const std::string& path) {
+    (void)host;
+    return Error{"removing " + path + " is not supported by the " + name() + " backend"};
+  }
 
   // ---- Processes --------------------------------------------------------
   /// Runs a tool to completion. The callback gets its exit code and output,
@@ -95,6 +101,12 @@ class Backend {
   virtual Status signal(const std::string& instance, Signal sig) = 0;
   /// Whether the server process of an instance is running.
   virtual bool server_running(const std::string& instance) = 0;
+  /// Whether the instance's last exit was a forced HALT; false when the
+  /// backend cannot tell.
+  virtual bool server_halted(const std::string& instance) {
+    (void)instance;
+    return false;
+  }
 
   // ---- SQL --------------------------------------------------------------
   /// Runs one statement as SYSDBA on an instance; rows for a query, empty

@@ -39,6 +39,10 @@ class BackendWrapper : public Backend {
   bool server_running(const std::string& instance) override {
     return target_.server_running(instance);
   }
+  bool server_halted(const std::string& instance) override { return target_.server_halted(instance); }
+  Status remove_tree(const std::string& host, const std::string& path) override {
+    return target_.remove_tree(host, path);
+  }
   void sql(const SqlEndpoint& at, const std::string& statement,
            std::function<void(Result<Rows>)> done) override {
     target_.sql(at, statement, std::move(done));

@@ -60,8 +60,17 @@ std::string local_arch_dest(const Topology& topo, const Instance& inst) {
   return path_join(inst.os, db_dir(inst), topo.archive.dir_name);
 }
 
+/// The topology's own dmarch.ini keys (dm_params.h), before the sections.
+static void override_lines(std::string& out, const Instance& inst) {
+  for (const auto& [key, value] : inst.ini.dmarch) line(out, key, value);
+}
+
 std::string dmarch_local_only(const Topology& topo, const Instance& inst) {
   std::string out;
+  if (!inst.ini.dmarch.empty()) {
+    override_lines(out, inst);
+    out += '\n';
+  }
   local_archive_section(out, topo, inst);
   return out;
 }
@@ -72,6 +81,7 @@ std::string dmarch_raft(const Topology& topo, const Instance& inst) {
   line(out, "RAFT_HB_INTERVAL", topo.timing.raft_hb_interval);
   line(out, "RAFT_VOTE_INTERVAL", inst.raft_vote_interval);
   line(out, "RAFT_SELF_ID", inst.raft_self_id);
+  override_lines(out, inst);
   std::vector<const Instance*> peers;
   if (const RaftGroup* group = topo.find_raft(inst.raft)) {
     for (const Instance* member : topo.members_of(*group)) {

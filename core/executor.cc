@@ -4,6 +4,7 @@
 #include <memory>
 #include <set>
 
+#include "core/endpoints.h"
 #include "core/journal.h"
 #include "core/step_effect.h"
 #include "core/step_runner.h"
@@ -236,6 +237,12 @@ bool Executor::already_deployed(const Plan& plan) {
   }
   handle->cancel();
   return result->value_or(false);
+}
+
+ExecutionReport run_plan(Backend& backend, const Topology& topo, const Plan& plan,
+                         ExecutorOptions options) {
+  options.endpoints = sql_endpoints(topo);
+  return Executor(backend, std::move(options)).run(plan);
 }
 
 }  // namespace dpc

@@ -21,6 +21,7 @@
 
 #include "core/backend.h"
 #include "core/plan.h"
+#include "core/topology.h"
 
 namespace dpc {
 
@@ -85,5 +86,10 @@ class Executor {
   Backend& backend_;
   ExecutorOptions options_;
 };
+
+/// The one way a plan is run, by the CLI on either backend and by the
+/// simulator's session: an Executor with the topology's SQL endpoints.
+ExecutionReport run_plan(Backend& backend, const Topology& topo, const Plan& plan,
+                         ExecutorOptions options);
 
 }  // namespace dpc

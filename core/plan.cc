@@ -32,4 +32,39 @@ int Plan::index_of(const std::string& id) const {
   return -1;
 }
 
+Plan sub_plan(const Plan& plan, const std::set<std::string>& ids) {
+  Plan sub;
+  sub.cluster = plan.cluster;
+  sub.stop = plan.stop;
+  for (const Step& s : plan.steps) {
+    if (!ids.count(s.id)) continue;
+    Step copy = s;
+    copy.deps.clear();
+    for (const std::string& d : s.deps) {
+      if (ids.count(d)) copy.deps.push_back(d);
+    }
+    sub.steps.push_back(std::move(copy));
+  }
+  return sub;
+}
+
+Plan narrow_plan(const Plan& plan, const std::set<std::string>& done, const std::string& upto) {
+  std::set<std::string> ids;
+  if (upto.empty()) {
+    for (const Step& s : plan.steps) {
+      if (!done.count(s.id)) ids.insert(s.id);
+    }
+    return sub_plan(plan, ids);
+  }
+  std::vector<std::string> todo{upto};
+  while (!todo.empty()) {
+    std::string id = todo.back();
+    todo.pop_back();
+    const Step* s = plan.find(id);
+    if (!s || done.count(id) || !ids.insert(id).second) continue;
+    for (const std::string& d : s->deps) todo.push_back(d);
+  }
+  return sub_plan(plan, ids);
+}
+
 }  // namespace dpc

@@ -9,6 +9,7 @@
 // Windows host), exactly as DM's tools expect them.
 #pragma once
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -113,5 +114,15 @@ struct Plan {
   /// Index of a step id, or -1.
   int index_of(const std::string& id) const;
 };
+
+/// The sub-plan of exactly the steps in `ids`, in plan order; a dependency on
+/// a step outside `ids` is dropped (it is taken as done).
+Plan sub_plan(const Plan& plan, const std::set<std::string>& ids);
+
+/// Plan narrowing: the steps of `plan` not in `done` — every one of them when
+/// `upto` is empty, else the step `upto` and the steps it depends on,
+/// transitively, that are not done. Used to run a deployment whole, up to a
+/// step, or the rest of it after some steps ran.
+Plan narrow_plan(const Plan& plan, const std::set<std::string>& done, const std::string& upto = "");
 
 }  // namespace dpc

@@ -1,11 +1,13 @@
 #include "core/plan_builder.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/dm_files.h"
+#include "core/dm_params.h"
 #include "core/paths.h"
 #include "core/registration_sql.h"
 
@@ -19,6 +21,7 @@ std::vector<std::string> dminit_args(const Topology& topo, const Instance& inst)
       "ap_port_num=" + std::to_string(inst.ap_port_num),
       std::string("dpc_mode=") + role_name(inst.role),
   };
+  for (std::string& p : init_param_args(inst.init)) args.push_back(std::move(p));
   if (topo.auto_overwrite) args.push_back("AUTO_OVERWRITE=" + std::to_string(*topo.auto_overwrite));
   return args;
 }
@@ -96,6 +99,7 @@ class DeployBuilder {
     health.endpoint = endpoint_of(health_at);
     health.verify.what = VerifySpec::What::Health;
     for (const Instance& inst : topo_.instances) health.verify.instances.push_back(inst.name);
+    after_ini_overrides();
     return std::move(plan_);
   }
 
@@ -132,6 +136,32 @@ class DeployBuilder {
     s.program = "dminit";
     s.args = dminit_args(topo_, inst);
     s.needs_password = true;
+    if (inst.ini.dm.empty()) return;
+    // The topology's dm.ini overrides, set once the database exists and
+    // before anything else touches the instance (after_ini_overrides()).
+    Step& edit = add(base("ini:" + inst.name, StepKind::EditIni, inst,
+                          "set the topology's dm.ini keys for " + inst.name, {"init:" + inst.name},
+                          kFileTimeoutMs));
+    edit.path = db_file(inst, "dm.ini");
+    edit.ini_set.assign(inst.ini.dm.begin(), inst.ini.dm.end());
+  }
+
+  /// Every step that follows an instance's dminit also follows its ini:<I>
+  /// step, so no other edit of dm.ini and no start runs before the overrides.
+  void after_ini_overrides() {
+    std::set<std::string> edited;  // instances with an ini:<I> step
+    for (const Instance& inst : topo_.instances) {
+      if (!inst.ini.dm.empty()) edited.insert(inst.name);
+    }
+    if (edited.empty()) return;
+    for (Step& s : plan_.steps) {
+      std::vector<std::string> extra;
+      for (const std::string& dep : s.deps) {
+        if (dep.rfind("init:", 0) != 0 || !edited.count(dep.substr(5))) continue;
+        if (s.id != "ini:" + dep.substr(5)) extra.push_back("ini:" + dep.substr(5));
+      }
+      s.deps.insert(s.deps.end(), extra.begin(), extra.end());
+    }
   }
 
   Step& write_step(std::string id, const Instance& inst, const std::string& file,

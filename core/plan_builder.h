@@ -4,7 +4,8 @@
 // and scenario files name steps by them. docs/plan.md lists every id.
 //
 // Deploy (in plan order; deps encode the manual's rules):
-//   init:<I>, mpini:<I>                        every instance (7.x.1, 7.x.2)
+//   init:<I> [ini:<I>], mpini:<I>              every instance (7.x.1, 7.x.2); ini:<I>
+//                                              sets the topology's dm.ini keys, if any
 //   mp-dm-ini:<MP1>, mp-dmarch-local:<MP1>     replicated MP only (7.3.3)
 //   start:<MP>                                 the (first) MP, normal start
 //   register:<MP>... create-raft:... register:... create-bp-group:...
@@ -40,7 +41,8 @@ Plan build_deploy_plan(const Topology& topo);
 Plan build_stop_plan(const Topology& topo);
 
 /// dminit's arguments for an instance, exactly as the manual writes them:
-/// path=, instance_name=, port_num=, ap_port_num=, dpc_mode=, then
+/// path=, instance_name=, port_num=, ap_port_num=, dpc_mode=, then the
+/// topology's initialisation parameters (PAGE_SIZE= ..., dm_params.h), then
 /// AUTO_OVERWRITE= when the topology sets it. Never the password.
 std::vector<std::string> dminit_args(const Topology& topo, const Instance& inst);
 

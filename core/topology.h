@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,6 +34,27 @@ struct PasswordSource {
 /// Member role inside a RAFT group (manual §7.5: shadow replicas).
 enum class ReplicaKind { Voter, Shadow, Learner };
 
+/// dminit's initialisation parameters (docs/topology.md, "init"). Unset
+/// fields are left to dminit's own defaults and are not passed.
+struct InitParams {
+  std::optional<int> page_size;       ///< PAGE_SIZE: 4, 8, 16 or 32 (KB)
+  std::optional<int> extent_size;     ///< EXTENT_SIZE: 16, 32 or 64 (pages)
+  std::optional<int> log_size;        ///< LOG_SIZE (MB)
+  std::optional<int> charset;         ///< CHARSET: 0 GB18030, 1 UTF-8, 2 EUC-KR
+  std::optional<bool> case_sensitive; ///< CASE_SENSITIVE=Y|N
+  std::optional<bool> length_in_char; ///< LENGTH_IN_CHAR=Y|N
+  std::optional<int> blank_pad_mode;  ///< BLANK_PAD_MODE: 0 or 1
+  bool operator==(const InitParams&) const = default;
+};
+
+/// Free `KEY = value` lines for dm.ini and dmarch.ini beyond what the plan
+/// writes itself (docs/topology.md, "ini"), keys in upper case.
+struct IniOverrides {
+  std::map<std::string, std::string> dm;      ///< dm.ini
+  std::map<std::string, std::string> dmarch;  ///< dmarch.ini, before its sections
+  bool empty() const { return dm.empty() && dmarch.empty(); }
+};
+
 /// One DM instance (dminit + dmserver), of any role.
 struct Instance {
   std::string name;         ///< INSTANCE_NAME; a safe SQL identifier
@@ -51,6 +73,8 @@ struct Instance {
   int raft_vote_interval = 0;  ///< RAFT_VOTE_INTERVAL (ms) inside a replica group
   ReplicaKind kind = ReplicaKind::Voter;
   std::optional<int> register_status;  ///< STATUS given at registration, if set explicitly
+  InitParams init{};     ///< dminit parameters: defaults.init, then the instance's own
+  IniOverrides ini{};    ///< ini overrides: cluster, then role, then group, then the instance's own
   std::string source_path{};  ///< where it is in the file, e.g. "bp_rafts[0].members[1]" ("" if built in code)
 };
 

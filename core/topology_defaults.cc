@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "core/dm_params.h"
 #include "core/paths.h"
 #include "core/topology_spec.h"
 
@@ -38,15 +39,18 @@ struct Placed {
   const InstanceSpec* spec;
   size_t position;    ///< 1..n inside its RAFT group
   size_t group_size;  ///< n
+  const IniOverrides* group_ini = nullptr;  ///< the group's "ini" (MP_RAFT or a BP group)
 };
 
 std::vector<Placed> place(const TopologySpec& spec) {
   std::vector<Placed> out;
-  for (size_t i = 0; i < spec.mps.size(); ++i) out.push_back({&spec.mps[i], i + 1, spec.mps.size()});
+  for (size_t i = 0; i < spec.mps.size(); ++i) {
+    out.push_back({&spec.mps[i], i + 1, spec.mps.size(), &spec.mp_group_ini});
+  }
   for (const auto& sp : spec.sps) out.push_back({&sp, 1, 1});
   for (const auto& raft : spec.bp_rafts) {
     for (size_t k = 0; k < raft.members.size(); ++k) {
-      out.push_back({&raft.members[k], k + 1, raft.members.size()});
+      out.push_back({&raft.members[k], k + 1, raft.members.size(), &raft.ini});
     }
   }
   return out;
@@ -86,6 +90,13 @@ Instance make_instance(const TopologySpec& spec, const Placed& placed) {
                  : 0);
   inst.kind = s.shadow ? ReplicaKind::Shadow : s.learner ? ReplicaKind::Learner : ReplicaKind::Voter;
   inst.register_status = s.register_status;
+  // DM's parameters, layered: defaults under the instance's own; the
+  // cluster's ini under the role's, the group's and the instance's.
+  inst.init = layer(spec.defaults.init, s.init);
+  inst.ini = spec.cluster_ini;
+  if (auto r = spec.role_ini.find(s.role); r != spec.role_ini.end()) inst.ini = layer(inst.ini, r->second);
+  if (placed.group_ini != nullptr) inst.ini = layer(inst.ini, *placed.group_ini);
+  inst.ini = layer(inst.ini, s.ini);
   return inst;
 }
 

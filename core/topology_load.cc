@@ -10,7 +10,9 @@
 #include <map>
 #include <sstream>
 
+#include "core/dm_params.h"
 #include "core/json_positions.h"
+#include "core/validate_availability.h"
 #include "core/json_text.h"
 #include "core/topology_spec.h"
 #include "core/validate.h"
@@ -25,7 +27,7 @@ using nlohmann::json;
 
 const std::vector<std::string> kInstanceCommon = {
     "name", "host", "ip_internal", "ip_external", "port_num", "ap_port_num",
-    "path", "description", "register_status"};
+    "path", "description", "register_status", "init", "ini"};
 
 std::vector<std::string> with_common(std::vector<std::string> extra) {
   std::vector<std::string> all = kInstanceCommon;
@@ -36,16 +38,16 @@ std::vector<std::string> with_common(std::vector<std::string> extra) {
 const std::map<std::string, std::vector<std::string>>& field_table() {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"top", {"$schema", "cluster", "description", "defaults", "raft_timing", "archive", "mp",
-               "sp", "bp_rafts", "bp_groups", "fault_domains"}},
-      {"defaults", {"host", "os", "base_dir", "dm_home", "sysdba_password", "auto_overwrite"}},
+               "sp", "bp_rafts", "bp_groups", "fault_domains", "ini", "role_ini"}},
+      {"defaults", {"host", "os", "base_dir", "dm_home", "sysdba_password", "auto_overwrite", "init"}},
       {"sysdba_password", {"env", "file"}},
       {"raft_timing", {"raft_hb_interval", "xmal_hb_interval"}},
       {"archive", {"dir_name", "arch_file_size", "arch_space_limit", "backup_name"}},
-      {"mp", {"instances", "mp_reconn_timeout"}},
+      {"mp", {"instances", "mp_reconn_timeout", "ini"}},
       {"mp_instance",
        with_common({"mp_port", "raft_self_id", "raft_vote_interval", "shadow", "learner"})},
       {"sp_instance", with_common({"raft"})},
-      {"bp_raft", {"name", "members", "replicas", "member_prefix"}},
+      {"bp_raft", {"name", "members", "replicas", "member_prefix", "ini"}},
       {"bp_member", with_common({"raft_self_id", "raft_vote_interval", "shadow", "learner"})},
       {"bp_group", {"name", "description", "rafts"}},
       {"fault_domain", {"name", "description", "instances"}},
@@ -205,6 +207,14 @@ class Reader {
     out_.push_back(error_at(path, message, hint));
   }
 
+  /// An instance's "init" and "ini" (dm_params.h), when present.
+  void params(const json& obj, const std::string& path, InitParams& init, IniOverrides& ini) {
+    if (const json* v = find(obj, "init")) init = read_init_params(*v, json_path_key(path, "init"), out_);
+    if (const json* v = find(obj, "ini")) ini = read_ini_overrides(*v, json_path_key(path, "ini"), out_);
+  }
+
+  std::vector<Diagnostic>& diagnostics() { return out_; }
+
  private:
   static const json* find(const json& obj, const char* key) {
     if (!obj.is_object()) return nullptr;
@@ -268,6 +278,7 @@ InstanceSpec read_instance(Reader& r, const json& v, const std::string& path, Ro
   spec.port_num = r.int32(v, path, "port_num");
   spec.ap_port_num = r.int32(v, path, "ap_port_num");
   spec.register_status = r.int32(v, path, "register_status", 0, 2);
+  r.params(v, path, spec.init, spec.ini);
   if (role == Role::MP) spec.mp_port = r.int32(v, path, "mp_port");
   if (role == Role::SP) spec.raft = r.string(v, path, "raft");
   if (role != Role::SP) {
@@ -302,6 +313,7 @@ void read_defaults(Reader& r, const json& doc, TopologySpec& spec) {
     }
   }
   spec.auto_overwrite = r.int32(d, path, "auto_overwrite", 0, 2);
+  if (d.contains("init")) spec.defaults.init = read_init_params(d["init"], "defaults.init", r.diagnostics());
   if (d.contains("sysdba_password")) {
     const json& pw = d["sysdba_password"];
     const std::string pw_path = "defaults.sysdba_password";
@@ -356,6 +368,7 @@ void read_mp(Reader& r, const json& doc, TopologySpec& spec) {
   const json& mp = doc["mp"];
   if (!r.object(mp, "mp", "mp")) return;
   spec.mp_reconn_timeout = r.integer(mp, "mp", "mp_reconn_timeout", 0, 4294967294LL);
+  if (mp.contains("ini")) spec.mp_group_ini = read_ini_overrides(mp["ini"], "mp.ini", r.diagnostics());
   if (!mp.contains("instances")) {
     r.missing("mp.instances", "\"instances\"",
               "list the MP instance (one) or the MP RAFT group members (3..9)");
@@ -393,6 +406,7 @@ RaftSpec read_bp_raft(Reader& r, const json& v, const std::string& path, size_t 
   } else if (!v.contains("name")) {
     r.missing(json_path_key(path, "name"), "\"name\"", "name the RAFT group, e.g. \"RAFT_1\"");
   }
+  if (v.contains("ini")) raft.ini = read_ini_overrides(v["ini"], json_path_key(path, "ini"), r.diagnostics());
   const bool has_members = v.contains("members");
   const bool has_replicas = v.contains("replicas");
   if (has_members && has_replicas) {
@@ -490,6 +504,27 @@ const std::vector<std::string>& known_fields(const std::string& level) {
   return it == table.end() ? none : it->second;
 }
 
+/// The cluster's "ini" and the per-role "role_ini" (dm_params.h).
+void read_cluster_ini(Reader& r, const json& doc, TopologySpec& spec) {
+  if (doc.contains("ini")) spec.cluster_ini = read_ini_overrides(doc["ini"], "ini", r.diagnostics());
+  if (!doc.contains("role_ini")) return;
+  const json& roles = doc["role_ini"];
+  if (!roles.is_object()) {
+    r.error("role_ini", "expected an object, got " + json_type_phrase(roles),
+            "write it as {\"BP\": {\"dm\": {\"KEY\": value}}, ...}");
+    return;
+  }
+  for (auto it = roles.begin(); it != roles.end(); ++it) {
+    const std::string path = json_path_key("role_ini", it.key());
+    const Role role = it.key() == "MP" ? Role::MP : it.key() == "SP" ? Role::SP : Role::BP;
+    if (it.key() != "MP" && it.key() != "SP" && it.key() != "BP") {
+      r.error(path, "unknown role \"" + it.key() + "\"", "use \"MP\", \"SP\" or \"BP\"");
+      continue;
+    }
+    spec.role_ini[role] = read_ini_overrides(it.value(), path, r.diagnostics());
+  }
+}
+
 TopologySpec read_topology_spec(const json& doc, std::vector<Diagnostic>& out) {
   TopologySpec spec;
   Reader r(out);
@@ -507,6 +542,7 @@ TopologySpec read_topology_spec(const json& doc, std::vector<Diagnostic>& out) {
   read_sps(r, doc, spec);
   read_bp_rafts(r, doc, spec);
   read_groups_and_domains(r, doc, spec);
+  read_cluster_ini(r, doc, spec);
   return spec;
 }
 
@@ -562,15 +598,18 @@ LoadOutcome load_topology_text(const std::string& text, const std::string& sourc
     if (already_reported(d.path)) continue;
     outcome.diagnostics.push_back(std::move(d));
   }
+  if (!has_errors(outcome.diagnostics)) outcome.lints = lint_availability(topo);
   // Every diagnostic at a field also says where it is in the file (a field
   // left out, given by a default, is placed at its nearest written parent).
-  if (!outcome.diagnostics.empty()) {
+  if (!outcome.diagnostics.empty() || !outcome.lints.empty()) {
     const auto positions = json_positions(text);
-    for (Diagnostic& d : outcome.diagnostics) {
-      if (d.path.empty() || d.line > 0) continue;
-      const TextPosition at = position_of(positions, d.path);
-      d.line = at.line;
-      d.column = at.column;
+    for (auto* list : {&outcome.diagnostics, &outcome.lints}) {
+      for (Diagnostic& d : *list) {
+        if (d.path.empty() || d.line > 0) continue;
+        const TextPosition at = position_of(positions, d.path);
+        d.line = at.line;
+        d.column = at.column;
+      }
     }
   }
   outcome.topology = std::move(topo);

@@ -3,7 +3,7 @@
 // in the defaults (ports, paths, self ids, vote intervals, descriptions), and
 // run the semantic checks of validate.h, so that every problem in the file
 // is reported at once. The format is docs/topology.md (schema:
-// docs/topology.schema.json). Owned by the topology helper; pure functions
+// docs/topology.schema.json). Pure functions
 // apart from reading the file; no threading concerns.
 #pragma once
 
@@ -22,6 +22,10 @@ struct LoadOutcome {
   /// use it for work only when ok().
   std::optional<Topology> topology;
   std::vector<Diagnostic> diagnostics;  ///< errors and warnings, in file order per check
+  /// Availability warnings (validate_availability.h), positioned like the
+  /// diagnostics; computed only for a topology without errors. Shown by
+  /// `validate` and `check`, not by commands that merely use the topology.
+  std::vector<Diagnostic> lints;
   /// A topology and no Error diagnostics (warnings allowed).
   bool ok() const { return topology.has_value() && !has_errors(diagnostics); }
 };

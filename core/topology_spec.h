@@ -5,6 +5,7 @@
 // Not for use outside core/topology_*.cc and their tests. No threading concerns.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ struct InstanceSpec {
       register_status;
   bool shadow = false;
   bool learner = false;
+  InitParams init;   ///< "init" as written on the instance
+  IniOverrides ini;  ///< "ini" as written on the instance
 };
 
 /// One entry of bp_rafts, its members already expanded from `replicas`.
@@ -33,11 +36,13 @@ struct RaftSpec {
   std::string source_path;  ///< "bp_rafts[0]"
   std::string name;
   std::vector<InstanceSpec> members;
+  IniOverrides ini;  ///< the group's "ini"
 };
 
 struct DefaultsSpec {
   std::optional<std::string> host, base_dir, dm_home;
   std::optional<OsKind> os;
+  InitParams init;  ///< defaults.init
 };
 
 /// The whole file as written. Fields the reader could not make sense of are
@@ -55,6 +60,9 @@ struct TopologySpec {
   std::vector<RaftSpec> bp_rafts;
   std::vector<BpGroup> bp_groups;
   std::vector<FaultDomain> fault_domains;
+  IniOverrides cluster_ini;               ///< top-level "ini"
+  std::map<Role, IniOverrides> role_ini;  ///< top-level "role_ini": {"MP"|"SP"|"BP": ini}
+  IniOverrides mp_group_ini;              ///< "mp": {"ini": ...} (the MP_RAFT group)
 };
 
 /// Reads the parsed JSON into a spec, reporting unknown fields (with a "did

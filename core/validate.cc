@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "core/dm_params.h"
 #include "core/json_text.h"
 #include "core/validate_checks.h"
 
@@ -329,6 +330,7 @@ std::vector<Diagnostic> validate_topology(const Topology& topo) {
   check_bp_groups(topo, out);
   check_fault_domains(topo, out);
   check_settings(topo, out);
+  check_init_agreement(topo, out);
   return out;
 }
 

@@ -25,8 +25,7 @@
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/atomic_file.h"
 #include "real-backend/real_backend.h"
-#include "real-backend/testing/fake_dpc_sql.h"
-#include "real-backend/testing/free_ports.h"
+#include "real-backend/testing/stand_in_cluster.h"
 
 namespace dpc::real {
 namespace {
@@ -34,9 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-constexpr const char* kPassword = "Deploy_Sysdba_Pwd_77";
-
-using testing::free_port;
+constexpr const char* kPassword = testing::StandInCluster::kPassword;
 
 /// Every file under `dir` whose contents contain `needle`.
 std::vector<std::string> files_containing(const std::string& dir, const std::string& needle) {
@@ -52,56 +49,8 @@ std::vector<std::string> files_containing(const std::string& dir, const std::str
 
 class DeployThroughRealBackend : public ::testing::TestWithParam<const char*> {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "dpc-deploy-XXXXXX").string();
-    dir_ = ::mkdtemp(tmpl.data());
-    ::setenv("DPC_FAKE_RECORD", (dir_ + "/record.txt").c_str(), 1);
-    ::unsetenv("DPC_FAKE_FAIL");
-    ::unsetenv("DPC_FAKE_HANG");
-
-    auto loaded = load_topology_file(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/" + GetParam());
-    ASSERT_TRUE(loaded.ok()) << GetParam();
-    topo_ = *loaded.topology;
-    // Paths under a temp dir, every port moved to one that is free here.
-    std::map<int, int> moved;
-    auto move = [&moved](int& port) {
-      if (port <= 0) return;
-      if (!moved.count(port)) moved[port] = free_port();
-      port = moved[port];
-    };
-    for (Instance& inst : topo_.instances) {
-      std::string lower = inst.name;
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-      inst.path = dir_ + "/data/" + lower;
-      move(inst.port_num);
-      move(inst.ap_port_num);
-      move(inst.mp_port);
-    }
-
-    RealConfig config;
-    config.dm_home = DPC_FAKE_DM_HOME;
-    config.dm_home_origin = "test";
-    config.state_dir = dir_ + "/state";
-    config.run_one_max_wait_ms = 50;
-    config.stop_grace_ms = 1000;
-    auto io = std::make_shared<boost::asio::io_context>();
-    auto sql = std::make_unique<testing::FakeDpcSql>(topo_);
-    sql_ = sql.get();
-    backend_ = std::make_unique<RealBackend>(config, Secret(kPassword), io,
-                                             std::make_unique<AsioProcessLauncher>(*io), std::move(sql));
-  }
-
-  void TearDown() override {
-    if (backend_) {
-      for (const Instance& inst : topo_.instances) {
-        if (backend_->server_running(inst.name)) (void)backend_->signal(inst.name, Signal::Kill);
-      }
-    }
-    backend_.reset();
-    ::unsetenv("DPC_FAKE_RECORD");
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  void SetUp() override { ASSERT_EQ(c_.set_up(GetParam()), "") << GetParam(); }
+  void TearDown() override { c_.tear_down(); }
 
   ExecutorOptions options() {
     ExecutorOptions o;
@@ -111,10 +60,11 @@ class DeployThroughRealBackend : public ::testing::TestWithParam<const char*> {
     return o;
   }
 
-  std::string dir_;
-  Topology topo_;
-  testing::FakeDpcSql* sql_ = nullptr;
-  std::unique_ptr<RealBackend> backend_;
+  testing::StandInCluster c_;
+  std::string& dir_ = c_.dir;
+  Topology& topo_ = c_.topo;
+  testing::FakeDpcSql*& sql_ = c_.sql;
+  std::unique_ptr<RealBackend>& backend_ = c_.backend;
 };
 
 TEST_P(DeployThroughRealBackend, DeploysHealthyThenStopsInOrderWithoutLeakingThePassword) {

@@ -7,6 +7,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace dpc::real {
 
@@ -50,6 +54,31 @@ bool is_local_host(const std::string& host_in) {
   }
   ::freeifaddrs(list);
   return found;
+}
+
+std::vector<int> pids_with_argument(const std::string& arg) {
+  std::vector<int> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      continue;
+    }
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\0', start);
+      if (end == std::string::npos) end = text.size();
+      if (text.compare(start, end - start, arg) == 0 && end - start == arg.size()) {
+        out.push_back(std::atoi(name.c_str()));
+        break;
+      }
+      start = end + 1;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace dpc::real

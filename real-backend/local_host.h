@@ -8,10 +8,15 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace dpc::real {
 
 /// True when `host` names this machine.
 bool is_local_host(const std::string& host);
+
+/// The pids of this host's processes one of whose command-line arguments is
+/// exactly `arg` (read from /proc/<pid>/cmdline), lowest first.
+std::vector<int> pids_with_argument(const std::string& arg);
 
 }  // namespace dpc::real

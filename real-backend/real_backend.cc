@@ -16,11 +16,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/tool_output.h"
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/atomic_file.h"
 #include "real-backend/local_host.h"
 #include "real-backend/odbc_connector.h"
-#include "real-backend/tool_output.h"
 
 namespace dpc::real {
 
@@ -202,17 +202,24 @@ int RealBackend::server_pid(const std::string& instance) {
     if (processes_->alive(it->second->pid)) return it->second->pid;
   }
   auto text = read_whole_file(pid_path(instance));
-  if (!text) return 0;
+  if (!text) return unrecorded_server_pid(instance);
   std::string first = text->substr(0, text->find('\n'));
   std::string ini = text->find('\n') == std::string::npos ? "" : text->substr(text->find('\n') + 1);
   while (!ini.empty() && ini.back() == '\n') ini.pop_back();
   char* end = nullptr;
   long pid = std::strtol(first.c_str(), &end, 10);
-  if (pid <= 0 || *end != '\0') return 0;
+  if (pid <= 0 || *end != '\0') return unrecorded_server_pid(instance);
   // A pid from an earlier run counts only while it still runs that dmserver.
-  if (!processes_->alive(static_cast<int>(pid))) return 0;
-  if (!ini.empty() && !cmdline_contains(static_cast<int>(pid), ini)) return 0;
+  if (!processes_->alive(static_cast<int>(pid))) return unrecorded_server_pid(instance);
+  if (!ini.empty() && !cmdline_contains(static_cast<int>(pid), ini)) return unrecorded_server_pid(instance);
   return static_cast<int>(pid);
+}
+
+int RealBackend::unrecorded_server_pid(const std::string& instance) const {
+  auto it = config_.instance_inis.find(instance);
+  if (it == config_.instance_inis.end()) return 0;
+  std::vector<int> pids = pids_with_argument(it->second);
+  return pids.empty() ? 0 : pids.front();
 }
 
 // ---- files ---------------------------------------------------------------
@@ -462,6 +469,14 @@ Status RealBackend::signal(const std::string& instance, Signal sig) {
 }
 
 bool RealBackend::server_running(const std::string& instance) { return server_pid(instance) > 0; }
+
+Status RealBackend::remove_tree(const std::string& host, const std::string& path) {
+  if (Status st = check_local(host, "remove " + path); !st) return st;
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) return Error{"cannot remove " + path + ": " + ec.message()};
+  return Status::Ok();
+}
 
 // ---- SQL -----------------------------------------------------------------
 

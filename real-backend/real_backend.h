@@ -64,6 +64,7 @@ class RealBackend final : public Backend {
   Status console(const std::string& instance, const std::string& line) override;
   Status signal(const std::string& instance, Signal sig) override;
   bool server_running(const std::string& instance) override;
+  Status remove_tree(const std::string& host, const std::string& path) override;
 
   void sql(const SqlEndpoint& at, const std::string& statement,
            std::function<void(Result<Rows>)> done) override;
@@ -89,6 +90,10 @@ class RealBackend final : public Backend {
   Status check_local(const std::string& host, const std::string& what) const;
   /// The pid of an instance's dmserver: ours, or from its pid file; 0 if none.
   int server_pid(const std::string& instance);
+  /// A process whose command line names the instance's dm.ini although no
+  /// pid file of this state directory records it (started by another
+  /// dpcctl state directory, a runbook, or by hand); 0 if none.
+  int unrecorded_server_pid(const std::string& instance) const;
   void log_line(const std::string& instance, const std::string& text);
   ProcessSpec spec_for(const std::string& program_path) const;
   void stop_unready(const std::shared_ptr<Server>& server, const std::string& why);

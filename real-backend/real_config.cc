@@ -8,6 +8,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "core/paths.h"
 #include "real-backend/atomic_file.h"
 
 namespace dpc::real {
@@ -84,6 +85,7 @@ Result<RealConfig> real_config_from_options(const Topology& topology,
   std::string state = opt("state-dir");
   if (state.empty()) state = ".dpcctl/" + (topology.cluster.empty() ? "cluster" : topology.cluster);
   config.state_dir = absolute_path(state);
+  for (const Instance& inst : topology.instances) config.instance_inis[inst.name] = db_file(inst, "dm.ini");
 
   auto connect = millis_option(options, "connect-timeout-ms", config.connect_timeout_ms);
   if (!connect) return connect.error();

@@ -42,6 +42,10 @@ struct RealConfig {
   /// dpcctl's own directory for this cluster: logs/<instance>.log,
   /// run/<instance>.{pid,console}, secrets/ (transient PARFILEs).
   std::string state_dir;
+  /// Each instance's <path>/DAMENG/dm.ini: a dmserver whose command line
+  /// names it is that instance's server, whoever started it (so `stop` and
+  /// `status` see servers with no pid file in this state directory).
+  std::map<std::string, std::string> instance_inis;
 
   Millis connect_timeout_ms = 30000;     ///< keep retrying a connection this long
   Millis connect_retry_ms = 500;         ///< between connection attempts

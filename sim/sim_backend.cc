@@ -82,6 +82,16 @@ bool SimBackend::server_running(const std::string& instance) {
   return cluster_->view(instance).running;
 }
 
+bool SimBackend::server_halted(const std::string& instance) {
+  InstanceView v = cluster_->view(instance);
+  return !v.running && v.halted;
+}
+
+Status SimBackend::remove_tree(const std::string& host, const std::string& path) {
+  cluster_->host(host).remove_tree(path);
+  return Status::Ok();
+}
+
 void SimBackend::sql(const SqlEndpoint& at, const std::string& statement,
                      std::function<void(Result<Rows>)> done) {
   cluster_->sql(at.host, at.port, statement, std::move(done));

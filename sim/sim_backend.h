@@ -42,6 +42,8 @@ class SimBackend : public Backend {
   Status console(const std::string& instance, const std::string& line) override;
   Status signal(const std::string& instance, Signal sig) override;
   bool server_running(const std::string& instance) override;
+  bool server_halted(const std::string& instance) override;
+  Status remove_tree(const std::string& host, const std::string& path) override;
 
   void sql(const SqlEndpoint& at, const std::string& statement,
            std::function<void(Result<Rows>)> done) override;

@@ -23,7 +23,13 @@ file(MAKE_DIRECTORY ${WORKDIR})
 
 # Valid: exit 0 and a summary line.
 run(0 scenarios/topologies/manual-7.2.json)
-expect_in("${out}" "scenarios/topologies/manual-7.2.json: valid: cluster manual-7.2, 8 instances (1 MP, 1 SP, 6 BP), 4 RAFT groups")
+expect_in("${out}" "scenarios/topologies/manual-7.2.json: valid: cluster manual-7.2, 8 instances (1 MP, 1 SP, 6 BP), 4 RAFT groups, 2 warnings")
+# The manual puts every replica on one host: an availability warning per BP
+# group, with its position; --strict makes them errors (exit 1).
+expect_in("${out}" "manual-7.2.json:26:5: warning: bp_rafts[0]: RAFT group RAFT_1: BP11, BP12 and BP13 (3 of 3 voters) run on one host, 223.254.30.136")
+run(1 scenarios/topologies/manual-7.2.json --strict)
+expect_in("${out}" "(an error with --strict)")
+expect_in("${out}" "invalid: 2 errors, 0 warnings")
 
 # --json on a valid file.
 run(0 scenarios/topologies/local-7.3.json --json)

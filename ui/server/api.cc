@@ -137,14 +137,14 @@ ApiResponse Api::real_state() const {
         if (n == i.name) domain = fd.name;
       }
     }
-    const bool up = i.status != "DOWN";
+    const bool up = i.state == "RUNNING";
     const bool leads = i.mode == "PRIMARY" && i.status == "OPEN";
     if (leads) leaders[i.raft] = {i.name, i.term};
     instances.push_back({{"name", i.name}, {"role", i.role}, {"raft", i.raft}, {"host", inst ? inst->host : ""},
-                         {"fault_domain", domain}, {"process", up ? "running" : "unreachable"}, {"running", up},
+                         {"fault_domain", domain}, {"process", i.state + (i.note.empty() ? "" : ": " + i.note)}, {"running", up},
                          {"status", i.status}, {"mode", i.mode}, {"raft_role", leads ? "leader" : up && i.leader != "-" ? "follower" : ""},
                          {"term", i.term == "-" ? "" : i.term}, {"leader", i.leader == "-" ? "" : i.leader},
-                         {"c_lsn", "-"}, {"lag", "-"}});
+                         {"c_lsn", "-"}, {"lag", i.lag}});
   }
   nlohmann::json groups = nlohmann::json::array();
   for (const RaftGroup& g : topology_->rafts) {

@@ -284,10 +284,16 @@ TEST_F(ConsoleServer, OnTheRealBackendTheMonitorShowsTheStatusQueries) {
     ClusterStatus st;
     for (const Instance& i : t.instances) {
       const bool primary = i.name == "BP12" || i.name == "BP21";
-      st.instances.push_back({i.name, role_name(i.role), i.raft, i.name == "BP11" ? "DOWN" : "OPEN",
-                              i.role != Role::BP ? "NORMAL" : primary ? "PRIMARY" : "STANDBY",
-                              i.raft == "RAFT_1" ? "BP12" : i.raft == "RAFT_2" ? "BP21" : "-",
-                              i.role == Role::BP ? "2" : "-"});
+      InstanceStatus is;
+      is.name = i.name;
+      is.role = role_name(i.role);
+      is.raft = i.raft;
+      is.state = i.name == "BP11" ? "DOWN" : "RUNNING";
+      is.status = i.name == "BP11" ? "-" : "OPEN";
+      is.mode = i.name == "BP11" ? "-" : i.role != Role::BP ? "NORMAL" : primary ? "PRIMARY" : "STANDBY";
+      is.leader = i.raft == "RAFT_1" ? "BP12" : i.raft == "RAFT_2" ? "BP21" : "-";
+      is.term = i.role == Role::BP ? "2" : "-";
+      st.instances.push_back(is);
     }
     st.healthy = true;
     return st;

@@ -1,0 +1,103 @@
+// The cluster commands on DM's real binaries (real-backend/): the state
+// directory keeps the journal, the logs, the console FIFOs and pid files,
+// so each command finds the servers an earlier one started.
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "cli/cluster_cli.h"
+#include "core/journal.h"
+#include "core/plan_builder.h"
+#include "core/progress.h"
+#include "real-backend/preflight.h"
+#include "real-backend/real_backend.h"
+#include "real-backend/real_config.h"
+
+namespace dpc::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+int fail(const ClusterCommand& c, const std::string& why, int code = 1) {
+  std::fprintf(stderr, "dpcctl %s: %s\n", c.verb.c_str(), why.c_str());
+  return code;
+}
+
+int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::RealConfig& cfg) {
+  auto journal = Journal::open(cfg.state_dir, c.topo.cluster);
+  if (!journal) return fail(c, journal.message());
+  const Plan plan = build_deploy_plan(c.topo);
+  if (!c.resume) {
+    DeployCheck check = check_before_deploy(backend, c.topo, plan);
+    if (check.kind == DeployCheck::Kind::Refused) return fail(c, check.message);
+    if (check.kind == DeployCheck::Kind::Healthy) {
+      std::printf("%s\n", check.message.c_str());
+      return print_status(c, gather_status(backend, c.topo), "");
+    }
+    auto pre = real::preflight(c.topo, cfg);
+    if (!c.json || !pre.ok()) std::fputs(real::format_preflight(pre).c_str(), pre.ok() ? stdout : stderr);
+    if (!pre.ok()) return fail(c, "preflight failed; nothing was changed");
+    (void)journal->reset();
+  }
+  ProgressPrinter printer(stdout, c.json);
+  ExecutorOptions o;
+  o.parallel = c.parallel;
+  o.resume = c.resume;
+  o.journal = &*journal;
+  o.on_event = [&](const StepEvent& e) { printer(e); };
+  ExecutionReport report = run_plan(backend, c.topo, plan, o);
+  ClusterStatus st = gather_status(backend, c.topo);
+  std::string extra = "journal: " + journal->path();
+  if (!report.ok) extra += "\nfix the cause, then run the same command with --resume";
+  print_outcome(c, report, plan, st, extra);
+  return report.ok ? 0 : 1;
+}
+
+/// Removes what dpcctl keeps in the state directory, then the directory
+/// when nothing else is left in it.
+void remove_state_dir(const std::string& dir) {
+  std::error_code ec;
+  for (const char* part : {"journal.jsonl", "logs", "run", "secrets"}) fs::remove_all(fs::path(dir) / part, ec);
+  fs::remove(dir, ec);
+}
+
+}  // namespace
+
+int run_real_command(const ClusterCommand& c) {
+  std::map<std::string, std::string> opts;
+  for (const auto& name : real::real_option_names()) {
+    if (auto v = c.args.get(name)) opts[name] = *v;
+  }
+  auto cfg = real::real_config_from_options(c.topo, opts);
+  if (!cfg) return fail(c, cfg.message(), 2);
+  auto backend = real::RealBackend::create(*cfg);
+  if (!backend) return fail(c, backend.message());
+  if (c.verb == "deploy") return deploy(c, **backend, *cfg);
+  if (c.verb == "status") return print_status(c, gather_status(**backend, c.topo), "");
+  if (c.verb == "destroy" &&
+      !confirm_destroy(c, "every instance directory of cluster " + c.topo.cluster + " and " + cfg->state_dir)) {
+    return 2;
+  }
+  ProgressPrinter printer(stdout, c.json);
+  OpOptions o;
+  o.parallel = c.parallel;
+  o.on_event = [&](const StepEvent& e) { printer(e); };
+  if (!c.json) o.on_note = [](const std::string& line) { std::fputs(line.c_str(), stdout); };
+  auto op = parse_cluster_op(c.verb == "destroy" ? std::vector<std::string>{"destroy"} : c.words);
+  if (!op) return fail(c, op.message(), 2);
+  OpResult r = run_cluster_op(**backend, c.topo, *op, o);
+  if (c.verb == "destroy" && r.ok) remove_state_dir(cfg->state_dir);
+  if (c.json) {
+    nlohmann::json j{{"event", "result"}, {"ok", r.ok}, {"output", r.output}};
+    if (!r.ok) j["error"] = r.error;
+    print_json(j);
+  } else {
+    std::printf("%s", r.output.c_str());
+    if (c.verb == "destroy" && r.ok) std::printf("removed the state directory %s\n", cfg->state_dir.c_str());
+  }
+  if (!r.ok) return fail(c, r.error);
+  if (!c.json && c.verb != "destroy") std::fputs(format_status(gather_status(**backend, c.topo)).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace dpc::cli

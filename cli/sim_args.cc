@@ -1,0 +1,45 @@
+#include "cli/sim_args.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "sim/engine/timing_profile.h"
+
+namespace dpc::cli {
+
+const std::set<std::string>& sim_option_names() {
+  static const std::set<std::string> names{"seed", "jitter", "profile"};
+  return names;
+}
+
+const char* sim_options_usage() {
+  return "  --seed N             the simulation's seed (default 1)\n"
+         "  --jitter MS          election-timeout jitter bound for every RAFT node (default 0)\n"
+         "  --profile FILE       a timing profile (docs/simulator.md)\n";
+}
+
+Result<sim::SimOptions> sim_options(const Args& args) {
+  sim::SimOptions so;
+  if (auto s = args.get("seed")) {
+    auto n = parse_number("seed", *s);
+    if (!n) return Error{n.message()};
+    so.seed = static_cast<uint64_t>(*n);
+  }
+  if (auto s = args.get("jitter")) {
+    auto n = parse_number("jitter", *s);
+    if (!n) return Error{n.message()};
+    so.jitter_ms = *n;
+  }
+  if (auto p = args.get("profile")) {
+    std::ifstream in(*p);
+    if (!in) return Error{"cannot read timing profile " + *p};
+    std::stringstream text;
+    text << in.rdbuf();
+    auto prof = sim::parse_timing_profile(text.str(), *p);
+    if (!prof) return Error{prof.message()};
+    so.timing = *prof;
+  }
+  return so;
+}
+
+}  // namespace dpc::cli
