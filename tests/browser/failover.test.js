@@ -1,7 +1,8 @@
 // Browser test: deploy local-7.2 on the simulator from the monitor and see
 // every plan step reach done; kill BP11 from the simulator page and see
 // RAFT_1's new leader and the election on the timeline; save that as a
-// scenario and replay it with `dpcctl scenario run`.
+// scenario and replay it with `dpcctl scenario run`; partition two members
+// and heal from the page.
 'use strict';
 const path = require('node:path');
 const { run, waitFor, dpcctlRun } = require('./lib');
@@ -61,4 +62,15 @@ run('failover', (dir) => ['scenarios/topologies/local-7.2.json', '--backend=sim'
     console.log(replay.output.trim());
     if (replay.status !== 0) throw new Error(`dpcctl scenario run ${file} failed (${replay.status})`);
     if (!replay.output.includes('PASS')) throw new Error('the replay did not pass');
+
+    // Partition and heal from the page: each is its shell line, and the lines are listed.
+    await page.select('#f-a', 'BP12');
+    await page.select('#f-b', 'BP13');
+    await page.click('[data-fault=partition]');
+    await waitFor('the partition in the shell log', () =>
+      page.$eval('#shell-log', (l) => l.textContent.includes('$ partition BP12 BP13')));
+    await page.click('[data-fault=heal-all]');
+    await waitFor('the heal in the shell log', () => page.$eval('#shell-log', (l) => /\$ heal\n/.test(l.textContent)));
+    const faults = await page.$$eval('#timeline li[data-kind^="fault"]', (lis) => lis.map((li) => li.textContent));
+    console.log('faults on the timeline:', faults.length);
   });
