@@ -222,6 +222,7 @@ ApiResponse Api::use_topology(const ApiRequest& r) {
   topology_text_ = r.body;
   config_.topology_file.clear();
   reset_driver();
+  if (on_reset) on_reset();
   out["cluster"] = topology_->cluster;
   return json_ok(out);
 }

@@ -58,6 +58,9 @@ class Api {
   SimDriver* sim() { return driver_.get(); }
   /// Called whenever the event log grew (the server wakes its streams).
   std::function<void()> on_events;
+  /// Called when the simulated cluster was replaced (its event log starts
+  /// again): the server ends its event streams, and the page reconnects.
+  std::function<void()> on_reset;
 
  private:
   ApiResponse info() const;

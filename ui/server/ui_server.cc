@@ -2,6 +2,7 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <exception>
@@ -77,6 +78,11 @@ class SseStream : public std::enable_shared_from_this<SseStream> {
       seen_ = batch.back()["seq"].get<uint64_t>();
       pending_ += "id: " + std::to_string(seen_) + "\ndata: " + batch.dump() + "\n\n";
     }
+    write_more();
+  }
+
+  void ping() {
+    pending_ += ": ping\n\n";
     write_more();
   }
 
@@ -240,9 +246,16 @@ UiServer::UiServer(asio::io_context& io, ServerOptions options, Api& api)
     flush_pending_ = true;
     asio::post(io_, [this] { flush_streams(); });  // batch: one flush for many events
   };
+  api_.on_reset = [this] {
+    for (auto& s : streams_) s->close();
+    streams_.clear();
+  };
 }
 
-UiServer::~UiServer() { api_.on_events = nullptr; }
+UiServer::~UiServer() {
+  api_.on_events = nullptr;
+  api_.on_reset = nullptr;
+}
 
 Result<uint16_t> UiServer::listen() {
   beast::error_code ec;
@@ -284,6 +297,17 @@ void UiServer::schedule_tick() {
   tick_.async_wait([this](beast::error_code ec) {
     if (ec || stopped_) return;
     if (SimDriver* d = api_.sim()) d->tick(options_.tick_ms);
+    if (++ticks_ % std::max(1, 15000 / options_.tick_ms) == 0) {
+      // A comment line on each stream: a browser that went away shows as a failed write.
+      for (auto it = streams_.begin(); it != streams_.end();) {
+        if ((*it)->closed()) {
+          it = streams_.erase(it);
+        } else {
+          (*it)->ping();
+          ++it;
+        }
+      }
+    }
     schedule_tick();
   });
 }

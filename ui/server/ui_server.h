@@ -66,6 +66,7 @@ class UiServer {
   boost::asio::steady_timer tick_;
   std::set<std::shared_ptr<SseStream>> streams_;
   bool flush_pending_ = false;
+  uint64_t ticks_ = 0;
   bool stopped_ = false;
   uint16_t port_ = 0;
   std::string shown_;  ///< the address as the URL shows it
