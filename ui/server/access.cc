@@ -25,13 +25,15 @@ bool same_secret(const std::string& a, const std::string& b) {
 }
 
 std::string check_access(const AccessPolicy& policy, const RequestFacts& r) {
-  if (policy.hosts.count(r.host) == 0) {
+  // Without a token (loopback) the Host must be this server's own name, so a
+  // page on another name cannot reach it through DNS rebinding. With a token
+  // (any other address, e.g. 0.0.0.0 reached by the machine's own name) the
+  // token guards the API and any Host is accepted.
+  if (policy.token.empty() && policy.hosts.count(r.host) == 0) {
     return "Host '" + r.host + "' is not this console's address; open the URL dpcctl ui printed";
   }
   const bool changes = r.method != "GET" && r.method != "HEAD";
-  const std::string scheme = "http://";
-  const bool own_origin = r.origin.rfind(scheme, 0) == 0 && policy.hosts.count(r.origin.substr(scheme.size())) > 0;
-  if (changes && !r.origin.empty() && !own_origin) {
+  if (changes && !r.origin.empty() && r.origin != "http://" + r.host) {
     return "Origin '" + r.origin + "' is not this console; requests that change the cluster must come from its own page";
   }
   if (!policy.token.empty() && r.api && !same_secret(r.token, policy.token)) {

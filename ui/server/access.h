@@ -1,10 +1,11 @@
 // Who may use the console: the checks every request passes before the API
 // sees it. The server listens on loopback by default; on any other address an
-// access token is required (generated unless given). Requests must name this
-// server in Host (no DNS rebinding); requests that change anything must also
-// come from the console's own origin when the browser sends an Origin, and
-// carry the token when there is one (header X-Dpcctl-Token, or ?token= for
-// the event stream, which a browser's EventSource cannot give headers).
+// access token is required (generated unless given). Without a token a
+// request must name this server in Host (no DNS rebinding); requests that
+// change anything must come from the page's own origin (Origin equal to
+// http://<Host>) when the browser sends an Origin; and with a token every API
+// request carries it (header X-Dpcctl-Token, or ?token= for the event stream,
+// which a browser's EventSource cannot give headers).
 // Pure functions and plain data; no threading concerns.
 #pragma once
 
@@ -15,7 +16,7 @@ namespace dpc::ui {
 
 struct AccessPolicy {
   std::string token;               ///< "" = none required (loopback only)
-  std::set<std::string> hosts;     ///< accepted Host header values ("127.0.0.1:8080", ...)
+  std::set<std::string> hosts;     ///< accepted Host values without a token ("127.0.0.1:8080", ...)
 };
 
 struct RequestFacts {
