@@ -114,7 +114,14 @@ void SimDriver::step_once() {
   if (deploying_) {
     run_deploy_step();
   } else {
-    session_->cluster().step();
+    // The next event, and any due with it, by a move of whole milliseconds:
+    // what `advance MS` can say, so a saved scenario replays it exactly.
+    auto& cluster = session_->cluster();
+    const sim::SimTime next = cluster.world().loop.next_time();
+    if (next >= 0) {
+      const int64_t delta_us = next - cluster.now_us();
+      cluster.advance(std::max<int64_t>(1, (delta_us + 999) / 1000));
+    }
   }
   if (on_events) on_events();
 }

@@ -53,7 +53,9 @@ class SimDriver {
   // ---- The clock ----
   void pause() { paused_ = true; }
   void resume() { paused_ = false; }
-  /// Runs one simulator event (or, during a deployment, one plan step).
+  /// Runs the next simulator event and those due with it — the clock moves to
+  /// it, rounded up to a whole millisecond so a saved scenario's `advance MS`
+  /// replays it exactly — or, during a deployment, one plan step.
   void step_once();
   /// Virtual ms per real second; 0 = as fast as possible.
   void set_speed(double virtual_ms_per_second) { speed_ = virtual_ms_per_second; }

@@ -84,6 +84,7 @@ nlohmann::json SimDriver::state() const {
           {"health", {{"healthy", healthy}, {"sps", sps}}},
           {"steps", steps},
           {"violations", cluster.violations().size()},
+          {"trace_hash", cluster.trace().hash_hex()},
           {"last_seq", last_seq()}};
 }
 

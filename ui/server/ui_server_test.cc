@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "core/topology_load.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/scenario_run.h"
 #include "ui/server/api.h"
 #include "ui/server/ui_server.h"
 
@@ -242,6 +244,33 @@ TEST_F(ConsoleServer, SavesAScenarioOnlyUnderAPlainName) {
   EXPECT_NE(text.find(R"({"do":"kill BP11"})"), std::string::npos);
   EXPECT_NE(text.find(R"({"do":"step verify-health"})"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "escape.json"));
+}
+
+TEST_F(ConsoleServer, ASavedScenarioReplaysSingleStepsAndRunningTimeAlike) {
+  start();
+  deploy();
+  ASSERT_EQ(post("/api/command", R"({"line":"kill BP11"})").status, 200);
+  for (int i = 0; i < 40; ++i) ASSERT_EQ(post("/api/clock", R"({"action":"step"})").status, 200);
+  ASSERT_EQ(post("/api/command", R"({"line":"partition BP12 BP13"})").status, 200);
+  ASSERT_EQ(post("/api/command", R"({"line":"advance 3000"})").status, 200);
+  ASSERT_EQ(post("/api/command", R"({"line":"heal"})").status, 200);
+  ASSERT_EQ(post("/api/clock", R"({"action":"speed","speed":0})").status, 200);
+  ASSERT_EQ(post("/api/clock", R"({"action":"resume"})").status, 200);  // time runs for a while
+  const double before = get("/api/status").json()["clock"]["now_ms"].get<double>();
+  for (int i = 0; i < 20000 && get("/api/status").json()["clock"]["now_ms"].get<double>() < before + 5000; ++i) {
+  }
+  ASSERT_EQ(post("/api/clock", R"({"action":"pause"})").status, 200);
+  const nlohmann::json st = get("/api/status").json();
+  ASSERT_EQ(post("/api/scenario", R"({"name":"mixed"})").status, 200);
+
+  const std::string file = (dir_ / "mixed.json").string();
+  sim::ScenarioLoad load = sim::load_scenario_file(file);
+  ASSERT_TRUE(load.scenario) << read_text(file);
+  sim::RunResult run = sim::run_scenario(*load.scenario, 1);
+  EXPECT_TRUE(run.passed) << sim::format_failure(run);
+  // The replay ends at the console's virtual time with the same leaders (the file's expectations).
+  EXPECT_EQ(static_cast<double>(run.end_time) / 1000.0, st["clock"]["now_ms"].get<double>());
+  EXPECT_EQ(run.trace_hash, st["trace_hash"]);  // the same events, byte for byte
 }
 
 TEST_F(ConsoleServer, TheSysdbaPasswordNeverReachesAnAnswer) {
