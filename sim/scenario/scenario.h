@@ -30,6 +30,7 @@
 #include "core/diagnostic.h"
 #include "core/topology.h"
 #include "sim/engine/timing_profile.h"
+#include "sim/limits.h"
 
 namespace dpc::sim {
 
