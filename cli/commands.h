@@ -28,5 +28,6 @@ int cmd_bench(const Words& words);     ///< dpcctl bench [--out DIR]
 int cmd_calibrate(const Words& words); ///< dpcctl calibrate JOURNAL... [--out FILE]
 /// dpcctl bench --backend=real TOPOLOGY: failover on a real cluster beside the simulator
 int cmd_bench_real(const Words& words);
+int cmd_ui(const Words& words);        ///< dpcctl ui [FILE] --backend=sim|real
 
 }  // namespace dpc::cli

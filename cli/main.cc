@@ -46,6 +46,7 @@ const std::vector<Tool>& tools() {
       {"bench", "bench --backend=real FILE [--repeat N]", "real failover beside the simulator's", cmd_bench},
       {"calibrate", "calibrate JOURNAL... [--out FILE]", "a simulator timing profile from real deploys",
        cmd_calibrate},
+      {"ui", "ui [FILE] --backend=sim|real [--listen A:P]", "the web console (docs/ui.md)", cmd_ui},
   };
   return table;
 }
