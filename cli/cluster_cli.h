@@ -24,7 +24,13 @@ struct ClusterCommand {
   int parallel = 4;
   bool json = false;
   bool resume = false;
+  bool dry_run = false;  ///< scale-out / scale-in / convert: print the plan only
 };
+
+/// scale-out, scale-in or convert.
+inline bool is_reshape(const std::string& verb) {
+  return verb == "scale-out" || verb == "scale-in" || verb == "convert";
+}
 
 int run_sim_command(const ClusterCommand& c);
 int run_real_command(const ClusterCommand& c);

@@ -25,6 +25,9 @@ const char* kUsage =
     "  kill FILE SEL... [--force]                   SIGKILL instances (no clean shutdown)\n"
     "  switchover FILE RAFT --to INSTANCE           move a RAFT group's leadership\n"
     "  destroy FILE [--yes]                         stop, then remove the instances' directories\n"
+    "  scale-out FILE [--dry-run]                   add what FILE adds to the running cluster\n"
+    "  scale-in FILE [--dry-run]                    remove the SPs FILE leaves out\n"
+    "  convert FILE INST --to shadow|raft [--dry-run]  a RAFT member to a shadow replica and back\n"
     "       SEL: NAME, -N NAME[,NAME...], -R MP|SP|BP, -G RAFT[,...]; the cluster is kept in --state-dir\n"
     "  shell FILE --backend=sim [--seed N]          interactive simulated cluster\n"
     "  check FILE --backend=real                    preflight checks for a real deploy\n"
@@ -53,6 +56,9 @@ int main(int argc, char** argv) {
   if (command == "kill") return cmd_kill(words);
   if (command == "switchover") return cmd_switchover(words);
   if (command == "destroy") return cmd_destroy(words);
+  if (command == "scale-out") return cmd_scale_out(words);
+  if (command == "scale-in") return cmd_scale_in(words);
+  if (command == "convert") return cmd_convert(words);
   if (command == "shell") return cmd_shell(words);
   if (command == "check") return cmd_check(words);
   if (command == "scenario") return cmd_scenario(words);

@@ -37,6 +37,10 @@ std::string backup_set_dir(const Topology& topo, const Instance& seed) {
   return path_join(seed.os, seed.path, topo.archive.backup_name);
 }
 
+std::string shadow_backup_set_dir(const Topology& topo, const Instance& seed) {
+  return path_join(seed.os, seed.path, topo.archive.backup_name + "_SHADOW");
+}
+
 namespace {
 
 SqlEndpoint endpoint_of(const Instance& inst) { return SqlEndpoint{inst.name, inst.host, inst.port_num}; }
@@ -283,6 +287,22 @@ class DeployBuilder {
                        topo_.archive.backup_name + " BACKUPSET '" + set_dir + "'",
                    "USE_AP=2"};
 
+    // Manual 7.5.1, the first way: a second backup of the seed, FULL SHADOW,
+    // restored as usual into each shadow member.
+    bool has_shadow = false;
+    for (const Instance* m : members) has_shadow = has_shadow || m->kind == ReplicaKind::Shadow;
+    const bool shadow_backup = has_shadow && topo_.archive.shadow_method == "backup";
+    const std::string shadow_set = shadow_backup_set_dir(topo_, seed);
+    if (shadow_backup) {
+      Step& sb = add(base("backup-shadow:" + s, StepKind::Backup, seed,
+                          "offline FULL SHADOW backup of " + s + " into " + shadow_set + " (dmrman)",
+                          {"backup:" + s}, kRmanTimeoutMs));
+      sb.program = "dmrman";
+      sb.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(seed, "dm.ini") + "' FULL SHADOW TO " +
+                     topo_.archive.backup_name + "_SHADOW BACKUPSET '" + shadow_set + "'",
+                 "USE_AP=2"};
+    }
+
     std::vector<std::string> prepared;  // every member's dm.ini and dmarch.ini
     for (const Instance* m : members) {
       std::vector<std::string> config_deps;
@@ -290,13 +310,16 @@ class DeployBuilder {
         config_deps = {"backup:" + s};
       } else {
         const bool shadow = m->kind == ReplicaKind::Shadow;
+        const bool from_shadow_set = shadow && shadow_backup;
         Step& restore = add(base("restore:" + m->name, StepKind::Restore, *m,
-                                 "restore " + s + "'s backup into " + m->name +
-                                     (shadow ? " as a shadow replica" : "") + " (dmrman)",
-                                 {"backup:" + s, "init:" + m->name}, kRmanTimeoutMs));
+                                 "restore " + s + "'s " + (from_shadow_set ? "SHADOW " : "") + "backup into " +
+                                     m->name + (shadow ? " as a shadow replica" : "") + " (dmrman)",
+                                 {from_shadow_set ? "backup-shadow:" + s : "backup:" + s, "init:" + m->name},
+                                 kRmanTimeoutMs));
         restore.program = "dmrman";
         restore.args = {"CTLSTMT=RESTORE DATABASE '" + db_file(*m, "dm.ini") + "' " +
-                            (shadow ? "TO SHADOW " : "") + "FROM BACKUPSET '" + set_dir + "'",
+                            (shadow && !from_shadow_set ? "TO SHADOW " : "") + "FROM BACKUPSET '" +
+                            (from_shadow_set ? shadow_set : set_dir) + "'",
                         "USE_AP=2"};
         Step& magic = add(base("update-magic:" + m->name, StepKind::UpdateDbMagic, *m,
                                "give " + m->name + " its own DB_MAGIC (dmrman)",

@@ -104,7 +104,10 @@ const char* session_help() {
          "  show INST | jitter INST MS        inspect an instance; its election jitter\n"
          "  ctl deploy [--resume] | ctl status | ctl start|stop|restart [SEL] [--force]\n"
          "  ctl kill SEL [--force] | ctl switchover RAFT --to INST | ctl destroy\n"
-         "                                    dpcctl's cluster commands; SEL: NAME, -N A,B, -R BP, -G RAFT_1\n";
+         "                                    dpcctl's cluster commands; SEL: NAME, -N A,B, -R BP, -G RAFT_1\n"
+         "  ctl scale-out FILE | ctl scale-in FILE | ctl convert INST --to shadow|raft\n"
+         "                                    grow or reshape the running cluster to FILE\n"
+         "  workload INST EVERY_MS COUNT | workload-check INST   background status queries\n";
 }
 
 SimSession::SimSession(Topology topo, SimOptions options)
@@ -323,6 +326,7 @@ CommandResult SimSession::execute(const std::vector<std::string>& w) {
     return say(cluster_->trace().tail(static_cast<size_t>(n)));
   }
   if (auto more = execute_more(w)) return *more;
+  if (auto load = execute_workload(w)) return *load;
   return fail("unknown command '" + cmd + "' (type 'help')");
 }
 

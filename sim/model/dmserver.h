@@ -236,6 +236,9 @@ class DmServer {
   // dmserver_raft.cc
   Status resolve_peers(const Catalog& catalog, const std::string& group_name);
   void start_raft();
+  /// [model] A member that starts in its group tells the running peers
+  /// whether it votes (a converted shadow, or a shadow converted back).
+  void announce_voter(bool voter);
   void stop_raft();
   VMillis jitter();
   void send_raft(RaftOutput out);

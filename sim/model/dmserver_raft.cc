@@ -141,7 +141,28 @@ void DmServer::start_raft() {
              " hb_interval=" + std::to_string(c.hb_interval) + " voters=" +
              std::to_string(voters) + " term=" + std::to_string(raft_->term()) +
              " last_lsn=" + std::to_string(raft_->last_lsn()) + (c.voter ? "" : " shadow"));
+  announce_voter(c.voter);
   after_raft();
+}
+
+void DmServer::announce_voter(bool voter) {
+  // [model] peer-voter-announce: DM does not document how running members
+  // learn that a peer became a shadow replica (manual 7.5.2 keeps its name,
+  // IP and ports, so no configuration changes). The simulator lets a member
+  // that starts tell its running peers whether it votes; they count it, or
+  // stop counting it, for elections and the commit majority from then on.
+  for (const Peer& p : peers_) {
+    DmServer* s = peer_server(p);
+    if (s == nullptr || s == this || !s->raft_ || s->raft_group_ != raft_group_) continue;
+    for (Peer& mine : s->peers_) {
+      if (mine.id != cfg_.self_id || mine.voter == voter) continue;
+      mine.voter = voter;
+      s->raft_->set_peer_voter(cfg_.self_id, voter);
+      w_.log(s->name_, "raft.peer_voter",
+             name_ + (voter ? " votes again" : " is a shadow replica now: it no longer votes"));
+      s->after_raft();
+    }
+  }
 }
 
 void DmServer::stop_raft() {

@@ -177,6 +177,19 @@ void RaftNode::set_can_elect(bool can_elect) {
   if (can_elect && role_ != RaftRole::Leader) election_deadline_ = std::max(election_deadline_, now_);
 }
 
+bool RaftNode::set_peer_voter(int peer_id, bool voter) {
+  bool changed = false;
+  for (RaftPeer& peer : config_.peers) {
+    if (peer.id == peer_id && peer.voter != voter) peer.voter = voter, changed = true;
+  }
+  for (Progress& p : progress_) {
+    if (p.id == peer_id) p.voter = voter;
+  }
+  if (!voter) votes_.erase(std::remove(votes_.begin(), votes_.end(), peer_id), votes_.end());
+  if (changed && role_ == RaftRole::Leader) advance_commit();
+  return changed;
+}
+
 // ---------------------------------------------------------------- roles
 
 void RaftNode::adopt_term(Term term, VMillis now, VMillis jitter) {

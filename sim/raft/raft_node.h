@@ -120,6 +120,10 @@ class RaftNode {
   /// SP_SET_RAFT_ELECT. Disabling keeps a current leader leading; enabling
   /// arms the election timer no earlier than the last time this node saw.
   void set_can_elect(bool can_elect);
+  /// A peer became a shadow replica (false) or a voter again (true): it
+  /// counts, or stops counting, for elections and for the commit majority.
+  /// Returns whether anything changed.
+  bool set_peer_voter(int peer_id, bool voter);
 
   /// When on_tick() next has something to do; kNoDeadline when nothing is
   /// armed. Never earlier than the last `now` passed in unless a timer fell
