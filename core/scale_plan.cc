@@ -52,12 +52,13 @@ void compare_instance(const Instance& a, const Instance& b, std::vector<std::str
 }
 
 /// Narrows `full` to `keep` and chains the kept registration calls on the
-/// MP one after the other, as in a whole deployment.
+/// MP one after the other, as in a whole deployment, verify-registration last.
 Plan narrow(const Plan& full, const std::set<std::string>& keep) {
   Plan p = sub_plan(full, keep);
   std::string previous;
   for (Step& s : p.steps) {
-    if (s.kind != StepKind::RunSql) continue;
+    const bool registration = s.kind == StepKind::RunSql || s.id == "verify-registration";
+    if (!registration) continue;
     if (!previous.empty() && !has(s.deps, previous)) s.deps.push_back(previous);
     previous = s.id;
   }

@@ -50,7 +50,7 @@ const std::vector<std::string> kConditionKeys = {"instance", "group",      "sql"
 const std::vector<std::string> kCommands = {
     "deploy", "step",  "stop",   "start", "exit",   "exit-all", "signal", "kill",  "crash-host",
     "restart-host", "partition", "heal", "link", "elect", "advance", "sql", "status", "leader",
-    "plan", "trace", "time", "help", "write", "cat", "tool", "show", "jitter", "ctl"};
+    "plan", "trace", "time", "help", "write", "cat", "tool", "show", "jitter", "ctl", "workload", "workload-check"};
 
 const std::vector<std::string> kStatuses = {"OPEN", "MOUNT", "SHUTDOWN", "STARTUP", "AFTER REDO",
                                             "SUSPEND"};
@@ -448,10 +448,34 @@ class Loader {
       error(path, "the command is empty", "write a shell command, e.g. \"deploy\"");
       return;
     }
-    if (std::find(kCommands.begin(), kCommands.end(), first) != kCommands.end()) return;
+    if (std::find(kCommands.begin(), kCommands.end(), first) != kCommands.end()) {
+      std::string verb, file;
+      in >> verb >> file;
+      if (first == "ctl" && (verb == "scale-out" || verb == "scale-in") && !file.empty()) learn_names(file, path);
+      return;
+    }
     auto guess = closest_name(first, kCommands);
     error(path, "unknown command \"" + first + "\"",
           guess ? "did you mean \"" + *guess + "\"?" : "commands: " + quoted_list(kCommands));
+  }
+
+  /// `ctl scale-out FILE`: the steps after it may name FILE's instances and
+  /// groups; a FILE that does not load is an error here, not at run time.
+  void learn_names(const std::string& file, const std::string& path) {
+    if (!topo_) return;
+    LoadOutcome lo = load_topology_file(relative_to_file(file));
+    if (!lo.ok()) {
+      error(path, file + " (relative to this file) is not a valid topology", "check it with: dpcctl validate " + file);
+      return;
+    }
+    if (topo_ != &known_) known_ = *topo_;
+    for (const Instance& i : lo.topology->instances) {
+      if (!known_.find_instance(i.name)) known_.instances.push_back(i);
+    }
+    for (const RaftGroup& r : lo.topology->rafts) {
+      if (!known_.find_raft(r.name)) known_.rafts.push_back(r);
+    }
+    topo_ = &known_;
   }
 
   // ---- Conditions -------------------------------------------------------------------
@@ -657,6 +681,7 @@ class Loader {
   std::vector<Diagnostic> diags_;
   std::set<std::string> marks_;
   const Topology* topo_ = nullptr;
+  Topology known_;  ///< the topology plus what `ctl scale-out FILE` steps add
 };
 
 }  // namespace
