@@ -49,6 +49,12 @@ int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::Real
   ClusterStatus st = gather_status(backend, c.topo);
   std::string extra = "journal: " + journal->path();
   if (!report.ok) extra += "\nfix the cause, then run the same command with --resume";
+  if (report.ok) {
+    if (Status rec = record_deployed_topology(cfg.state_dir, c.args.positional[0]); !rec) {
+      extra += "\nwarning: cannot keep the deployed topology in the state directory (" + rec.message() +
+               "); scale-out and scale-in need it";
+    }
+  }
   print_outcome(c, report, plan, st, extra);
   return report.ok ? 0 : 1;
 }
@@ -57,7 +63,7 @@ int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::Real
 /// when nothing else is left in it.
 void remove_state_dir(const std::string& dir) {
   std::error_code ec;
-  for (const char* part : {"journal.jsonl", "logs", "run", "secrets"}) fs::remove_all(fs::path(dir) / part, ec);
+  for (const char* part : {"journal.jsonl", "logs", "run", "secrets", "deployed-topology.json", "conversions.txt"}) fs::remove_all(fs::path(dir) / part, ec);
   fs::remove(dir, ec);
 }
 
@@ -68,6 +74,7 @@ int run_real_command(const ClusterCommand& c) {
   for (const auto& name : real::real_option_names()) {
     if (auto v = c.args.get(name)) opts[name] = *v;
   }
+  if (is_reshape(c.verb)) return run_real_reshape(c, opts);
   auto cfg = real::real_config_from_options(c.topo, opts);
   if (!cfg) return fail(c, cfg.message(), 2);
   auto backend = real::RealBackend::create(*cfg);

@@ -75,6 +75,11 @@ Rows name_rows(const std::string& column, const std::vector<std::string>& names,
 
 FakeDpcSql::FakeDpcSql(Topology topology) : topo_(std::move(topology)) {}
 
+void FakeDpcSql::set_topology(Topology topology) {
+  std::lock_guard<std::mutex> lock(mu_);
+  topo_ = std::move(topology);
+}
+
 FakeDpcSql::Live FakeDpcSql::live(const Instance& inst) const {
   Live l;
   const std::string dir = db_dir(inst);
@@ -245,6 +250,16 @@ Result<Rows> FakeDpcSql::catalog_call(const Instance& on, const std::string& up,
   if (proc == "SP_FAULT_DOMAIN_MV_INST") {
     if (args.size() != 2 || !contains(instances_, args[1])) return sql_error("HY000", -7069, "unknown instance");
     domain_insts_.insert({args[0], args[1]});
+    return Rows{};
+  }
+  if (proc == "SP_DROP_DPC_INSTANCE") {
+    if (args.size() != 1 || !contains(instances_, args[0])) return sql_error("HY000", -7070, "unknown instance");
+    instances_.erase(std::find(instances_.begin(), instances_.end(), args[0]));
+    return Rows{};
+  }
+  if (proc == "SP_DROP_DPC_RAFT") {
+    if (args.size() != 1 || !contains(rafts_, args[0])) return sql_error("HY000", -7071, "unknown RAFT group");
+    rafts_.erase(std::find(rafts_.begin(), rafts_.end(), args[0]));
     return Rows{};
   }
   return sql_error("42000", -2007, "the stand-in does not know procedure " + proc);
