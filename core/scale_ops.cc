@@ -66,6 +66,30 @@ ScaleResult run_scale_out(Backend& b, const Topology& deployed, const Topology& 
     return refused(deployed, "the MP (" + join(down) + ") is not running; new instances register on it "
                              "before their first start (start the cluster first: dpcctl start FILE)");
   }
+  // A group that grows must run whole: one member is backed up while the
+  // others keep its majority, and each running member learns the new ones.
+  std::set<std::string> grown;
+  for (const std::string& m : d.added_members) grown.insert(wanted.find_instance(m)->raft);
+  for (const std::string& g : grown) {
+    std::vector<std::string> not_running;
+    for (const Instance* x : deployed.members_of(*deployed.find_raft(g))) {
+      if (!running.count(x->name)) not_running.push_back(x->name);
+    }
+    if (!not_running.empty()) {
+      return refused(deployed, g + " gets new members but " + join(not_running) + " of it is not running; start "
+                               "the group first (dpcctl start FILE -G " + g + ")");
+    }
+    for (const Step& st : plan->steps) {
+      if (st.id.rfind("member-backup:", 0) != 0 || deployed.find_instance(st.instance)->raft != g) continue;
+      const Instance& src = *deployed.find_instance(st.instance);
+      const std::string set = add_member_backup_set_dir(deployed, src);
+      if (b.exists(src.host, set)) {
+        if (Status rm = b.remove_tree(src.host, set); !rm.ok()) {
+          return refused(deployed, "cannot remove the earlier backup set " + set + ": " + rm.message());
+        }
+      }
+    }
+  }
   note(s.op, o, "adding " + join(d.added) + " to the running cluster (" + std::to_string(plan->steps.size()) +
                     " steps; nothing that runs is restarted)\n");
   if (!run_into(s.op, b, wanted, *plan, o)) return s;

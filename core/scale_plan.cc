@@ -73,6 +73,123 @@ std::string id_rest(const std::string& id) {
 
 SqlEndpoint endpoint_of(const Instance& inst) { return SqlEndpoint{inst.name, inst.host, inst.port_num}; }
 
+/// New members of running BP RAFT groups (SP_ADD_RAFT_NODE, [model]
+/// raft-add-node): one running member F (the group's last voter) exits
+/// alone and is backed up offline, then starts again; each new member is
+/// restored from that backup; every member's dmarch.ini lists the new
+/// peers; each running member is told with SP_ADD_RAFT_NODE; then the new
+/// members start MOUNT and follow the leader.
+void add_members(Plan& p, const Plan& full, const Topology& deployed, const Topology& wanted,
+                 const std::vector<std::string>& added) {
+  std::vector<std::string> groups;
+  for (const std::string& m : added) {
+    const std::string& g = wanted.find_instance(m)->raft;
+    if (!has(groups, g)) groups.push_back(g);
+  }
+  for (const std::string& g : groups) {
+    const std::vector<const Instance*> old = deployed.members_of(*deployed.find_raft(g));
+    const Instance* f = old.back();
+    for (const Instance* x : old) {
+      if (x->kind == ReplicaKind::Voter) f = x;
+    }
+    const Instance& src = *f;
+    const std::string set = add_member_backup_set_dir(deployed, src);
+    auto step = [&](std::string id, StepKind kind, const Instance& on, std::string title,
+                    std::vector<std::string> deps, int timeout) -> Step& {
+      Step s;
+      s.id = std::move(id);
+      s.kind = kind;
+      s.instance = on.name;
+      s.host = on.host;
+      s.title = std::move(title);
+      s.deps = std::move(deps);
+      s.timeout_ms = timeout;
+      p.steps.push_back(std::move(s));
+      return p.steps.back();
+    };
+    Step& ex = step("member-exit:" + src.name, StepKind::ConsoleExit, src,
+                    "exit " + src.name + " alone for an offline backup of " + g, {}, kExitTimeoutMs);
+    ex.console_line = "exit";
+    ex.wait.what = WaitSpec::What::Stopped;
+    ex.wait.instances = {src.name};
+    Step& bk = step("member-backup:" + src.name, StepKind::Backup, src,
+                    "offline full backup of " + src.name + " into " + set + " (dmrman)",
+                    {"member-exit:" + src.name}, kRmanTimeoutMs);
+    bk.program = "dmrman";
+    bk.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(src, "dm.ini") + "' FULL TO " + deployed.archive.backup_name +
+                   "_ADD BACKUPSET '" + set + "'",
+               "USE_AP=2"};
+    Step& st = step("member-start:" + src.name, StepKind::StartServer, src,
+                    "start " + src.name + " again (dmserver MOUNT)", {"member-backup:" + src.name}, kStartTimeoutMs);
+    st.program = "dmserver";
+    st.args = dmserver_args(src, true);
+    st.mount = true;
+    Step& fw = step("member-follow:" + src.name, StepKind::WaitState, src,
+                    "wait until " + src.name + " follows " + g + "'s leader again", {"member-start:" + src.name},
+                    kWaitTimeoutMs);
+    fw.endpoint = endpoint_of(src);
+    fw.wait.what = WaitSpec::What::InstanceState;
+    fw.wait.state = "OPEN";
+    fw.wait.instances = {src.name};
+    std::vector<std::string> adds;
+    for (const Instance* x : old) {
+      // The dmarch.ini a later start reads: the new peers listed too.
+      if (const Step* w = full.find("dmarch:" + x->name)) {
+        Step copy = *w;
+        copy.title = "RAFT dmarch.ini for " + x->name + " listing the new members of " + g;
+        copy.deps = {"member-follow:" + src.name};
+        p.steps.push_back(std::move(copy));
+      }
+    }
+    for (const Instance* n : wanted.members_of(*wanted.find_raft(g))) {
+      if (!has(added, n->name)) continue;
+      for (const Instance* x : old) {
+        const std::string id = "add-node:" + x->name + ":" + n->name;
+        Step& a = step(id, StepKind::RunSql, *x, "tell " + x->name + " that " + n->name + " joins " + g,
+                       {"member-follow:" + src.name, "register:" + n->name}, kSqlTimeoutMs);
+        a.endpoint = endpoint_of(*x);
+        a.statements = {"SP_ADD_RAFT_NODE('" + n->name + "', " + std::to_string(n->raft_self_id) + ")"};
+        adds.push_back(id);
+      }
+    }
+    for (const Instance* n : wanted.members_of(*wanted.find_raft(g))) {
+      if (!has(added, n->name)) continue;
+      const bool shadow = n->kind == ReplicaKind::Shadow;
+      const std::string after_init = full.find("ini:" + n->name) ? "ini:" + n->name : "init:" + n->name;
+      Step& rs = step("restore:" + n->name, StepKind::Restore, *n,
+                      "restore " + src.name + "'s backup into " + n->name + (shadow ? " as a shadow replica" : "") +
+                          " (dmrman)",
+                      {"member-backup:" + src.name, after_init}, kRmanTimeoutMs);
+      rs.program = "dmrman";
+      rs.args = {"CTLSTMT=RESTORE DATABASE '" + db_file(*n, "dm.ini") + "' " + (shadow ? "TO SHADOW " : "") +
+                     "FROM BACKUPSET '" + set + "'",
+                 "USE_AP=2"};
+      Step& um = step("update-magic:" + n->name, StepKind::UpdateDbMagic, *n,
+                      "give " + n->name + " its own DB_MAGIC (dmrman)", {"restore:" + n->name}, kRmanTimeoutMs);
+      um.program = "dmrman";
+      um.args = {"CTLSTMT=RECOVER DATABASE '" + db_file(*n, "dm.ini") + "' UPDATE DB_MAGIC", "USE_AP=2"};
+      for (Step& s : p.steps) {
+        if (s.id == "dm-ini:" + n->name || s.id == "dmarch:" + n->name) s.deps = {"update-magic:" + n->name};
+      }
+      std::vector<std::string> deps = {"dm-ini:" + n->name, "dmarch:" + n->name, "mpini:" + n->name,
+                                       "register:" + n->name};
+      deps.insert(deps.end(), adds.begin(), adds.end());
+      Step& sn = step("start:" + n->name, StepKind::StartServer, *n, "start " + n->name + " (dmserver MOUNT)",
+                      deps, kStartTimeoutMs);
+      sn.program = "dmserver";
+      sn.args = dmserver_args(*n, true);
+      sn.mount = true;
+      Step& wf = step("wait-follow:" + n->name, StepKind::WaitState, *n,
+                      "wait until " + n->name + " follows " + g + "'s leader (STANDBY, OPEN)", {"start:" + n->name},
+                      kWaitTimeoutMs);
+      wf.endpoint = endpoint_of(*n);
+      wf.wait.what = WaitSpec::What::InstanceState;
+      wf.wait.state = "OPEN";
+      wf.wait.instances = {n->name};
+    }
+  }
+}
+
 }  // namespace
 
 std::string TopologyDiff::describe() const {
@@ -161,9 +278,15 @@ Result<Plan> build_scale_out_plan(const Topology& deployed, const Topology& want
                       "; scale-out only adds (remove with dpcctl scale-in FILE, one change at a time)");
   }
   for (const std::string& m : d.added_members) {
-    refused.push_back(m + " is a new member of the running RAFT group " + wanted.find_instance(m)->raft +
-                      "; adding a member to a running group (DM's SP_ADD_RAFT_NODE) is not supported yet: "
-                      "add a new RAFT group instead, or deploy the group with all its members");
+    const Instance& inst = *wanted.find_instance(m);
+    const RaftGroup* old = deployed.find_raft(inst.raft);
+    if (inst.role != Role::BP) {
+      refused.push_back(m + " is a new member of " + inst.raft + "; only BP RAFT groups grow in place (DM's "
+                        "SP_ADD_RAFT_NODE), not MP_RAFT or an SP group");
+    } else if (!old->replicated()) {
+      refused.push_back(m + " joins " + inst.raft + ", a single BP deployed without RAFT archiving; it cannot "
+                        "become a replicated group in place (add a new RAFT group instead)");
+    }
   }
   if (!refused.empty()) {
     std::string msg = "scale-out cannot make this change:";
@@ -191,13 +314,20 @@ Result<Plan> build_scale_out_plan(const Topology& deployed, const Topology& want
     if (s.id == "verify-registration" || s.id == "verify-health") mine = !d.added.empty();
     if (mine) keep.insert(s.id);
   }
+  // New members of a running group get their database from it, not from a seed.
+  for (const std::string& m : d.added_members) {
+    for (const char* pre : {"restore:", "update-magic:", "start:"}) keep.erase(pre + m);
+  }
   Plan p = narrow(full, keep);
+  add_members(p, full, deployed, wanted, d.added_members);
   // verify-health waits for everything new to be up.
   for (Step& s : p.steps) {
     if (s.id != "verify-health") continue;
     for (const Step& o : p.steps) {
       const std::string pre = id_prefix(o.id);
-      if ((pre == "wait-leader" || pre == "wait-open") && !has(s.deps, o.id)) s.deps.push_back(o.id);
+      if ((pre == "wait-leader" || pre == "wait-open" || pre == "wait-follow") && !has(s.deps, o.id)) {
+        s.deps.push_back(o.id);
+      }
     }
   }
   return p;
@@ -286,6 +416,10 @@ Topology converted_topology(const Topology& deployed, const std::string& member,
     if (inst.name == member) inst.kind = to;
   }
   return t;
+}
+
+std::string add_member_backup_set_dir(const Topology& topo, const Instance& source) {
+  return path_join(source.os, source.path, topo.archive.backup_name + "_ADD");
 }
 
 std::string convert_backup_set_dir(const Topology& topo, const Instance& member) {

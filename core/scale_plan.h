@@ -6,7 +6,13 @@
 //     narrowed to what is new — a new BP RAFT group (registered on the MP
 //     before its first start, prepared from its seed, added to its BP group),
 //     a new single BP, a new SP (its SP RAFT group and itself), new fault
-//     domains and their members — then verify-registration and
+//     domains and their members, new members of a running BP RAFT group
+//     (member-exit:<F>, member-backup:<F>, member-start:<F> and
+//     member-follow:<F> take an offline backup of one running member F;
+//     restore:<N> and update-magic:<N> from it; dmarch:<I> of every member
+//     rewritten listing the new peers; add-node:<I>:<N> runs
+//     SP_ADD_RAFT_NODE('N', id) on each member I; start:<N> MOUNT,
+//     wait-follow:<N>) — then verify-registration and
 //     verify-health over the whole wanted cluster. The registration calls
 //     stay one chain.
 //   scale-in (build_scale_in_plan): an SP leaves — stop:<SP> (`exit`, a
@@ -21,8 +27,8 @@
 //     update-magic:<M> · dm-ini:<M> · dmarch:<M> (unchanged) · start:<M>
 //     (MOUNT) · wait-follow:<M> (<M> hears the leader: STANDBY and OPEN).
 //
-// Anything else (a changed instance, a removed BP or MP, a new member of a
-// running group) is refused with the reason and what to do instead.
+// Anything else (a changed instance, a removed BP or MP, a member of MP_RAFT)
+// is refused with the reason and what to do instead.
 // Pure functions of valid topologies; no I/O.
 #pragma once
 
@@ -68,6 +74,10 @@ Topology converted_topology(const Topology& deployed, const std::string& member,
 /// member of a replicated BP RAFT group, already is `to`, or the group would
 /// keep no voter.
 Result<Plan> build_convert_plan(const Topology& deployed, const std::string& member, ReplicaKind to);
+
+/// Where member-backup:<F> writes (a new member of a running group is
+/// restored from it): <F path>/<backup name>_ADD.
+std::string add_member_backup_set_dir(const Topology& topo, const Instance& source);
 
 /// Where convert-backup:<M> writes: <M path>/<backup name>_CONVERT.
 std::string convert_backup_set_dir(const Topology& topo, const Instance& member);

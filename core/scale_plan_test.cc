@@ -87,7 +87,9 @@ TEST(ScaleOut, TouchesOnlyTheNewInstancesAndRegistersThemBeforeTheirFirstStart) 
   std::string previous;
   for (const Step& s : plan->steps) {
     if (s.kind != StepKind::RunSql) continue;
-    if (!previous.empty()) EXPECT_TRUE(before(*plan, previous, s.id)) << previous << " then " << s.id;
+    if (!previous.empty()) {
+      EXPECT_TRUE(before(*plan, previous, s.id)) << previous << " then " << s.id;
+    }
     previous = s.id;
   }
   auto nothing = build_scale_out_plan(base, base);
@@ -97,10 +99,13 @@ TEST(ScaleOut, TouchesOnlyTheNewInstancesAndRegistersThemBeforeTheirFirstStart) 
 
 TEST(ScaleOut, RefusesWhatItCannotDoWithTheReason) {
   const Topology base = load("local-7.2.json");
-  auto member = build_scale_out_plan(base, load("local-7.2-bp14.json"));
-  ASSERT_FALSE(member.ok());
-  EXPECT_THAT(member.message(), HasSubstr("BP14 is a new member of the running RAFT group RAFT_1"));
-  EXPECT_THAT(member.message(), HasSubstr("SP_ADD_RAFT_NODE"));
+  Topology mp_member = load("local-7.3.json");
+  Topology local73 = mp_member;
+  std::erase_if(local73.instances, [](const Instance& i) { return i.name == "MP3"; });
+  for (RaftGroup& r : local73.rafts) std::erase(r.members, "MP3");
+  auto mp = build_scale_out_plan(local73, mp_member);
+  ASSERT_FALSE(mp.ok());
+  EXPECT_THAT(mp.message(), HasSubstr("only BP RAFT groups grow in place"));
 
   Topology moved = load("local-7.2-grown.json");
   for (Instance& i : moved.instances) {
@@ -117,6 +122,38 @@ TEST(ScaleOut, RefusesWhatItCannotDoWithTheReason) {
   auto shadowed = build_scale_out_plan(load("local-7.2-grown.json"), load("local-7.2-grown-bp13-shadow.json"));
   ASSERT_FALSE(shadowed.ok());
   EXPECT_THAT(shadowed.message(), HasSubstr("dpcctl convert FILE BP13 --to shadow"));
+}
+
+TEST(ScaleOut, NewMembersOfARunningGroupComeFromABackupOfOneMemberAndJoinThroughSpAddRaftNode) {
+  const Topology base = load("local-7.2.json");
+  auto plan = build_scale_out_plan(base, load("local-7.2-bp14.json"));
+  ASSERT_TRUE(plan.ok()) << plan.message();
+  // BP13, the group's last voter, is backed up offline and starts again.
+  EXPECT_TRUE(before(*plan, "member-exit:BP13", "member-backup:BP13"));
+  EXPECT_TRUE(before(*plan, "member-backup:BP13", "member-start:BP13"));
+  EXPECT_TRUE(step(*plan, "member-start:BP13").mount);
+  EXPECT_THAT(step(*plan, "restore:BP14").args[0],
+              HasSubstr("FROM BACKUPSET '/tmp/dpcctl/local-7.2/bp13/BACKUP_01_ADD'"));
+  EXPECT_TRUE(before(*plan, "member-backup:BP13", "restore:BP15"));
+  EXPECT_TRUE(before(*plan, "restore:BP14", "update-magic:BP14"));
+  EXPECT_TRUE(before(*plan, "update-magic:BP14", "dmarch:BP14"));
+  // Every running member is told, after BP13 is back, before the new ones start.
+  for (const char* x : {"BP11", "BP12", "BP13"}) {
+    for (const char* n : {"BP14", "BP15"}) {
+      const std::string id = std::string("add-node:") + x + ":" + n;
+      EXPECT_EQ(step(*plan, id).endpoint.instance, x);
+      EXPECT_TRUE(before(*plan, "member-follow:BP13", id)) << id;
+      EXPECT_TRUE(before(*plan, id, std::string("start:") + n)) << id;
+      EXPECT_TRUE(before(*plan, std::string("register:") + n, id)) << id;
+    }
+  }
+  EXPECT_EQ(step(*plan, "add-node:BP11:BP14").statements, (std::vector<std::string>{"SP_ADD_RAFT_NODE('BP14', 4)"}));
+  // Every member's dmarch.ini lists the new peers (for its next start).
+  EXPECT_THAT(step(*plan, "dmarch:BP11").content, HasSubstr("ARCH_DEST = BP15"));
+  EXPECT_TRUE(step(*plan, "start:BP14").mount);
+  EXPECT_TRUE(before(*plan, "wait-follow:BP15", "verify-health"));
+  EXPECT_EQ(plan->find("start:BP11"), nullptr);
+  EXPECT_EQ(plan->find("seed-start:BP11"), nullptr);
 }
 
 TEST(ScaleIn, AnSpExitsCleanlyThenLeavesTheCatalog) {
@@ -169,7 +206,9 @@ TEST(Convert, FollowsManual752StepByStepOnTheMemberAlone) {
   EXPECT_TRUE(step(*plan, "start:BP13").mount);
   // The other members' dmarch.ini are not written: nothing changes for them.
   for (const Step& s : plan->steps) {
-    if (s.kind == StepKind::WriteFile || s.kind == StepKind::EditIni) EXPECT_EQ(s.instance, "BP13") << s.id;
+    if (s.kind == StepKind::WriteFile || s.kind == StepKind::EditIni) {
+      EXPECT_EQ(s.instance, "BP13") << s.id;
+    }
   }
   // The dmarch.ini written is the one the deploy wrote.
   EXPECT_EQ(step(*plan, "dmarch:BP13").content, build_deploy_plan(base).find("dmarch:BP13")->content);

@@ -81,9 +81,12 @@ cycle(${T}/local-7.2-grown.json ${grown})
 run(0 scale-out ${T}/local-7.2-grown.json)
 expect_in("${out}" "nothing to add")
 
-# A new member of a running group, and a BP group left out, are refused with the reason.
-run(1 scale-out ${T}/local-7.2-bp14.json)
-expect_in("${err}" "SP_ADD_RAFT_NODE")
+# A changed deployed instance, and a BP group left out, are refused with the reason.
+file(READ ${T}/local-7.2-grown.json grown_text)
+string(REPLACE "\"port_num\": 5239" "\"port_num\": 7239" moved_text "${grown_text}")
+file(WRITE ${WORKDIR}/moved.json "${moved_text}")
+run(1 scale-out ${WORKDIR}/moved.json)
+expect_in("${err}" "BP12: port_num differ")
 run(1 scale-in ${T}/local-7.2-sp2.json)
 expect_in("${err}" "still holds data")
 

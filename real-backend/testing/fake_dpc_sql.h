@@ -8,7 +8,7 @@
 //   - the MP's catalog: SP_CREATE_DPC_RAFT / SP_CREATE_DPC_INSTANCE /
 //     SP_CREATE_DPC_BP_GROUP / SP_BP_GROUP_ADD_RAFT / SP_CREATE_FAULT_DOMAIN /
 //     SP_FAULT_DOMAIN_MV_INST with the MP-registers-itself-first rule,
-//     SP_DROP_DPC_INSTANCE / SP_DROP_DPC_RAFT (a group only once empty), and
+//     SP_DROP_DPC_INSTANCE / SP_DROP_DPC_RAFT, SP_ADD_RAFT_NODE on a BP, and
 //     SELECTs of DPC_INSTANCE, DPC_BP_RAFT, DPC_BP_GROUP and friends (the
 //     registration guards and the registration check);
 //   - V$INSTANCE (INSTANCE_NAME, STATUS$, MODE$): a MOUNT-started RAFT

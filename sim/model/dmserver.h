@@ -239,6 +239,9 @@ class DmServer {
   /// [model] A member that starts in its group tells the running peers
   /// whether it votes (a converted shadow, or a shadow converted back).
   void announce_voter(bool voter);
+  /// [model] SP_ADD_RAFT_NODE('NAME', RAFT_SELF_ID) on a running member: the
+  /// registered instance NAME joins this member's group as a peer.
+  Result<Rows> add_raft_node(const ProcCall& call);
   void stop_raft();
   VMillis jitter();
   void send_raft(RaftOutput out);

@@ -190,6 +190,16 @@ bool RaftNode::set_peer_voter(int peer_id, bool voter) {
   return changed;
 }
 
+bool RaftNode::add_peer(RaftPeer peer) {
+  if (peer.id == config_.self_id) return false;
+  for (const RaftPeer& p : config_.peers) {
+    if (p.id == peer.id) return false;
+  }
+  config_.peers.push_back(peer);
+  if (role_ == RaftRole::Leader) progress_.push_back(Progress{peer.id, peer.voter, 0, last_lsn() + 1, now_});
+  return true;
+}
+
 // ---------------------------------------------------------------- roles
 
 void RaftNode::adopt_term(Term term, VMillis now, VMillis jitter) {

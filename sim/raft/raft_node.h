@@ -124,6 +124,10 @@ class RaftNode {
   /// counts, or stops counting, for elections and for the commit majority.
   /// Returns whether anything changed.
   bool set_peer_voter(int peer_id, bool voter);
+  /// A new member joins the group (SP_ADD_RAFT_NODE): it counts for
+  /// elections and the commit majority from now on; a leader starts sending
+  /// it the log. Returns false when the id is already a peer (or self).
+  bool add_peer(RaftPeer peer);
 
   /// When on_tick() next has something to do; kNoDeadline when nothing is
   /// armed. Never earlier than the last `now` passed in unless a timer fell
