@@ -4,24 +4,10 @@
 
 #include "core/ini.h"
 #include "core/paths.h"
+#include "core/tool_output.h"
 
 namespace dpc {
 namespace {
-
-/// The n of the last "CMD END.CODE:[n]" line in a tool's output, 0 when none.
-int end_code(const std::string& output) {
-  const std::string marker = "CMD END.CODE:[";
-  size_t at = output.rfind(marker);
-  if (at == std::string::npos) return 0;
-  size_t b = at + marker.size();
-  size_t e = output.find(']', b);
-  if (e == std::string::npos) return 0;
-  try {
-    return std::stoi(output.substr(b, e - b));
-  } catch (...) {
-    return 0;
-  }
-}
 
 /// One running step: its copy of the Step, the callback, and its flags.
 class Runner : public StepHandle, public std::enable_shared_from_this<Runner> {
@@ -152,10 +138,10 @@ void Runner::run_tool() {
     if (!out.ok()) return self->finish(Error{"could not run: " + cmd + "\n  " + out.message()});
     int code = out->exit_code;
     // dmrman reports its own result as "CMD END.CODE:[n]" even when it exits 0.
-    if (code == 0) code = end_code(out->output);
+    if (code == 0) code = end_code(out->output).value_or(0);
     if (code != 0) {
       return self->finish(Error{"command failed (code " + std::to_string(code) + "): " + cmd +
-                                "\n" + output_tail(out->output)});
+                                "\n" + framed_output_tail(out->output)});
     }
     self->finish(Status::Ok());
   });
@@ -363,22 +349,6 @@ std::string step_command_line(const Step& step) {
       out += " " + a;
     }
   }
-  return out;
-}
-
-std::string output_tail(const std::string& output, int lines) {
-  std::vector<std::string> all;
-  size_t start = 0;
-  while (start < output.size()) {
-    size_t nl = output.find('\n', start);
-    if (nl == std::string::npos) nl = output.size();
-    if (nl > start) all.push_back(output.substr(start, nl - start));
-    start = nl + 1;
-  }
-  if (all.empty()) return "  (no output)";
-  std::string out = "  output (last lines):";
-  size_t from = all.size() > static_cast<size_t>(lines) ? all.size() - static_cast<size_t>(lines) : 0;
-  for (size_t i = from; i < all.size(); ++i) out += "\n    | " + all[i];
   return out;
 }
 

@@ -40,7 +40,4 @@ std::shared_ptr<StepHandle> run_step(const StepEnv& env, const Step& step,
 /// The command a step runs, as one line for messages ("dminit path=… …").
 std::string step_command_line(const Step& step);
 
-/// The last `lines` lines of a tool's output, indented for an error message.
-std::string output_tail(const std::string& output, int lines = 8);
-
 }  // namespace dpc

@@ -17,10 +17,10 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/paths.h"
+#include "core/tool_output.h"
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/local_host.h"
 #include "real-backend/odbc_connector.h"
-#include "real-backend/tool_output.h"
 
 namespace dpc::real {
 

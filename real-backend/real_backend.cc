@@ -16,11 +16,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/tool_output.h"
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/atomic_file.h"
 #include "real-backend/local_host.h"
 #include "real-backend/odbc_connector.h"
-#include "real-backend/tool_output.h"
 
 namespace dpc::real {
 

@@ -6,6 +6,7 @@
 
 #include "core/plan_builder.h"
 #include "sim/catalog/catalog.h"
+#include "sim/session_commands.h"
 #include "sim/sim_backend.h"
 
 namespace dpc::sim {
@@ -83,33 +84,6 @@ std::vector<std::string> split_command(const std::string& line) {
   return words;
 }
 
-const char* session_help() {
-  return "commands:\n"
-         "  deploy [upto STEP] [parallel N]   run the deploy plan (the steps not yet done)\n"
-         "  step STEP                         run one plan step ('plan' lists them)\n"
-         "  stop                              run the stop plan in the manual's order\n"
-         "  start INST [mount]                start dmserver (MOUNT for a RAFT member)\n"
-         "  exit INST | exit-all INST         type on the server console\n"
-         "  signal INST usr1|term|kill        send a signal; kill INST = signal INST kill\n"
-         "  crash-host HOST | restart-host HOST\n"
-         "  partition A B [oneway]            cut the link between hosts or instances\n"
-         "  heal [A B]                        restore one link, or all\n"
-         "  link A B LATENCY_MS [JITTER_MS [LOSS]]\n"
-         "  elect INST on|off                 SP_SET_RAFT_ELECT on a RAFT member\n"
-         "  advance MS                        let virtual time pass\n"
-         "  sql INST STATEMENT                run SQL as SYSDBA on an instance\n"
-         "  status | leader RAFT | plan | trace [N] | time | help | quit\n"
-         "  write INST FILE TEXT | cat INST FILE   a file in <path>/DAMENG (or absolute)\n"
-         "  tool INST dminit|dmrman|dmserver ARGS...  DM's tools as typed, on INST's host\n"
-         "  show INST | jitter INST MS        inspect an instance; its election jitter\n"
-         "  ctl deploy [--resume] | ctl status | ctl start|stop|restart [SEL] [--force]\n"
-         "  ctl kill SEL [--force] | ctl switchover RAFT --to INST | ctl destroy\n"
-         "                                    dpcctl's cluster commands; SEL: NAME, -N A,B, -R BP, -G RAFT_1\n"
-         "  ctl scale-out FILE | ctl scale-in FILE | ctl convert INST --to shadow|raft\n"
-         "                                    grow or reshape the running cluster to FILE\n"
-         "  workload INST EVERY_MS COUNT | workload-check INST   background status queries\n";
-}
-
 SimSession::SimSession(Topology topo, SimOptions options)
     : topo_(std::move(topo)),
       cluster_(std::make_unique<SimCluster>(std::move(options))),
@@ -176,158 +150,144 @@ CommandResult SimSession::wait_stopped(const std::string& instance, Millis limit
   return say(instance + " stopped" + how);
 }
 
-std::string SimSession::unknown_fault_target(const std::string& name, bool hosts_only) const {
-  const std::set<std::string> hosts = topo_.hosts();
-  if (hosts.count(name) || (!hosts_only && topo_.find_instance(name))) return "";
-  std::string instances;
-  for (const Instance& inst : topo_.instances) instances += (instances.empty() ? "" : ", ") + inst.name;
-  std::string host_list;
-  for (const std::string& h : hosts) host_list += (host_list.empty() ? "" : ", ") + h;
-  return "no " + std::string(hosts_only ? "host" : "host or instance") + " named '" + name + "' in cluster " +
-         topo_.cluster + "; hosts: " + host_list + (hosts_only ? "" : "; instances: " + instances);
-}
-
 CommandResult SimSession::execute(const std::string& line) { return execute(split_command(line)); }
 
 CommandResult SimSession::execute(const std::vector<std::string>& w) {
   if (w.empty()) return say("");
-  const std::string& cmd = w[0];
-  auto need = [&](size_t n, const char* usage) -> std::optional<CommandResult> {
-    if (w.size() < n) return fail(std::string("usage: ") + usage);
-    return std::nullopt;
-  };
-  // Faults name hosts or instances of the topology; a typo must not become a
+  // Names are checked before anything runs: a typo must not become a
   // partition that silently cuts nothing.
-  auto unknown = [&](size_t from, size_t to, bool hosts_only) -> std::optional<CommandResult> {
-    for (size_t i = from; i < to && i < w.size(); ++i) {
-      std::string why = unknown_fault_target(w[i], hosts_only);
-      if (!why.empty()) return fail(w[0] + ": " + why);
-    }
-    return std::nullopt;
-  };
-  if (cmd == "help") return say(session_help());
-  if (cmd == "ctl") return execute_ctl(w);
-  if (cmd == "deploy") {
-    std::string upto;
-    int par = parallel;
-    for (size_t i = 1; i + 1 < w.size(); i += 2) {
-      long long n = 0;
-      if (w[i] == "upto") upto = w[i + 1];
-      else if (w[i] == "parallel" && to_int(w[i + 1], n) && n > 0) par = static_cast<int>(n);
-      else return fail("usage: deploy [upto STEP] [parallel N]");
-    }
-    if (w.size() % 2 == 0) return fail("usage: deploy [upto STEP] [parallel N]");
-    if (!upto.empty() && !deploy_plan_.find(upto)) return fail("no step '" + upto + "' in the deploy plan ('plan' lists them)");
-    return from_report(deploy(upto, par), upto.empty() ? "deploy" : "deploy upto " + upto);
+  if (std::string why = check_session_command(w, topo_); !why.empty()) return fail(why);
+  return (this->*find_session_command(w[0])->run)(w);
+}
+
+CommandResult SimSession::cmd_help(const std::vector<std::string>&) { return say(session_help()); }
+
+CommandResult SimSession::cmd_deploy(const std::vector<std::string>& w) {
+  std::string upto;
+  int par = parallel;
+  for (size_t i = 1; i + 1 < w.size(); i += 2) {
+    long long n = 0;
+    if (w[i] == "upto") upto = w[i + 1];
+    else if (w[i] == "parallel" && to_int(w[i + 1], n) && n > 0) par = static_cast<int>(n);
+    else return fail("usage: deploy [upto STEP] [parallel N]");
   }
-  if (cmd == "step") {
-    if (auto u = need(2, "step STEP")) return *u;
-    if (!deploy_plan_.find(w[1]) && !stop_plan_.find(w[1])) return fail("no step '" + w[1] + "' in the plans ('plan' lists them)");
-    return from_report(run_step(w[1]), "step " + w[1]);
+  if (w.size() % 2 == 0) return fail("usage: deploy [upto STEP] [parallel N]");
+  if (!upto.empty() && !deploy_plan_.find(upto)) return fail("no step '" + upto + "' in the deploy plan ('plan' lists them)");
+  return from_report(deploy(upto, par), upto.empty() ? "deploy" : "deploy upto " + upto);
+}
+
+CommandResult SimSession::cmd_step(const std::vector<std::string>& w) {
+  if (!deploy_plan_.find(w[1]) && !stop_plan_.find(w[1])) return fail("no step '" + w[1] + "' in the plans ('plan' lists them)");
+  return from_report(run_step(w[1]), "step " + w[1]);
+}
+
+CommandResult SimSession::cmd_stop(const std::vector<std::string>&) { return from_report(stop(parallel), "stop"); }
+
+CommandResult SimSession::cmd_plan(const std::vector<std::string>&) {
+  std::string out;
+  for (const auto& s : deploy_plan_.steps) out += (done_.count(s.id) ? "  [done] " : "         ") + s.id + "\n";
+  return say(out);
+}
+
+CommandResult SimSession::cmd_start(const std::vector<std::string>& w) {
+  const Instance* inst = topo_.find_instance(w[1]);
+  const bool mount = w.size() > 2 && (w[2] == "mount" || w[2] == "MOUNT");
+  if (w.size() > 2 && !mount) return fail("usage: start INST [mount]");
+  Status st = cluster_->start_server_sync(inst->host, dmserver_args(*inst, mount));
+  return from_status(st, w[1] + " is " + cluster_->view(w[1]).status);
+}
+
+CommandResult SimSession::cmd_exit(const std::vector<std::string>& w) {
+  Status st = cluster_->console(w[1], w[0] == "exit" ? "exit" : "exit all");
+  if (!st.ok()) return fail(st.message());
+  return wait_stopped(w[1], 60000);
+}
+
+CommandResult SimSession::cmd_signal(const std::vector<std::string>& w) {
+  const std::string which = w[0] == "kill" ? "kill" : w[2];
+  Signal sig;
+  if (which == "usr1") sig = Signal::Usr1;
+  else if (which == "term") sig = Signal::Term;
+  else if (which == "kill") sig = Signal::Kill;
+  else return fail("usage: signal INST usr1|term|kill");
+  Status st = cluster_->signal(w[1], sig);
+  if (!st.ok()) return fail(st.message());
+  if (sig == Signal::Kill) return say(w[1] + " killed");
+  return wait_stopped(w[1], 60000);
+}
+
+CommandResult SimSession::cmd_host(const std::vector<std::string>& w) {
+  const bool crash = w[0] == "crash-host";
+  if (crash) cluster_->crash_host(w[1]);
+  else cluster_->restart_host(w[1]);
+  return say("host " + w[1] + (crash ? " crashed" : " restarted"));
+}
+
+CommandResult SimSession::cmd_partition(const std::vector<std::string>& w) {
+  if (w[1] == w[2]) return fail("partition: A and B are the same; name two hosts or instances");
+  const bool oneway = w.size() > 3 && w[3] == "oneway";
+  if (w.size() > 3 && !oneway) return fail("usage: partition A B [oneway]");
+  cluster_->partition(w[1], w[2], oneway);
+  return say("partitioned " + w[1] + (oneway ? " -> " : " <-> ") + w[2]);
+}
+
+CommandResult SimSession::cmd_heal(const std::vector<std::string>& w) {
+  if (w.size() == 2) return fail("usage: heal [A B] (name both ends of the link, or none to heal every link)");
+  if (w.size() == 3) cluster_->heal(w[1], w[2]);
+  else cluster_->heal_all();
+  return say(w.size() == 3 ? "healed " + w[1] + " <-> " + w[2] : "healed every link");
+}
+
+CommandResult SimSession::cmd_link(const std::vector<std::string>& w) {
+  if (unknown_host_or_instance(topo_, w[1], true).empty() != unknown_host_or_instance(topo_, w[2], true).empty()) {
+    return fail("link: name two hosts or two instances, not one of each");
   }
-  if (cmd == "stop") return from_report(stop(parallel), "stop");
-  if (cmd == "plan") {
-    std::string out;
-    for (const auto& s : deploy_plan_.steps) out += (done_.count(s.id) ? "  [done] " : "         ") + s.id + "\n";
-    return say(out);
+  double lat = 0, jit = 0, loss = 0;
+  if (!to_double(w[3], lat) || (w.size() > 4 && !to_double(w[4], jit)) || (w.size() > 5 && !to_double(w[5], loss)) ||
+      loss < 0 || loss > 1) {
+    return fail("usage: link A B LATENCY_MS [JITTER_MS [LOSS 0..1]]");
   }
-  if (cmd == "start") {
-    if (auto u = need(2, "start INST [mount]")) return *u;
-    const Instance* inst = topo_.find_instance(w[1]);
-    if (!inst) return fail("no instance '" + w[1] + "' in the topology");
-    bool mount = w.size() > 2 && (w[2] == "mount" || w[2] == "MOUNT");
-    Status st = cluster_->start_server_sync(inst->host, dmserver_args(*inst, mount));
-    return from_status(st, w[1] + " is " + cluster_->view(w[1]).status);
-  }
-  if (cmd == "exit" || cmd == "exit-all") {
-    if (auto u = need(2, "exit INST | exit-all INST")) return *u;
-    Status st = cluster_->console(w[1], cmd == "exit" ? "exit" : "exit all");
-    if (!st.ok()) return fail(st.message());
-    return wait_stopped(w[1], 60000);
-  }
-  if (cmd == "signal" || cmd == "kill") {
-    if (auto u = need(2, "signal INST usr1|term|kill")) return *u;
-    std::string which = cmd == "kill" ? "kill" : (w.size() > 2 ? w[2] : "");
-    Signal sig;
-    if (which == "usr1") sig = Signal::Usr1;
-    else if (which == "term") sig = Signal::Term;
-    else if (which == "kill") sig = Signal::Kill;
-    else return fail("usage: signal INST usr1|term|kill");
-    Status st = cluster_->signal(w[1], sig);
-    if (!st.ok()) return fail(st.message());
-    if (sig == Signal::Kill) return say(w[1] + " killed");
-    return wait_stopped(w[1], 60000);
-  }
-  if (cmd == "crash-host" || cmd == "restart-host") {
-    if (auto u = need(2, "crash-host HOST | restart-host HOST")) return *u;
-    if (auto u = unknown(1, 2, true)) return *u;
-    if (cmd == "crash-host") cluster_->crash_host(w[1]);
-    else cluster_->restart_host(w[1]);
-    return say("host " + w[1] + (cmd == "crash-host" ? " crashed" : " restarted"));
-  }
-  if (cmd == "partition") {
-    if (auto u = need(3, "partition A B [oneway]")) return *u;
-    if (auto u = unknown(1, 3, false)) return *u;
-    if (w[1] == w[2]) return fail("partition: A and B are the same; name two hosts or instances");
-    bool oneway = w.size() > 3 && w[3] == "oneway";
-    cluster_->partition(w[1], w[2], oneway);
-    return say("partitioned " + w[1] + (oneway ? " -> " : " <-> ") + w[2]);
-  }
-  if (cmd == "heal") {
-    if (auto u = unknown(1, 3, false)) return *u;
-    if (w.size() >= 3) cluster_->heal(w[1], w[2]);
-    else cluster_->heal_all();
-    return say(w.size() >= 3 ? "healed " + w[1] + " <-> " + w[2] : "healed every link");
-  }
-  if (cmd == "link") {
-    if (auto u = need(4, "link A B LATENCY_MS [JITTER_MS [LOSS]]")) return *u;
-    if (auto u = unknown(1, 3, false)) return *u;
-    if ((unknown_fault_target(w[1], true).empty()) != (unknown_fault_target(w[2], true).empty())) {
-      return fail("link: name two hosts or two instances, not one of each");
-    }
-    double lat = 0, jit = 0, loss = 0;
-    if (!to_double(w[3], lat) || (w.size() > 4 && !to_double(w[4], jit)) || (w.size() > 5 && !to_double(w[5], loss)) ||
-        loss < 0 || loss > 1) {
-      return fail("usage: link A B LATENCY_MS [JITTER_MS [LOSS 0..1]]");
-    }
-    cluster_->set_link(w[1], w[2], lat, jit, loss);
-    return say("link " + w[1] + " <-> " + w[2] + " set");
-  }
-  if (cmd == "elect") {
-    if (auto u = need(3, "elect INST on|off")) return *u;
-    auto rows = cluster_->sql_sync(w[1], std::string("SP_SET_RAFT_ELECT(") + (w[2] == "off" ? "0" : "1") + ")");
-    return rows.ok() ? say(w[1] + ": elect " + w[2]) : fail(rows.message());
-  }
-  if (cmd == "advance") {
-    long long ms = 0;
-    if (w.size() < 2 || !to_int(w[1], ms) || ms < 0) return fail("usage: advance MS");
-    cluster_->advance(ms);
-    return say("t = " + std::to_string(cluster_->now()) + " ms");
-  }
-  if (cmd == "time") return say("t = " + std::to_string(cluster_->now()) + " ms");
-  if (cmd == "sql") {
-    if (auto u = need(3, "sql INST STATEMENT")) return *u;
-    auto rows = cluster_->sql_sync(w[1], w[2]);
-    if (!rows.ok()) return fail(rows.message());
-    CommandResult r = say(rows->columns.empty() ? "ok" : format_disql(*rows));
-    r.rows = *rows;
-    return r;
-  }
-  if (cmd == "status") return say(format_status(status()));
-  if (cmd == "leader") {
-    if (auto u = need(2, "leader RAFT")) return *u;
-    auto l = cluster_->group_leader(w[1]);
-    if (!l) return say(w[1] + " has no leader");
-    return say(w[1] + " leader " + *l + " term " + std::to_string(cluster_->view(*l).term));
-  }
-  if (cmd == "trace") {
-    long long n = 20;
-    if (w.size() > 1 && !to_int(w[1], n)) return fail("usage: trace [N]");
-    return say(cluster_->trace().tail(static_cast<size_t>(n)));
-  }
-  if (auto more = execute_more(w)) return *more;
-  if (auto load = execute_workload(w)) return *load;
-  return fail("unknown command '" + cmd + "' (type 'help')");
+  cluster_->set_link(w[1], w[2], lat, jit, loss);
+  return say("link " + w[1] + " <-> " + w[2] + " set");
+}
+
+CommandResult SimSession::cmd_elect(const std::vector<std::string>& w) {
+  if (w[2] != "on" && w[2] != "off") return fail("usage: elect INST on|off");
+  auto rows = cluster_->sql_sync(w[1], std::string("SP_SET_RAFT_ELECT(") + (w[2] == "off" ? "0" : "1") + ")");
+  return rows.ok() ? say(w[1] + ": elect " + w[2]) : fail(rows.message());
+}
+
+CommandResult SimSession::cmd_advance(const std::vector<std::string>& w) {
+  long long ms = 0;
+  if (!to_int(w[1], ms) || ms < 0) return fail("usage: advance MS");
+  cluster_->advance(ms);
+  return say("t = " + std::to_string(cluster_->now()) + " ms");
+}
+
+CommandResult SimSession::cmd_time(const std::vector<std::string>&) {
+  return say("t = " + std::to_string(cluster_->now()) + " ms");
+}
+
+CommandResult SimSession::cmd_sql(const std::vector<std::string>& w) {
+  auto rows = cluster_->sql_sync(w[1], w[2]);
+  if (!rows.ok()) return fail(rows.message());
+  CommandResult r = say(rows->columns.empty() ? "ok" : format_disql(*rows));
+  r.rows = *rows;
+  return r;
+}
+
+CommandResult SimSession::cmd_status(const std::vector<std::string>&) { return say(format_status(status())); }
+
+CommandResult SimSession::cmd_leader(const std::vector<std::string>& w) {
+  auto l = cluster_->group_leader(w[1]);
+  if (!l) return say(w[1] + " has no leader");
+  return say(w[1] + " leader " + *l + " term " + std::to_string(cluster_->view(*l).term));
+}
+
+CommandResult SimSession::cmd_trace(const std::vector<std::string>& w) {
+  long long n = 20;
+  if (w.size() > 1 && !to_int(w[1], n)) return fail("usage: trace [N]");
+  return say(cluster_->trace().tail(static_cast<size_t>(n)));
 }
 
 }  // namespace dpc::sim

@@ -4,7 +4,9 @@
 // remembers which plan steps are done so a deployment can be run whole, up
 // to a named step, or one step at a time.
 //
-// Commands (one per line in the shell; the same words in scenario steps):
+// Commands (one per line in the shell; the same words in scenario steps;
+// the table of them, with their usage and argument kinds, is
+// sim/session_commands.h):
 //   deploy [upto STEP] [parallel N]   run the deploy plan (the rest of it)
 //   step STEP                         run one plan step
 //   stop                              run the stop plan (manual's order)
@@ -49,6 +51,7 @@
 #include "core/plan.h"
 #include "core/topology.h"
 #include "sim/cluster.h"
+#include "sim/session_commands.h"
 
 namespace dpc::sim {
 
@@ -105,18 +108,43 @@ class SimSession {
   /// Runs a plan already narrowed to what is to run; records what got done.
   ExecutionReport run_narrowed(const Plan& sub, int parallel);
   CommandResult wait_stopped(const std::string& instance, Millis limit_ms);
-  /// "" when `name` is a host (or, unless hosts_only, an instance) of the
-  /// topology; else what is wrong and which names there are.
-  std::string unknown_fault_target(const std::string& name, bool hosts_only) const;
-  /// write / cat / tool / show / jitter (sim/session_tools.cc); nullopt
-  /// when the command is none of them.
-  std::optional<CommandResult> execute_more(const std::vector<std::string>& words);
+
+  // The commands, one method each, run through the table of
+  // sim/session_commands.h once their words have been checked there.
+  friend const std::vector<SessionCommand>& session_commands();
+  using Words = std::vector<std::string>;
+  CommandResult cmd_help(const Words& w);
+  CommandResult cmd_deploy(const Words& w);
+  CommandResult cmd_step(const Words& w);
+  CommandResult cmd_stop(const Words& w);
+  CommandResult cmd_plan(const Words& w);
+  CommandResult cmd_start(const Words& w);
+  CommandResult cmd_exit(const Words& w);    ///< exit, exit-all
+  CommandResult cmd_signal(const Words& w);  ///< signal, kill
+  CommandResult cmd_host(const Words& w);    ///< crash-host, restart-host
+  CommandResult cmd_partition(const Words& w);
+  CommandResult cmd_heal(const Words& w);
+  CommandResult cmd_link(const Words& w);
+  CommandResult cmd_elect(const Words& w);
+  CommandResult cmd_advance(const Words& w);
+  CommandResult cmd_time(const Words& w);
+  CommandResult cmd_sql(const Words& w);
+  CommandResult cmd_status(const Words& w);
+  CommandResult cmd_leader(const Words& w);
+  CommandResult cmd_trace(const Words& w);
+  // sim/session_tools.cc: a DBA's hands on files and tools.
+  CommandResult cmd_write(const Words& w);
+  CommandResult cmd_cat(const Words& w);
+  CommandResult cmd_tool(const Words& w);
+  CommandResult cmd_show(const Words& w);
+  CommandResult cmd_jitter(const Words& w);
   /// ctl VERB ...: dpcctl's cluster operations (sim/session_ctl.cc).
-  CommandResult execute_ctl(const std::vector<std::string>& words);
+  CommandResult cmd_ctl(const Words& w);
   /// ctl scale-out / scale-in / convert (sim/session_ctl.cc).
   CommandResult execute_scale(const std::vector<std::string>& rest);
-  /// workload / workload-check (sim/session_tools.cc).
-  std::optional<CommandResult> execute_workload(const std::vector<std::string>& words);
+  // sim/session_workload.cc: background status queries.
+  CommandResult cmd_workload(const Words& w);
+  CommandResult cmd_workload_check(const Words& w);
   struct Workload {
     int sent = 0, answered = 0, failed = 0, left = 0;
     std::string first_failure;
@@ -136,7 +164,5 @@ class SimSession {
 /// everything after `sql INST` is one word (the statement).
 std::vector<std::string> split_command(const std::string& line);
 
-/// The shell's help text.
-const char* session_help();
 
 }  // namespace dpc::sim

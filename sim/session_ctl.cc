@@ -14,7 +14,7 @@
 
 namespace dpc::sim {
 
-CommandResult SimSession::execute_ctl(const std::vector<std::string>& w) {
+CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
   CommandResult r;
   const std::vector<std::string> rest(w.begin() + 1, w.end());
   const std::string verb = rest.empty() ? "" : rest[0];

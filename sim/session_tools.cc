@@ -7,7 +7,7 @@
 //   tool INST dmserver ARGS       start dmserver with exactly these arguments
 //   show INST                     everything the simulator knows of an instance
 //   jitter INST MS                election-timeout jitter bound of one instance
-// (The scenario helper's part of sim/session.h's vocabulary.)
+// (Part of the vocabulary of sim/session_commands.h, which checks INST first.)
 #include <cstdlib>
 
 #include "core/paths.h"
@@ -51,6 +51,11 @@ bool is_absolute(const std::string& p) {
   return !p.empty() && (p[0] == '/' || p[0] == '\\' || (p.size() > 1 && p[1] == ':'));
 }
 
+/// FILE relative to INST's <path>/DAMENG, or absolute on its host.
+std::string file_of(const Instance& inst, const std::string& name) {
+  return is_absolute(name) ? name : db_file(inst, name);
+}
+
 std::string view_text(const InstanceView& v) {
   auto t = [](SimTime x) { return x < 0 ? std::string("-") : format_time(x) + " ms"; };
   std::string out = v.name + " on " + (v.host.empty() ? "?" : v.host) + "\n";
@@ -71,56 +76,54 @@ std::string view_text(const InstanceView& v) {
 
 }  // namespace
 
-std::optional<CommandResult> SimSession::execute_more(const std::vector<std::string>& w) {
-  const std::string& cmd = w[0];
-  if (cmd != "write" && cmd != "cat" && cmd != "tool" && cmd != "show" && cmd != "jitter") {
-    return std::nullopt;
-  }
-  if (w.size() < 2) return failed("usage: " + cmd + " INST ...");
-  const Instance* inst = topo_.find_instance(w[1]);
-  if (!inst) return failed("no instance '" + w[1] + "' in the topology");
-  auto file_of = [&](const std::string& name) { return is_absolute(name) ? name : db_file(*inst, name); };
 
-  if (cmd == "write") {
-    if (w.size() < 4) return failed("usage: write INST FILE TEXT (\\n for a newline)");
-    std::string text;
-    for (size_t i = 3; i < w.size(); ++i) text += (i > 3 ? " " : "") + w[i];
-    text = unescape(text);
-    if (!text.empty() && text.back() != '\n') text += '\n';
-    const std::string path = file_of(w[2]);
-    Status st = cluster_->write_file(inst->host, path, text);
+CommandResult SimSession::cmd_write(const std::vector<std::string>& w) {
+  const Instance& inst = *topo_.find_instance(w[1]);
+  std::string text;
+  for (size_t i = 3; i < w.size(); ++i) text += (i > 3 ? " " : "") + w[i];
+  text = unescape(text);
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  const std::string path = file_of(inst, w[2]);
+  Status st = cluster_->write_file(inst.host, path, text);
+  if (!st.ok()) return failed(st.message());
+  return printed("wrote " + inst.host + ":" + path + " (" + std::to_string(text.size()) + " bytes)");
+}
+
+CommandResult SimSession::cmd_cat(const std::vector<std::string>& w) {
+  const Instance& inst = *topo_.find_instance(w[1]);
+  auto text = cluster_->read_file(inst.host, file_of(inst, w[2]));
+  if (!text.ok()) return failed(text.message());
+  return printed(*text);
+}
+
+CommandResult SimSession::cmd_tool(const std::vector<std::string>& w) {
+  const Instance& inst = *topo_.find_instance(w[1]);
+  if (w[2] != "dminit" && w[2] != "dmrman" && w[2] != "dmserver") {
+    return failed("usage: tool INST dminit|dmrman|dmserver ARGS... (as on the command line, e.g. "
+                  "CTLSTMT=\"BACKUP DATABASE '<dm.ini>' FULL TO B BACKUPSET '<dir>'\" USE_AP=2)");
+  }
+  std::vector<std::string> args(w.begin() + 3, w.end());
+  if (w[2] == "dmserver") {
+    Status st = cluster_->start_server_sync(inst.host, args);
     if (!st.ok()) return failed(st.message());
-    return printed("wrote " + inst->host + ":" + path + " (" + std::to_string(text.size()) + " bytes)");
+    return printed(w[1] + " is " + cluster_->view(w[1]).status);
   }
-  if (cmd == "cat") {
-    if (w.size() != 3) return failed("usage: cat INST FILE");
-    auto text = cluster_->read_file(inst->host, file_of(w[2]));
-    if (!text.ok()) return failed(text.message());
-    return printed(*text);
+  auto out = cluster_->run_tool_sync(inst.host, w[2], args);
+  if (!out.ok()) return failed(out.message());
+  if (out->exit_code != 0) {
+    return failed(w[2] + " on " + inst.host + " exited " + std::to_string(out->exit_code) + ": " + out->output);
   }
-  if (cmd == "tool") {
-    if (w.size() < 3 || (w[2] != "dminit" && w[2] != "dmrman" && w[2] != "dmserver")) {
-      return failed("usage: tool INST dminit|dmrman|dmserver ARGS... (as on the command line, e.g. "
-                    "CTLSTMT=\"BACKUP DATABASE '<dm.ini>' FULL TO B BACKUPSET '<dir>'\" USE_AP=2)");
-    }
-    std::vector<std::string> args(w.begin() + 3, w.end());
-    if (w[2] == "dmserver") {
-      Status st = cluster_->start_server_sync(inst->host, args);
-      if (!st.ok()) return failed(st.message());
-      return printed(w[1] + " is " + cluster_->view(w[1]).status);
-    }
-    auto out = cluster_->run_tool_sync(inst->host, w[2], args);
-    if (!out.ok()) return failed(out.message());
-    if (out->exit_code != 0) {
-      return failed(w[2] + " on " + inst->host + " exited " + std::to_string(out->exit_code) + ": " + out->output);
-    }
-    return printed(out->output);
-  }
-  if (cmd == "show") return printed(view_text(cluster_->view(w[1])));
-  // jitter
+  return printed(out->output);
+}
+
+CommandResult SimSession::cmd_show(const std::vector<std::string>& w) {
+  return printed(view_text(cluster_->view(w[1])));
+}
+
+CommandResult SimSession::cmd_jitter(const std::vector<std::string>& w) {
   char* end = nullptr;
-  const long long ms = w.size() == 3 ? std::strtoll(w[2].c_str(), &end, 10) : -1;
-  if (w.size() != 3 || !end || *end != '\0' || ms < 0) return failed("usage: jitter INST MS");
+  const long long ms = std::strtoll(w[2].c_str(), &end, 10);
+  if (!end || *end != '\0' || ms < 0) return failed("usage: jitter INST MS");
   cluster_->set_jitter(w[1], ms);
   return printed(w[1] + ": election-timeout jitter 0.." + std::to_string(ms) + " ms");
 }

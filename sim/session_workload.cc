@@ -40,29 +40,25 @@ void SimSession::workload_tick(const std::string& instance, Millis every) {
   if (w.left > 0) cluster_->call_at(cluster_->now() + every, [this, instance, every] { workload_tick(instance, every); });
 }
 
-std::optional<CommandResult> SimSession::execute_workload(const std::vector<std::string>& w) {
-  if (w[0] != "workload" && w[0] != "workload-check") return std::nullopt;
-  if (w.size() < 2 || topo_.find_instance(w[1]) == nullptr) {
-    return result(false, "usage: workload INST EVERY_MS COUNT | workload-check INST (INST an instance of the topology)");
-  }
+CommandResult SimSession::cmd_workload_check(const std::vector<std::string>& w) {
   const std::string& inst = w[1];
-  if (w[0] == "workload-check") {
-    if (w.size() != 2) return result(false, "usage: workload-check INST");
-    auto it = workloads_.find(inst);
-    if (it == workloads_.end()) return result(false, "no workload ran on " + inst + " (start one: workload INST EVERY_MS COUNT)");
-    const Workload& x = it->second;
-    const std::string counts = std::to_string(x.sent) + " queries sent, " + std::to_string(x.answered) +
-                               " answered, " + std::to_string(x.failed) + " failed";
-    if (x.failed > 0) return result(false, "workload on " + inst + ": " + counts + "; first failure: " + x.first_failure);
-    return result(true, "workload on " + inst + ": " + counts);
-  }
-  if (w.size() != 4) return result(false, "usage: workload INST EVERY_MS COUNT");
+  auto it = workloads_.find(inst);
+  if (it == workloads_.end()) return result(false, "no workload ran on " + inst + " (start one: workload INST EVERY_MS COUNT)");
+  const Workload& x = it->second;
+  const std::string counts = std::to_string(x.sent) + " queries sent, " + std::to_string(x.answered) +
+                             " answered, " + std::to_string(x.failed) + " failed";
+  if (x.failed > 0) return result(false, "workload on " + inst + ": " + counts + "; first failure: " + x.first_failure);
+  return result(true, "workload on " + inst + ": " + counts);
+}
+
+CommandResult SimSession::cmd_workload(const std::vector<std::string>& w) {
+  const std::string& inst = w[1];
   char* end = nullptr;
   const long every = std::strtol(w[2].c_str(), &end, 10);
   const bool every_ok = end && *end == '\0' && every > 0;
   const long count = std::strtol(w[3].c_str(), &end, 10);
   if (!every_ok || !(end && *end == '\0') || count <= 0 || count > 100000) {
-    return result(false, "usage: workload INST EVERY_MS COUNT (EVERY_MS > 0, COUNT 1..100000)");
+    return result(false, "usage: workload INST EVERY_MS COUNT (EVERY_MS a whole number > 0, COUNT 1..100000)");
   }
   workloads_[inst] = Workload{};
   workloads_[inst].left = static_cast<int>(count);

@@ -165,7 +165,7 @@ void DmServer::start(const std::string& ini_path, const std::string& dpc_mode_ar
   raft_group_.clear();
   group_size_ = 0;
   in_service_ = false;
-  cfg_ = Config{};
+  cfg_ = ServerConfig{};
   cfg_.ini_path = ini_path;
   cfg_.mount = mount;
   start_done_ = std::move(done);
@@ -255,115 +255,16 @@ Status DmServer::load_config() {
     return Error{name_ + ": mp.ini not found at " + mp_path +
                  "; every MP, SP and BP needs it (mp_host and mp_port of the MP)"};
   }
-  if (Status st = parse_mp_ini(*mp_text); !st.ok()) return st;
+  if (Status st = parse_mp_ini(*mp_text, name_, dpc_mode_, cfg_); !st.ok()) return st;
   if (cfg_.arch_ini) {
     const std::string arch_path = path_join(os, cfg_.db_dir, "dmarch.ini");
     auto arch_text = h.read(arch_path);
     if (!arch_text.ok()) {
       return Error{name_ + ": ARCH_INI = 1 in dm.ini but there is no dmarch.ini at " + arch_path};
     }
-    if (Status st = parse_dmarch_ini(*arch_text); !st.ok()) return st;
+    if (Status st = parse_dmarch_ini(*arch_text, name_, cfg_); !st.ok()) return st;
   }
   if (cfg_.xmal_hb <= 0) cfg_.xmal_hb = w_.timing.xmal_hb;
-  return Status::Ok();
-}
-
-Status DmServer::parse_mp_ini(const std::string& text) {
-  auto ini = parse_ini(text, name_ + " mp.ini");
-  if (!ini.ok()) return ini.error();
-  cfg_.mp_targets.clear();
-  const auto& g = ini->global();
-  if (g.get("MP_HOST") || g.get("MP_PORT")) {
-    const auto port = ini_int(g.get("MP_PORT"));
-    if (!g.get("MP_HOST") || !port) {
-      return Error{name_ + ": mp.ini needs both mp_host and mp_port (a whole number)"};
-    }
-    cfg_.mp_targets.push_back(MpTarget{"", *g.get("MP_HOST"), static_cast<int>(*port)});
-  }
-  for (size_t i = 1; i < ini->sections.size(); ++i) {
-    const IniSection& s = ini->sections[i];
-    const auto port = ini_int(s.get("MP_PORT"));
-    if (!s.get("MP_HOST") || !port) {
-      return Error{name_ + ": section [" + s.name + "] of mp.ini needs mp_host and mp_port"};
-    }
-    cfg_.mp_targets.push_back(MpTarget{s.name, *s.get("MP_HOST"), static_cast<int>(*port)});
-  }
-  if (cfg_.mp_targets.empty()) {
-    return Error{name_ + ": mp.ini names no MP; write mp_host = ... and mp_port = ..."};
-  }
-  const auto reconn = ini_int(g.get("MP_RECONN_TIMEOUT")).value_or(4294967294LL);
-  cfg_.mp_reconn_timeout = static_cast<SimTime>(reconn) * 1000 * kMicrosPerMilli;
-  if (dpc_mode_ == "MP") {
-    for (const auto& t : cfg_.mp_targets) {
-      if (t.section.empty() || iequals(t.section, name_)) cfg_.mp_port = t.port;
-    }
-    if (cfg_.mp_port == 0) {
-      return Error{name_ + ": mp.ini has no mp_port for this MP (a single MP uses mp_port; an MP "
-                   "RAFT group needs a section [" + name_ + "])"};
-    }
-  }
-  return Status::Ok();
-}
-
-Status DmServer::parse_dmarch_ini(const std::string& text) {
-  auto ini = parse_ini(text, name_ + " dmarch.ini");
-  if (!ini.ok()) return ini.error();
-  const auto& g = ini->global();
-  bool has_local = false;
-  cfg_.dests.clear();
-  for (size_t i = 1; i < ini->sections.size(); ++i) {
-    const IniSection& s = ini->sections[i];
-    const std::string type = upper(s.get("ARCH_TYPE").value_or(""));
-    if (type == "LOCAL") {
-      has_local = true;
-      continue;
-    }
-    if (type != "RAFT" && type != "LEARNER") continue;  // other archive kinds are not modelled
-    const auto dest = s.get("ARCH_DEST");
-    const auto id = ini_int(s.get("ARCH_DEST_ID"));
-    if (!dest || dest->empty() || !id) {
-      return Error{name_ + ": dmarch.ini section [" + s.name +
-                   "] (ARCH_TYPE = " + type + ") needs ARCH_DEST and ARCH_DEST_ID"};
-    }
-    if (*dest == name_) {
-      return Error{name_ + ": dmarch.ini section [" + s.name + "] names the instance itself"};
-    }
-    cfg_.dests.push_back(RaftDest{*dest, static_cast<int>(*id), type == "LEARNER"});
-  }
-  if (const auto hb = ini_int(g.get("XMAL_HB_INTERVAL")); hb && *hb > 0) {
-    cfg_.xmal_hb = static_cast<SimTime>(*hb) * 1000 * kMicrosPerMilli;
-  }
-  cfg_.replica = !cfg_.dests.empty();
-  if (!cfg_.replica) return Status::Ok();
-  if (!has_local) {
-    return Error{name_ + ": dmarch.ini has RAFT destinations but no [ARCHIVE_LOCALn] section; a "
-                 "RAFT replica needs a local archive"};
-  }
-  const size_t n = cfg_.dests.size();
-  if (n % 2 != 0 || n > 8) {
-    return Error{name_ + ": dmarch.ini has " + std::to_string(n) +
-                 " RAFT destinations; a RAFT group needs an even number 2..8 (group size odd)"};
-  }
-  const auto self = ini_int(g.get("RAFT_SELF_ID"));
-  if (!self || *self < 1) return Error{name_ + ": dmarch.ini needs RAFT_SELF_ID (1..n)"};
-  cfg_.self_id = static_cast<int>(*self);
-  for (size_t i = 0; i < n; ++i) {
-    if (cfg_.dests[i].id == cfg_.self_id) {
-      return Error{name_ + ": ARCH_DEST_ID " + std::to_string(cfg_.self_id) + " of " +
-                   cfg_.dests[i].name + " equals this instance's RAFT_SELF_ID"};
-    }
-    for (size_t j = i + 1; j < n; ++j) {
-      if (cfg_.dests[i].id == cfg_.dests[j].id) {
-        return Error{name_ + ": dmarch.ini gives ARCH_DEST_ID " + std::to_string(cfg_.dests[i].id) +
-                     " to both " + cfg_.dests[i].name + " and " + cfg_.dests[j].name};
-      }
-    }
-  }
-  cfg_.vote_interval = ini_int(g.get("RAFT_VOTE_INTERVAL")).value_or(2000);
-  cfg_.hb_interval = ini_int(g.get("RAFT_HB_INTERVAL")).value_or(150);
-  if (cfg_.vote_interval <= 0 || cfg_.hb_interval <= 0) {
-    return Error{name_ + ": RAFT_VOTE_INTERVAL and RAFT_HB_INTERVAL must be positive"};
-  }
   return Status::Ok();
 }
 

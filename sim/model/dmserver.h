@@ -8,7 +8,7 @@
 // `exit all`, a HALT or a crash.
 //
 // The class is split by concern over several files: dmserver.cc (start and
-// stop), dmserver_raft.cc (RAFT membership), dmserver_mp.cc (the MP link,
+// stop; the ini files themselves are read by server_config.h), dmserver_raft.cc (RAFT membership), dmserver_mp.cc (the MP link,
 // status reports, the MP's side of them), dmserver_sql.cc (SQL) and
 // views.cc (V$ views). Owned by the World (sim/model/world.h); single-threaded;
 // every scheduled callback checks the incarnation it was scheduled in, so
@@ -28,6 +28,7 @@
 #include "core/backend.h"
 #include "core/result.h"
 #include "sim/model/db_image.h"
+#include "sim/model/server_config.h"
 #include "sim/raft/raft_node.h"
 #include "sim/catalog/sql_statement.h"
 #include "sim/model/world.h"
@@ -178,16 +179,6 @@ class DmServer {
   Result<Rows> execute(const std::string& statement);
 
  private:
-  struct MpTarget {
-    std::string section;  ///< "" for the single-MP form
-    std::string address;
-    int port = 0;
-  };
-  struct RaftDest {
-    std::string name;  ///< ARCH_DEST
-    int id = 0;        ///< ARCH_DEST_ID
-    bool learner = false;
-  };
   struct Peer {
     int id = 0;
     std::string name;
@@ -197,30 +188,11 @@ class DmServer {
     mutable DmServer* cached = nullptr;  ///< the server last found at host:port
     const Endpoint* ep = nullptr;        ///< {host, name} (Network::endpoint)
   };
-  struct Config {
-    std::string ini_path;
-    std::string db_dir;
-    bool mount = false;
-    int port_num = 0;
-    int ap_port_num = 0;
-    int mp_port = 0;  ///< MP only
-    bool arch_ini = false;
-    std::vector<MpTarget> mp_targets;
-    SimTime mp_reconn_timeout = 0;
-    bool replica = false;  ///< dmarch.ini has RAFT destinations
-    int self_id = 0;
-    VMillis vote_interval = 0;
-    VMillis hb_interval = 150;
-    SimTime xmal_hb = 0;
-    std::vector<RaftDest> dests;
-  };
 
   // dmserver.cc
   bool current(uint64_t inc) const { return inc == incarnation_ && proc_ != ProcState::Stopped; }
   void say(const std::string& line);
   Status load_config();
-  Status parse_mp_ini(const std::string& text);
-  Status parse_dmarch_ini(const std::string& text);
   Status bind_ports();
   void release_ports();
   void boot();
@@ -296,7 +268,7 @@ class DmServer {
   std::string raft_group_;
   size_t group_size_ = 0;  ///< members registered in raft_group_
   bool in_service_ = false;
-  Config cfg_;
+  ServerConfig cfg_;
   DbImage* image_ = nullptr;
   std::vector<std::pair<int, std::string>> bound_;  ///< port, what it is
   std::function<void(Status)> start_done_;

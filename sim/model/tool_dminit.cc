@@ -1,8 +1,10 @@
 // dminit: creates <PATH>/<DB_NAME> (DAMENG by default) holding dm.ini and a
 // fresh database: new DB_MAGIC and PERMANENT_MAGIC, and for dpc_mode=MP a
 // new DPC_MAGIC and an empty catalog [M6, M8].
+#include <algorithm>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "core/paths.h"
 #include "sim/model/dmserver.h"
@@ -71,68 +73,125 @@ std::string dm_ini_text(OsKind os, const std::string& dir, const std::string& na
   return t;
 }
 
-}  // namespace
+/// dminit's command line, checked as dminit checks it.
+struct DminitArgs {
+  std::string path;
+  std::string name = "DMSERVER";
+  std::string db_name = "DAMENG";
+  int port = 5236;
+  int ap_port = 6000;
+  std::string mode = "NORMAL";
+  int overwrite = 0;
+};
 
-ToolResult run_dminit(World& w, const std::string& host, const std::vector<std::string>& args) {
+/// KEY=VALUE pairs, keys in upper case; an unknown key or a word without
+/// `=` is refused as dminit refuses it.
+Result<std::map<std::string, std::string>> split_args(const std::vector<std::string>& args) {
   std::map<std::string, std::string> kv;
   for (const auto& raw : args) {
     const std::string a = trim(raw);
     if (a.empty()) continue;
     const size_t eq = a.find('=');
-    if (eq == std::string::npos) {
-      return fail("dminit: argument '" + a + "' is not of the form KEY=VALUE");
-    }
+    if (eq == std::string::npos) return Error{"dminit: argument '" + a + "' is not of the form KEY=VALUE"};
     const std::string key = upper(trim(a.substr(0, eq)));
     if (!known_keys().count(key)) {
-      return fail("dminit: unknown parameter " + key +
-                  "; expected path=, instance_name=, port_num=, ap_port_num=, dpc_mode=, "
-                  "AUTO_OVERWRITE=, ...");
+      return Error{"dminit: unknown parameter " + key +
+                   "; expected path=, instance_name=, port_num=, ap_port_num=, dpc_mode=, "
+                   "AUTO_OVERWRITE=, ..."};
     }
     kv[key] = trim(unquote(a.substr(eq + 1)));
   }
+  return kv;
+}
+
+/// [model] The initialisation parameters dminit takes a value list for
+/// (docs/topology.md, "init"): a value outside it is refused, naming it.
+Status check_init_values(const std::map<std::string, std::string>& kv) {
+  static const std::map<std::string, std::vector<std::string>> allowed = {
+      {"PAGE_SIZE", {"4", "8", "16", "32"}},        {"EXTENT_SIZE", {"16", "32", "64"}},
+      {"CHARSET", {"0", "1", "2"}},                 {"UNICODE_FLAG", {"0", "1", "2"}},
+      {"CASE_SENSITIVE", {"Y", "N", "1", "0"}},     {"LENGTH_IN_CHAR", {"Y", "N", "1", "0"}},
+      {"BLANK_PAD_MODE", {"0", "1"}}};
+  for (const auto& [key, values] : allowed) {
+    auto it = kv.find(key);
+    if (it == kv.end()) continue;
+    if (std::find(values.begin(), values.end(), upper(it->second)) != values.end()) continue;
+    std::string list;
+    for (const auto& v : values) list += (list.empty() ? "" : "/") + v;
+    return Error{"dminit: " + key + "=" + it->second + " is not valid; use " + list};
+  }
+  if (auto it = kv.find("LOG_SIZE"); it != kv.end()) {
+    auto v = parse_int(it->second);
+    if (!v || *v < 256 || *v > 8192) return Error{"dminit: LOG_SIZE=" + it->second + " is not valid; use 256..8192 (MB)"};
+  }
+  return Status::Ok();
+}
+
+Result<int> port_arg(std::map<std::string, std::string>& kv, const char* key, int def) {
+  if (!kv.count(key)) return def;
+  auto v = parse_int(kv[key]);
+  if (!v || *v < 1024 || *v > 65534) {
+    return Error{"dminit: " + std::string(key) + "=" + kv[key] +
+                 " is not a valid port; use a whole number in 1024..65534"};
+  }
+  return static_cast<int>(*v);
+}
+
+Result<std::string> mode_arg(std::map<std::string, std::string>& kv) {
+  if (!kv.count("DPC_MODE")) return std::string("NORMAL");
+  const std::string m = upper(kv["DPC_MODE"]);
+  if (m == "MP" || m == "1") return std::string("MP");
+  if (m == "BP" || m == "2") return std::string("BP");
+  if (m == "SP" || m == "3") return std::string("SP");
+  if (m == "BS" || m == "4") {
+    return Error{"dminit: dpc_mode=BS (a directly connected BP) is a dmserver start mode; "
+                 "initialise the database with dpc_mode=BP"};
+  }
+  return Error{"dminit: dpc_mode=" + kv["DPC_MODE"] + " is not valid; use MP, SP or BP"};
+}
+
+Result<DminitArgs> parse_dminit_args(const std::vector<std::string>& args) {
+  auto split = split_args(args);
+  if (!split.ok()) return split.error();
+  auto& kv = *split;
   if (!kv.count("PATH") || kv["PATH"].empty()) {
-    return fail("dminit: PATH is required (path=<directory that will hold DAMENG>)");
+    return Error{"dminit: PATH is required (path=<directory that will hold DAMENG>)"};
   }
-  const std::string path = kv["PATH"];
-  const std::string name = kv.count("INSTANCE_NAME") ? kv["INSTANCE_NAME"] : "DMSERVER";
-  const std::string db_name = kv.count("DB_NAME") ? kv["DB_NAME"] : "DAMENG";
-  auto port_of = [&](const char* key, int def) -> Result<int> {
-    if (!kv.count(key)) return def;
-    auto v = parse_int(kv[key]);
-    if (!v || *v < 1024 || *v > 65534) {
-      return Error{"dminit: " + std::string(key) + "=" + kv[key] +
-                   " is not a valid port; use a whole number in 1024..65534"};
-    }
-    return static_cast<int>(*v);
-  };
-  auto port = port_of("PORT_NUM", 5236);
-  if (!port.ok()) return fail(port.message());
-  auto ap_port = port_of("AP_PORT_NUM", 6000);
-  if (!ap_port.ok()) return fail(ap_port.message());
-  std::string mode = "NORMAL";
-  if (kv.count("DPC_MODE")) {
-    const std::string m = upper(kv["DPC_MODE"]);
-    if (m == "MP" || m == "1") {
-      mode = "MP";
-    } else if (m == "BP" || m == "2") {
-      mode = "BP";
-    } else if (m == "SP" || m == "3") {
-      mode = "SP";
-    } else if (m == "BS" || m == "4") {
-      return fail("dminit: dpc_mode=BS (a directly connected BP) is a dmserver start mode; "
-                  "initialise the database with dpc_mode=BP");
-    } else {
-      return fail("dminit: dpc_mode=" + kv["DPC_MODE"] + " is not valid; use MP, SP or BP");
-    }
-  }
-  int overwrite = 0;
+  if (Status st = check_init_values(kv); !st.ok()) return st.error();
+  DminitArgs a;
+  a.path = kv["PATH"];
+  if (kv.count("INSTANCE_NAME")) a.name = kv["INSTANCE_NAME"];
+  if (kv.count("DB_NAME")) a.db_name = kv["DB_NAME"];
+  auto port = port_arg(kv, "PORT_NUM", 5236);
+  if (!port.ok()) return port.error();
+  auto ap_port = port_arg(kv, "AP_PORT_NUM", 6000);
+  if (!ap_port.ok()) return ap_port.error();
+  a.port = *port;
+  a.ap_port = *ap_port;
+  auto mode = mode_arg(kv);
+  if (!mode.ok()) return mode.error();
+  a.mode = *mode;
   if (kv.count("AUTO_OVERWRITE")) {
     auto v = parse_int(kv["AUTO_OVERWRITE"]);
     if (!v || *v < 0 || *v > 2) {
-      return fail("dminit: AUTO_OVERWRITE=" + kv["AUTO_OVERWRITE"] + " is not valid; use 0, 1 or 2");
+      return Error{"dminit: AUTO_OVERWRITE=" + kv["AUTO_OVERWRITE"] + " is not valid; use 0, 1 or 2"};
     }
-    overwrite = static_cast<int>(*v);
+    a.overwrite = static_cast<int>(*v);
   }
+  return a;
+}
+
+}  // namespace
+
+ToolResult run_dminit(World& w, const std::string& host, const std::vector<std::string>& argv) {
+  auto parsed = parse_dminit_args(argv);
+  if (!parsed.ok()) return fail(parsed.message());
+  const DminitArgs& args = *parsed;
+  const std::string& path = args.path;
+  const std::string& name = args.name;
+  const std::string& db_name = args.db_name;
+  const std::string& mode = args.mode;
+  const int overwrite = args.overwrite;
   const OsKind os = path_style(path);
   const std::string dir = path_join(os, path, db_name);
   Host& h = w.host(host);
@@ -152,7 +211,7 @@ ToolResult run_dminit(World& w, const std::string& host, const std::vector<std::
   }
   h.make_dirs(dir);
   const std::string ini = path_join(os, dir, "dm.ini");
-  if (Status st = h.write(ini, dm_ini_text(os, dir, name, *port, *ap_port)); !st.ok()) {
+  if (Status st = h.write(ini, dm_ini_text(os, dir, name, args.port, args.ap_port)); !st.ok()) {
     return fail("dminit: " + st.message());
   }
   DbImage img;

@@ -90,6 +90,21 @@ TEST_F(Tools, DminitChecksPortsModesAndParameters) {
   EXPECT_FALSE(c.exists(kH, "/dm/x/DAMENG"));
 }
 
+TEST_F(Tools, DminitTakesTheInitialisationParametersItsValueListsAllow) {
+  auto page = init("X", "/dm/x", "BP", {"PAGE_SIZE=12"});
+  EXPECT_NE(page.output.find("PAGE_SIZE=12 is not valid; use 4/8/16/32"), std::string::npos) << page.output;
+  auto log = init("X", "/dm/x", "BP", {"LOG_SIZE=64"});
+  EXPECT_NE(log.output.find("LOG_SIZE=64 is not valid; use 256..8192"), std::string::npos) << log.output;
+  auto cs = init("X", "/dm/x", "BP", {"CASE_SENSITIVE=maybe"});
+  EXPECT_NE(cs.output.find("CASE_SENSITIVE=maybe is not valid"), std::string::npos) << cs.output;
+  EXPECT_FALSE(c.exists(kH, "/dm/x/DAMENG"));
+  auto ok = init("X", "/dm/x", "BP",
+                 {"PAGE_SIZE=32", "EXTENT_SIZE=16", "LOG_SIZE=512", "CHARSET=1", "CASE_SENSITIVE=N",
+                  "LENGTH_IN_CHAR=y", "BLANK_PAD_MODE=0"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_TRUE(c.exists(kH, "/dm/x/DAMENG"));
+}
+
 TEST_F(Tools, PasswordsNeverReachTheTrace) {
   ASSERT_EQ(init("BP1", "/dm/bp1", "BP", {"SYSDBA_PWD=Secret123"}).exit_code, 0);
   EXPECT_EQ(c.trace().text().find("Secret123"), std::string::npos);

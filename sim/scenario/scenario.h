@@ -122,7 +122,9 @@ struct Condition {
   bool needs_io() const;
 };
 
-struct Step {
+/// One step of a scenario file (not a plan step, dpc::Step: a scenario
+/// step may run a whole plan, a fault or a check).
+struct ScenarioStep {
   enum class Kind { Do, WaitUntil, Expect, Hold, Mark };
   Kind kind = Kind::Do;
   std::string path;  ///< "steps[3]"
@@ -163,7 +165,7 @@ struct Scenario {
   int64_t jitter_ms = 0;
   TimingProfile profile;
   std::vector<LinkSetting> links;
-  std::vector<Step> steps;
+  std::vector<ScenarioStep> steps;
   /// <dir>/<stem>.transcript beside the file.
   std::string transcript_path() const;
 };

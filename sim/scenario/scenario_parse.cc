@@ -11,6 +11,8 @@
 #include "core/json_text.h"
 #include "core/topology_load.h"
 #include "sim/scenario/scenario.h"
+#include "sim/session.h"
+#include "sim/session_commands.h"
 
 namespace dpc::sim {
 
@@ -46,11 +48,12 @@ const std::vector<std::string> kConditionKeys = {"instance", "group",      "sql"
                                                  "catalog",  "elapsed_since", "trace",
                                                  "catalog_consistent", "all", "any", "not"};
 
-/// The first words `do` accepts: the session's vocabulary (sim/session.h).
-const std::vector<std::string> kCommands = {
-    "deploy", "step",  "stop",   "start", "exit",   "exit-all", "signal", "kill",  "crash-host",
-    "restart-host", "partition", "heal", "link", "elect", "advance", "sql", "status", "leader",
-    "plan", "trace", "time", "help", "write", "cat", "tool", "show", "jitter", "ctl", "workload", "workload-check"};
+/// The first words `do` accepts: the session's vocabulary (sim/session_commands.h).
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const SessionCommand& c : session_commands()) names.push_back(c.name);
+  return names;
+}
 
 const std::vector<std::string> kStatuses = {"OPEN", "MOUNT", "SHUTDOWN", "STARTUP", "AFTER REDO",
                                             "SUSPEND"};
@@ -354,8 +357,8 @@ class Loader {
     }
   }
 
-  Step step(const json& j, const std::string& path) {
-    Step st;
+  ScenarioStep step(const json& j, const std::string& path) {
+    ScenarioStep st;
     st.path = path;
     st.line = line_of(path);
     st.text = j.dump();
@@ -379,7 +382,7 @@ class Loader {
       }
     };
     if (j.contains("do")) {
-      st.kind = Step::Kind::Do;
+      st.kind = ScenarioStep::Kind::Do;
       st.command = opt_string(j, path, "do").value_or("");
       check_command(st.command, json_path_key(path, "do"));
       st.expect_error = opt_string(j, path, "expect_error");
@@ -395,7 +398,7 @@ class Loader {
     if (!j.contains("hold")) only_with("for_ms", "hold");
     if (!j.contains("mark")) only_with("at", "mark");
     if (j.contains("wait_until")) {
-      st.kind = Step::Kind::WaitUntil;
+      st.kind = ScenarioStep::Kind::WaitUntil;
       st.condition = condition(j.at("wait_until"), json_path_key(path, "wait_until"));
       auto within = opt_int(j, path, "within_ms", 1);
       if (!within) {
@@ -407,10 +410,10 @@ class Loader {
         st.within_ms = *within;
       }
     } else if (j.contains("expect")) {
-      st.kind = Step::Kind::Expect;
+      st.kind = ScenarioStep::Kind::Expect;
       st.condition = condition(j.at("expect"), json_path_key(path, "expect"));
     } else if (j.contains("hold")) {
-      st.kind = Step::Kind::Hold;
+      st.kind = ScenarioStep::Kind::Hold;
       st.condition = condition(j.at("hold"), json_path_key(path, "hold"));
       auto f = opt_int(j, path, "for_ms", 1);
       if (!f) {
@@ -422,7 +425,7 @@ class Loader {
         st.for_ms = *f;
       }
     } else if (j.contains("mark")) {
-      st.kind = Step::Kind::Mark;
+      st.kind = ScenarioStep::Kind::Mark;
       st.mark = opt_string(j, path, "mark").value_or("");
       if (st.mark.empty()) error(json_path_key(path, "mark"), "a mark needs a name", "");
       if (j.contains("at")) {
@@ -440,23 +443,30 @@ class Loader {
     return st;
   }
 
+  /// A `do:` line is checked against the session's command table now, when
+  /// the file loads: an unknown command, a wrong number of words or a name
+  /// the topology lacks fails here, not halfway through a run.
   void check_command(const std::string& line, const std::string& path) {
-    std::istringstream in(line);
-    std::string first;
-    in >> first;
-    if (first.empty()) {
+    const std::vector<std::string> words = split_command(line);
+    if (words.empty()) {
       error(path, "the command is empty", "write a shell command, e.g. \"deploy\"");
       return;
     }
-    if (std::find(kCommands.begin(), kCommands.end(), first) != kCommands.end()) {
-      std::string verb, file;
-      in >> verb >> file;
-      if (first == "ctl" && (verb == "scale-out" || verb == "scale-in") && !file.empty()) learn_names(file, path);
+    if (!find_session_command(words[0])) {
+      const std::vector<std::string> names = command_names();
+      auto guess = closest_name(words[0], names);
+      error(path, "unknown command \"" + words[0] + "\"",
+            guess ? "did you mean \"" + *guess + "\"?" : "commands: " + quoted_list(names));
       return;
     }
-    auto guess = closest_name(first, kCommands);
-    error(path, "unknown command \"" + first + "\"",
-          guess ? "did you mean \"" + *guess + "\"?" : "commands: " + quoted_list(kCommands));
+    if (!topo_) return;  // the topology's own errors are reported already
+    if (words[0] == "ctl" && words.size() == 3 && (words[1] == "scale-out" || words[1] == "scale-in")) {
+      learn_names(words[2], path);
+    }
+    const std::string why = check_session_command(words, *topo_);
+    if (why.empty()) return;
+    const size_t nl = why.find('\n');
+    error(path, why.substr(0, nl), nl == std::string::npos ? "see docs/scenarios.md, \"Commands\"" : why.substr(nl + 1));
   }
 
   /// `ctl scale-out FILE`: the steps after it may name FILE's instances and

@@ -48,13 +48,13 @@ TEST(ScenarioParse, LoadsEveryStepKindAndCondition) {
   EXPECT_DOUBLE_EQ(s.links[0].loss, 0.1);
   EXPECT_EQ(s.topology.cluster, "local-7.2");
   ASSERT_EQ(s.steps.size(), 12u);
-  EXPECT_EQ(s.steps[0].kind, Step::Kind::Do);
+  EXPECT_EQ(s.steps[0].kind, ScenarioStep::Kind::Do);
   EXPECT_EQ(s.steps[0].note, "first the MP");
   EXPECT_EQ(*s.steps[1].expect_error, "not registered");
-  EXPECT_EQ(s.steps[3].kind, Step::Kind::Mark);
+  EXPECT_EQ(s.steps[3].kind, ScenarioStep::Kind::Mark);
   ASSERT_TRUE(s.steps[3].mark_at.has_value());
   EXPECT_EQ(s.steps[3].mark_at->instance, "BP13");
-  EXPECT_EQ(s.steps[4].kind, Step::Kind::WaitUntil);
+  EXPECT_EQ(s.steps[4].kind, ScenarioStep::Kind::WaitUntil);
   EXPECT_EQ(s.steps[4].within_ms, 5000);
   EXPECT_EQ(s.steps[4].condition.kind, Condition::Kind::Group);
   EXPECT_EQ(*s.steps[4].condition.group.leader, "BP11");
@@ -64,7 +64,7 @@ TEST(ScenarioParse, LoadsEveryStepKindAndCondition) {
   EXPECT_EQ(s.steps[7].condition.catalog.row.at("SYS_STATUS"), "4");
   EXPECT_EQ(s.steps[8].condition.elapsed.at_most_ms, 1600);
   EXPECT_EQ(s.steps[9].condition.trace.count, 0);
-  EXPECT_EQ(s.steps[10].kind, Step::Kind::Hold);
+  EXPECT_EQ(s.steps[10].kind, ScenarioStep::Kind::Hold);
   EXPECT_EQ(s.steps[10].condition.kind, Condition::Kind::Not);
   EXPECT_FALSE(s.steps[10].condition.needs_io());
   EXPECT_EQ(s.steps[11].condition.children.size(), 2u);
@@ -120,6 +120,25 @@ TEST(ScenarioParse, UnknownFieldSuggestsTheKnownOneWithItsLine) {
   EXPECT_NE(msg.find("parse-test.json:4:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("steps[1].wait_until.leadr: unknown field \"leadr\""), std::string::npos) << msg;
   EXPECT_NE(msg.find("did you mean \"leader\"?"), std::string::npos) << msg;
+}
+
+TEST(ScenarioParse, ADoLineIsCheckedAgainstTheCommandTableWhenTheFileLoads) {
+  const auto l = load(R"({"topology": "topologies/local-7.2.json",
+    "steps": [
+      {"do": "kill BP99"},
+      {"do": "partition BP11"},
+      {"do": "crash-host BP11"},
+      {"do": "advance soon"},
+      {"do": "kill BP11"}
+    ]})");
+  ASSERT_FALSE(l.ok());
+  const std::string msg = all_messages(l);
+  EXPECT_NE(msg.find("steps[0].do: kill: no instance 'BP99' in the topology"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("fix: usage: kill INST"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("steps[1].do: usage: partition A B [oneway]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("steps[2].do: crash-host: no host named 'BP11'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("steps[3].do: advance: 'soon' is not a number >= 0"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("steps[4]"), std::string::npos) << "a good line is not reported: " << msg;
 }
 
 TEST(ScenarioParse, ReportsEveryProblemAtOnce) {

@@ -50,7 +50,7 @@ class Runner {
 
     transcript_ = "scenario " + s_.name + " (seed " + std::to_string(seed_) + ")\n";
     for (size_t i = 0; i < s_.steps.size() && !failure_; ++i) {
-      const Step& st = s_.steps[i];
+      const ScenarioStep& st = s_.steps[i];
       transcript_ += "[" + std::to_string(i + 1) + "] " + st.text + "\n";
       std::optional<std::string> why;
       try {
@@ -103,10 +103,10 @@ class Runner {
   bool holds(const Condition& c) { return evaluate_condition(c, *session_, marks_).holds; }
 
   /// Runs one step; the reason it failed, or nullopt.
-  std::optional<std::string> run_step(const Step& st) {
+  std::optional<std::string> run_step(const ScenarioStep& st) {
     SimCluster& cl = session_->cluster();
     switch (st.kind) {
-      case Step::Kind::Do: {
+      case ScenarioStep::Kind::Do: {
         CommandResult r = session_->execute(st.command);
         if (r.ok) {
           transcript_ += indent(r.output, "  | ");
@@ -129,13 +129,13 @@ class Runner {
         }
         return std::nullopt;
       }
-      case Step::Kind::Expect: {
+      case ScenarioStep::Kind::Expect: {
         Observation o = evaluate_condition(st.condition, *session_, marks_);
         transcript_ += "  at " + ms(cl.now_us()) + ": " + o.seen + "\n";
         if (!o.holds) return "expected " + st.condition.text + ", but " + o.seen;
         return std::nullopt;
       }
-      case Step::Kind::WaitUntil: {
+      case ScenarioStep::Kind::WaitUntil: {
         const SimTime start = cl.now_us();
         const Millis deadline = to_ms(start) + st.within_ms;
         bool ok = false;
@@ -154,7 +154,7 @@ class Runner {
                        o.seen + "\n";
         return std::nullopt;
       }
-      case Step::Kind::Hold: {
+      case ScenarioStep::Kind::Hold: {
         const SimTime start = cl.now_us();
         const Millis until = to_ms(start) + st.for_ms;
         bool broke = false;
@@ -174,7 +174,7 @@ class Runner {
         transcript_ += "  held for " + std::to_string(st.for_ms) + " ms: " + o.seen + "\n";
         return std::nullopt;
       }
-      case Step::Kind::Mark: {
+      case ScenarioStep::Kind::Mark: {
         SimTime at = cl.now_us();
         if (st.mark_at) {
           at = last_matching_event(*st.mark_at, *session_, marks_);

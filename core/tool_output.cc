@@ -1,8 +1,9 @@
-#include "real-backend/tool_output.h"
+#include "core/tool_output.h"
 
 #include <cctype>
+#include <vector>
 
-namespace dpc::real {
+namespace dpc {
 
 std::optional<int> end_code(const std::string& output) {
   static const std::string kMark = "CODE:[";
@@ -36,4 +37,20 @@ std::string output_tail(const std::string& output, int lines) {
   return output.substr(start, end - start);
 }
 
-}  // namespace dpc::real
+std::string framed_output_tail(const std::string& output, int lines) {
+  std::vector<std::string> all;
+  size_t start = 0;
+  while (start < output.size()) {
+    size_t nl = output.find('\n', start);
+    if (nl == std::string::npos) nl = output.size();
+    if (nl > start) all.push_back(output.substr(start, nl - start));
+    start = nl + 1;
+  }
+  if (all.empty()) return "  (no output)";
+  std::string out = "  output (last lines):";
+  size_t from = all.size() > static_cast<size_t>(lines) ? all.size() - static_cast<size_t>(lines) : 0;
+  for (size_t i = from; i < all.size(); ++i) out += "\n    | " + all[i];
+  return out;
+}
+
+}  // namespace dpc

@@ -1,8 +1,8 @@
-#include "real-backend/tool_output.h"
+#include "core/tool_output.h"
 
 #include <gtest/gtest.h>
 
-namespace dpc::real {
+namespace dpc {
 namespace {
 
 TEST(EndCode, ReadsZeroFromDmrmanSuccessLine) {
@@ -30,4 +30,4 @@ TEST(OutputTail, KeepsTheLastLines) {
 }
 
 }  // namespace
-}  // namespace dpc::real
+}  // namespace dpc

@@ -1,0 +1,23 @@
+// Reading what DM's tools print: the `CMD END.CODE:[n]` line that dmrman
+// (and some other DM tools) end with, and the tail of an output for error
+// messages. The one reader of both for the core's step runner and the real
+// backend. Pure text functions; no threading concerns.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace dpc {
+
+/// The code of the last `CODE:[n]` mark in the output (`CMD END.CODE:[0]`,
+/// `CMD END.CODE:[-8003]`), or nullopt when there is none.
+std::optional<int> end_code(const std::string& output);
+
+/// The last `lines` lines of an output, as they are, for error messages.
+std::string output_tail(const std::string& output, int lines = 12);
+
+/// The same lines framed for a failed step's report ("  output (last
+/// lines):" then "    | line" each, empty lines left out), or "  (no output)".
+std::string framed_output_tail(const std::string& output, int lines = 8);
+
+}  // namespace dpc
