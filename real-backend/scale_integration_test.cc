@@ -127,5 +127,44 @@ TEST_F(ScaleStandIn, ABpGroupIsNotScaledInAndNothingStops) {
   expect_up(base_);
 }
 
+TEST(ScaleStandInMembers, NewMembersOfARunningGroupAreRestoredFromOneMembersBackupAndToldToTheOthers) {
+  testing::StandInCluster c;
+  ASSERT_EQ(c.set_up("local-7.2-bp14.json"), "");
+  const Topology wanted = c.topo;
+  auto loaded = load_topology_file(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/local-7.2.json");
+  ASSERT_TRUE(loaded.ok());
+  Topology base = *loaded.topology;
+  for (Instance& inst : base.instances) {
+    const Instance* w = wanted.find_instance(inst.name);
+    inst.path = w->path;
+    inst.port_num = w->port_num;
+    inst.ap_port_num = w->ap_port_num;
+    inst.mp_port = w->mp_port;
+  }
+  c.sql->set_topology(base);
+  ExecutorOptions o;
+  o.poll_interval_ms = 50;
+  ExecutionReport deployed = run_plan(*c.backend, base, build_deploy_plan(base), o);
+  ASSERT_TRUE(deployed.ok) << deployed.failed_step << ": " << deployed.error;
+  c.sql->set_topology(wanted);
+  ScaleResult out = run_scale_out(*c.backend, base, wanted, OpOptions{});
+  ASSERT_TRUE(out.op.ok) << out.op.error;
+  for (const Instance& inst : wanted.instances) EXPECT_TRUE(c.backend->server_running(inst.name)) << inst.name;
+  EXPECT_EQ(gather_status(*c.backend, wanted).exit_code(), 0) << format_status(gather_status(*c.backend, wanted));
+  EXPECT_TRUE(c.sql->violations().empty());
+  // SP_ADD_RAFT_NODE went to every old member, for each new one.
+  int adds = 0;
+  for (const std::string& st : c.sql->statements()) adds += st.find("SP_ADD_RAFT_NODE('BP1") != std::string::npos;
+  EXPECT_EQ(adds, 6);
+  auto record = read_whole_file(c.dir + "/record.txt");
+  ASSERT_TRUE(record.ok());
+  EXPECT_THAT(*record, HasSubstr("BACKUP_01_ADD"));
+  // BP14's dmarch.ini lists every member; BP11's was rewritten to list BP15.
+  auto arch = read_whole_file(wanted.find_instance("BP11")->path + "/DAMENG/dmarch.ini");
+  ASSERT_TRUE(arch.ok());
+  EXPECT_THAT(*arch, HasSubstr("ARCH_DEST = BP15"));
+  c.tear_down();
+}
+
 }  // namespace
 }  // namespace dpc::real
