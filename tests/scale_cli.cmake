@@ -112,3 +112,28 @@ file(READ ${WORKDIR}/state/sim-history.txt history)
 expect_in("${history}" "ok ctl convert BP13 --to shadow")
 expect_in("${history}" "ok ctl scale-in ")
 run(0 destroy ${T}/local-7.2-raft3.json --yes)
+
+# The real backend compares the file with the deployed topology its state directory keeps
+# (deployed-topology.json, written by deploy, and conversions.txt); --dry-run shows the plan
+# without DM installed.
+set(REAL ${WORKDIR}/real-state)
+file(MAKE_DIRECTORY ${REAL})
+function(run_real expected_code)
+  execute_process(COMMAND ${DPCCTL} ${ARGN} --backend=real --state-dir ${REAL}
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL expected_code)
+    message(FATAL_ERROR "dpcctl ${ARGN} --backend=real: exit ${code}, expected ${expected_code}\n${out}${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+  set(err "${err}" PARENT_SCOPE)
+endfunction()
+run_real(1 scale-out ${T}/local-7.2-grown.json --dry-run)
+expect_in("${err}" "no record of the deployed topology")
+file(COPY_FILE ${T}/local-7.2.json ${REAL}/deployed-topology.json)
+run_real(0 scale-out ${T}/local-7.2-grown.json --dry-run)
+expect_in("${out}" "new instances: SP2, BP31, BP32, BP33")
+file(WRITE ${REAL}/conversions.txt "BP13 shadow\n")
+run_real(1 scale-out ${T}/local-7.2-grown.json --dry-run)
+expect_in("${err}" "dpcctl convert FILE BP13 --to raft")
+run_real(0 convert ${T}/local-7.2-grown.json BP13 --to raft --dry-run)
+expect_in("${out}" "RESTORE DATABASE")
