@@ -13,6 +13,7 @@
 #include "core/cluster_ops.h"
 #include "core/cluster_status.h"
 #include "core/executor.h"
+#include "core/plan.h"
 #include "core/result.h"
 #include "core/topology.h"
 
@@ -28,6 +29,9 @@ struct ClusterCommand {
   bool resume = false;
   bool dry_run = false;  ///< scale-out / scale-in / convert: print the plan only
 };
+
+/// The text of a scale-out, scale-in or conversion plan (--dry-run).
+std::string reshape_plan_text(const std::string& verb, const Plan& plan);
 
 /// scale-out, scale-in or convert.
 inline bool is_reshape(const std::string& verb) {

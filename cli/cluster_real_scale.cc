@@ -65,6 +65,14 @@ Status record_deployed_topology(const std::string& state_dir, const std::string&
   return Status::Ok();
 }
 
+std::string reshape_plan_text(const std::string& verb, const Plan& plan) {
+  std::string text = render_plan_text(plan);
+  const std::string what = verb == "scale-out" ? "Scale-out" : verb == "scale-in" ? "Scale-in" : "Conversion";
+  if (text.rfind("Deployment plan", 0) == 0) text.replace(0, std::string("Deployment").size(), what);
+  else if (text.rfind("Stop plan", 0) == 0) text.replace(0, std::string("Stop").size(), what);
+  return text;
+}
+
 int run_real_reshape(const ClusterCommand& c, const std::map<std::string, std::string>& opts) {
   // The state directory as the file's topology names it (the default is
   // .dpcctl/<cluster>, the same for both).
@@ -80,7 +88,7 @@ int run_real_reshape(const ClusterCommand& c, const std::map<std::string, std::s
   if (!plan) return fail(c, plan.message());
   if (c.dry_run) {
     if (!convert) std::printf("%s", diff_topologies(*deployed, c.topo).describe().c_str());
-    std::printf("%s", render_plan_text(*plan).c_str());
+    std::printf("%s", reshape_plan_text(c.verb, *plan).c_str());
     return 0;
   }
   // The backend must know every instance the operation touches: the new

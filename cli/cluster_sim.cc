@@ -240,7 +240,7 @@ int reshape(const ClusterCommand& c, sim::SimSession& session, const std::string
     else plan = build_convert_plan(deployed, c.words[1], *parse_convert_target(c.words[3]));
     if (!plan) return fail(c, plan.message());
     if (c.verb != "convert") std::printf("%s", diff_topologies(deployed, c.topo).describe().c_str());
-    std::printf("%s", render_plan_text(*plan).c_str());
+    std::printf("%s", reshape_plan_text(c.verb, *plan).c_str());
     return 0;
   }
   std::vector<std::string> words = c.words;

@@ -70,6 +70,7 @@ cycle(${T}/local-7.2.json ${base})
 # scale-out: the plan first (nothing runs), then the change.
 run(0 scale-out ${T}/local-7.2-grown.json --dry-run)
 expect_in("${out}" "new instances: SP2, BP31, BP32, BP33")
+expect_in("${out}" "Scale-out plan for cluster local-7.2: 41 steps")
 expect_in("${out}" "create-raft:RAFT_3")
 expect_in("${out}" "bp-group-add:BG_1:RAFT_3")
 expect_instances(${T}/local-7.2.json RUNNING 0 ${base})
