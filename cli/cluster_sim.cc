@@ -53,7 +53,9 @@ Result<sim::SimHistory> history_for(const ClusterCommand& c, const std::string& 
     }
     sim::SimHistory h;
     h.cluster = c.topo.cluster;
-    h.topology = absolute_path(c.args.positional[0]);
+    // The copy kept in the state directory (written with the history): the
+    // file itself may be edited later for a scale-out.
+    h.topology = (fs::path(file).parent_path() / "topology-0.json").string();
     h.seed = so->seed;
     h.jitter_ms = so->jitter_ms;
     if (auto p = c.args.get("profile")) h.profile = absolute_path(*p);
@@ -108,6 +110,7 @@ void warn_if_differs(const ClusterCommand& c, const Topology& deployed) {
   if (d.empty()) return;
   std::string what = d.describe();
   while (!what.empty() && what.back() == '\n') what.pop_back();
+  for (size_t at = what.find('\n'); at != std::string::npos; at = what.find('\n', at)) what.replace(at, 1, "; ");
   std::fprintf(stderr,
                "dpcctl %s: note: %s differs from the deployed cluster (%s); this command acts on the deployed "
                "cluster; apply the file with dpcctl scale-out / scale-in / convert\n",

@@ -67,6 +67,11 @@ set(shrunk ${base} BP31 BP32 BP33)
 run(0 deploy ${T}/local-7.2.json)
 cycle(${T}/local-7.2.json ${base})
 
+# An edited file not yet applied: commands act on the deployed cluster and say so.
+run(0 status ${T}/local-7.2-grown.json)
+expect_in("${err}" "differs from the deployed cluster (new instances: SP2, BP31, BP32, BP33; new RAFT groups")
+expect_in("${out}" "healthy")
+
 # scale-out: the plan first (nothing runs), then the change.
 run(0 scale-out ${T}/local-7.2-grown.json --dry-run)
 expect_in("${out}" "new instances: SP2, BP31, BP32, BP33")
