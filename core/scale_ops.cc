@@ -116,6 +116,16 @@ ScaleResult run_scale_in(Backend& b, const Topology& deployed, const Topology& w
       rest.insert(st.id);
     }
   }
+  for (const RaftGroup& g : wanted.rafts) {
+    const RaftGroup* old = deployed.find_raft(g.name);
+    if (old == nullptr || old->members.size() == g.members.size()) continue;
+    for (const std::string& m : g.members) {
+      if (!running.count(m)) {
+        return refused(deployed, "members leave " + g.name + " but " + m + ", which stays, is not running; start "
+                                 "the group first (dpcctl start FILE -G " + g.name + ")");
+      }
+    }
+  }
   note(s.op, o, "removing " + join(d.removed) + " (a clean exit, then SP_DROP_DPC_INSTANCE on the MP)\n");
   if (!run_into(s.op, b, deployed, sub_plan(*plan, stops), o)) return s;
   for (const std::string& name : d.removed) {

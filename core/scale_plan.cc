@@ -349,11 +349,9 @@ Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wante
       refused.push_back("the BP RAFT group " + inst->raft + " (" + name +
                         ") still holds data: DMDPC has no way to move a BP group's data to the others, "
                         "so it stays (keep it in the topology)");
-    } else if (inst->role == Role::BP) {
-      refused.push_back(name + " is a member of the running RAFT group " + inst->raft +
-                        ": removing a member from a running group (DM's SP_DEL_RAFT_NODE) is not "
-                        "supported; keep it, or make it a shadow replica with dpcctl convert FILE " + name +
-                        " --to shadow");
+    } else if (inst->role == Role::BP && !wanted.find_raft(inst->raft)->replicated()) {
+      refused.push_back(name + " leaves " + inst->raft + " with a single member; a RAFT group does not become "
+                        "a single BP in place (keep at least three members)");
     }
   }
   for (const std::string& g : d.removed_bp_groups) {
@@ -379,6 +377,52 @@ Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wante
       plan.steps.push_back(std::move(s));
     }
   }
+  // Members leaving a running BP RAFT group ([model] raft-del-node): once
+  // they have exited, the group keeps (or elects) a leader, each member that
+  // stays is told with SP_DEL_RAFT_NODE and gets a dmarch.ini without them.
+  std::vector<std::string> told = stops;
+  const Plan full = build_deploy_plan(wanted);
+  for (const RaftGroup& g : wanted.rafts) {
+    const RaftGroup* old = deployed.find_raft(g.name);
+    if (g.role != Role::BP || old == nullptr || old->members.size() == g.members.size()) continue;
+    const std::vector<const Instance*> stay = wanted.members_of(g);
+    Step w;
+    w.id = "wait-leader:" + g.name;
+    w.kind = StepKind::WaitState;
+    w.instance = stay.front()->name;
+    w.host = stay.front()->host;
+    w.title = "wait until " + g.name + " has a PRIMARY/OPEN leader among the members that stay";
+    w.deps = stops;
+    w.timeout_ms = kWaitTimeoutMs;
+    w.endpoint = endpoint_of(*stay.front());
+    w.wait.what = WaitSpec::What::GroupLeader;
+    w.wait.group = g.name;
+    for (const Instance* x : stay) w.wait.instances.push_back(x->name);
+    plan.steps.push_back(std::move(w));
+    for (const Instance* x : stay) {
+      for (const std::string& m : old->members) {
+        if (has(g.members, m)) continue;
+        Step t;
+        t.id = "del-node:" + x->name + ":" + m;
+        t.kind = StepKind::RunSql;
+        t.instance = x->name;
+        t.host = x->host;
+        t.title = "tell " + x->name + " that " + m + " leaves " + g.name;
+        t.deps = {"wait-leader:" + g.name};
+        t.timeout_ms = kSqlTimeoutMs;
+        t.endpoint = endpoint_of(*x);
+        t.statements = {"SP_DEL_RAFT_NODE('" + m + "')"};
+        told.push_back(t.id);
+        plan.steps.push_back(std::move(t));
+      }
+      if (const Step* arch = full.find("dmarch:" + x->name)) {
+        Step copy = *arch;
+        copy.title = "RAFT dmarch.ini for " + x->name + " without the members that left " + g.name;
+        copy.deps = stops;
+        plan.steps.push_back(std::move(copy));
+      }
+    }
+  }
   std::string previous;
   auto sql_step = [&](const std::string& id, const std::string& title, const std::string& stmt) {
     Step s;
@@ -386,7 +430,7 @@ Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wante
     s.kind = StepKind::RunSql;
     s.host = mp1->host;
     s.title = title;
-    s.deps = previous.empty() ? stops : std::vector<std::string>{previous};
+    s.deps = previous.empty() ? told : std::vector<std::string>{previous};
     s.timeout_ms = kSqlTimeoutMs;
     s.endpoint = endpoint_of(*mp1);
     s.statements = {stmt};

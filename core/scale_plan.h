@@ -17,7 +17,11 @@
 //     stay one chain.
 //   scale-in (build_scale_in_plan): an SP leaves — stop:<SP> (`exit`, a
 //     clean exit), drop:<SP> (SP_DROP_DPC_INSTANCE on the MP), drop-raft:<R>
-//     (SP_DROP_DPC_RAFT of its SP RAFT group), then verify-health.
+//     (SP_DROP_DPC_RAFT of its SP RAFT group), then verify-health. Members
+//     leave a running BP RAFT group (which keeps at least three): stop:<M>,
+//     wait-leader:<R> among those that stay, del-node:<I>:<M>
+//     (SP_DEL_RAFT_NODE('M') on each member I that stays, [model]
+//     raft-del-node), dmarch:<I> without M, drop:<M>.
 //   convert (build_convert_plan): a BP RAFT member becomes a shadow replica
 //     or a voting member again, the manual's 7.5.2 step by step:
 //     exit:<M> (single exit) · wait-leader:<R> (the others keep a leader) ·

@@ -168,18 +168,20 @@ TEST(ScaleIn, AnSpExitsCleanlyThenLeavesTheCatalog) {
   EXPECT_EQ(step(*plan, "verify-health").endpoint.instance, "SP1");
 }
 
-TEST(ScaleIn, RefusesABpGroupAMemberTheMpAndTheLastSp) {
+TEST(ScaleIn, RefusesABpGroupASingleMemberLeftTheMpAndTheLastSp) {
   auto group = build_scale_in_plan(load("local-7.2-raft3-only.json"), load("local-7.2.json"));
   ASSERT_FALSE(group.ok());
   EXPECT_THAT(group.message(), HasSubstr("RAFT_3 (BP31) still holds data"));
 
-  Topology no_bp13 = load("local-7.2.json");
-  std::erase_if(no_bp13.instances, [](const Instance& i) { return i.name == "BP13"; });
-  for (RaftGroup& r : no_bp13.rafts) std::erase(r.members, "BP13");
-  for (FaultDomain& f : no_bp13.fault_domains) std::erase(f.instances, "BP13");
-  auto member = build_scale_in_plan(load("local-7.2.json"), no_bp13);
+  Topology one_left = load("local-7.2.json");
+  for (const char* gone : {"BP12", "BP13"}) {
+    std::erase_if(one_left.instances, [&](const Instance& i) { return i.name == gone; });
+    for (RaftGroup& r : one_left.rafts) std::erase(r.members, gone);
+    for (FaultDomain& f : one_left.fault_domains) std::erase(f.instances, gone);
+  }
+  auto member = build_scale_in_plan(load("local-7.2.json"), one_left);
   ASSERT_FALSE(member.ok());
-  EXPECT_THAT(member.message(), HasSubstr("SP_DEL_RAFT_NODE"));
+  EXPECT_THAT(member.message(), HasSubstr("with a single member"));
 
   Topology no_sp = load("local-7.2.json");
   std::erase_if(no_sp.instances, [](const Instance& i) { return i.role == Role::SP; });
@@ -187,6 +189,23 @@ TEST(ScaleIn, RefusesABpGroupAMemberTheMpAndTheLastSp) {
   auto last = build_scale_in_plan(load("local-7.2.json"), no_sp);
   ASSERT_FALSE(last.ok());
   EXPECT_THAT(last.message(), HasSubstr("leaves no SP"));
+}
+
+TEST(ScaleIn, MembersLeaveARunningGroupThroughSpDelRaftNode) {
+  auto plan = build_scale_in_plan(load("local-7.2-bp14.json"), load("local-7.2.json"));
+  ASSERT_TRUE(plan.ok()) << plan.message();
+  EXPECT_EQ(step(*plan, "stop:BP14").console_line, "exit");  // each leaves alone
+  EXPECT_TRUE(before(*plan, "stop:BP15", "wait-leader:RAFT_1"));
+  for (const char* x : {"BP11", "BP12", "BP13"}) {
+    for (const char* m : {"BP14", "BP15"}) {
+      const std::string id = std::string("del-node:") + x + ":" + m;
+      EXPECT_EQ(step(*plan, id).statements, (std::vector<std::string>{std::string("SP_DEL_RAFT_NODE('") + m + "')"}));
+      EXPECT_TRUE(before(*plan, "wait-leader:RAFT_1", id)) << id;
+      EXPECT_TRUE(before(*plan, id, "drop:BP14")) << id;
+    }
+    EXPECT_THAT(step(*plan, std::string("dmarch:") + x).content, ::testing::Not(HasSubstr("BP14")));
+  }
+  EXPECT_TRUE(before(*plan, "drop:BP15", "verify-health"));
 }
 
 TEST(Convert, FollowsManual752StepByStepOnTheMemberAlone) {

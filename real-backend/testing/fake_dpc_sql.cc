@@ -201,9 +201,9 @@ Result<Rows> FakeDpcSql::execute(const SqlEndpoint& at, const std::string& state
 }
 
 Result<Rows> FakeDpcSql::catalog_call(const Instance& on, const std::string& up, const std::string& text) {
-  if (up.find("SP_ADD_RAFT_NODE") != std::string::npos) {
+  if (up.find("SP_ADD_RAFT_NODE") != std::string::npos || up.find("SP_DEL_RAFT_NODE") != std::string::npos) {
     // Run on a running member of the group the new one joins ([model] raft-add-node).
-    if (on.role != Role::BP) return sql_error("HY000", -6803, "SP_ADD_RAFT_NODE runs on a member of a BP RAFT group");
+    if (on.role != Role::BP) return sql_error("HY000", -6803, "SP_ADD_RAFT_NODE and SP_DEL_RAFT_NODE run on a member of a BP RAFT group");
     return Rows{};
   }
   if (on.role != Role::MP) return sql_error("HY000", -7046, "DPC procedures run on the MP only, not on " + on.name);

@@ -214,6 +214,9 @@ class DmServer {
   /// [model] SP_ADD_RAFT_NODE('NAME', RAFT_SELF_ID) on a running member: the
   /// registered instance NAME joins this member's group as a peer.
   Result<Rows> add_raft_node(const ProcCall& call);
+  /// [model] SP_DEL_RAFT_NODE('NAME') on a running member: NAME stops being
+  /// a peer of this member.
+  Result<Rows> del_raft_node(const ProcCall& call);
   void stop_raft();
   VMillis jitter();
   void send_raft(RaftOutput out);

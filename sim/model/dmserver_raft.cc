@@ -195,6 +195,31 @@ Result<Rows> DmServer::add_raft_node(const ProcCall& call) {
   return Rows{};
 }
 
+Result<Rows> DmServer::del_raft_node(const ProcCall& call) {
+  // [model] raft-del-node: like SP_ADD_RAFT_NODE, named by the manual without
+  // a signature. The simulator takes SP_DEL_RAFT_NODE('NAME') run on each
+  // running member of the group: NAME stops being a peer of this member (it
+  // no longer counts for elections or the commit majority, and a leader stops
+  // sending it the log). The member's dmarch.ini is not changed by it.
+  if (call.args.size() != 1 || call.args[0].kind != SqlValue::Kind::String) {
+    return Error{"[-6803]:SP_DEL_RAFT_NODE takes the leaving member's name, e.g. SP_DEL_RAFT_NODE('BP15')"};
+  }
+  if (!raft_) {
+    return Error{"[-6803]:SP_DEL_RAFT_NODE on " + name_ + ": it is not a RAFT replica running in a group "
+                 "(run it on each running member that stays)"};
+  }
+  const std::string& who = call.args[0].s;
+  if (who == name_) return Error{"[-6808]:SP_DEL_RAFT_NODE: " + name_ + " cannot remove itself; run it on the others"};
+  auto it = std::find_if(peers_.begin(), peers_.end(), [&](const Peer& p) { return p.name == who; });
+  if (it == peers_.end()) return Rows{};  // not (or no longer) a peer: nothing to do
+  const int id = it->id;
+  peers_.erase(it);
+  raft_->remove_peer(id);
+  w_.log(name_, "raft.del_node", who + " (RAFT_SELF_ID " + std::to_string(id) + ") leaves " + raft_group_);
+  after_raft();
+  return Rows{};
+}
+
 void DmServer::announce_voter(bool voter) {
   // [model] peer-voter-announce: DM does not document how running members
   // learn that a peer became a shadow replica (manual 7.5.2 keeps its name,

@@ -200,6 +200,17 @@ bool RaftNode::add_peer(RaftPeer peer) {
   return true;
 }
 
+bool RaftNode::remove_peer(int peer_id) {
+  auto it = std::find_if(config_.peers.begin(), config_.peers.end(), [&](const RaftPeer& p) { return p.id == peer_id; });
+  if (it == config_.peers.end()) return false;
+  config_.peers.erase(it);
+  progress_.erase(std::remove_if(progress_.begin(), progress_.end(), [&](const Progress& p) { return p.id == peer_id; }),
+                  progress_.end());
+  votes_.erase(std::remove(votes_.begin(), votes_.end(), peer_id), votes_.end());
+  if (role_ == RaftRole::Leader) advance_commit();
+  return true;
+}
+
 // ---------------------------------------------------------------- roles
 
 void RaftNode::adopt_term(Term term, VMillis now, VMillis jitter) {

@@ -128,6 +128,9 @@ class RaftNode {
   /// elections and the commit majority from now on; a leader starts sending
   /// it the log. Returns false when the id is already a peer (or self).
   bool add_peer(RaftPeer peer);
+  /// A member leaves the group (SP_DEL_RAFT_NODE): it no longer counts for
+  /// elections or the commit majority. Returns false when it is no peer.
+  bool remove_peer(int peer_id);
 
   /// When on_tick() next has something to do; kNoDeadline when nothing is
   /// armed. Never earlier than the last `now` passed in unless a timer fell
