@@ -205,161 +205,124 @@ std::array<double, 3> linear_fit(const std::vector<std::pair<double, double>>& p
   return {a, b, ss_tot > 0 ? 1 - ss_res / ss_tot : 1};
 }
 
-}  // namespace
-
-SectionResult run_startup_section(const BenchConfig& cfg) {
-  SectionResult out;
-  const std::vector<int> parallels = {1, 4, 16};
-  Json list = Json::array();
-  std::vector<std::string> names;
-  std::vector<std::vector<double>> values(parallels.size());
-  out.summary.push_back("Startup: the whole deployment on the simulator, virtual time (seed 1):");
-  for (const char* stem : kTopologies) {
-    const std::string path = cfg.source_dir + "/scenarios/topologies/" + stem + ".json";
-    auto topo = load_bench_topology(path);
-    Json t;
-    t["topology"] = std::string("scenarios/topologies/") + stem + ".json";
-    if (!topo) {
-      t["error"] = topo.message();
-      out.ok = false;
-      out.summary.push_back(std::string("  ") + stem + ": " + topo.message());
-      list.push_back(std::move(t));
-      continue;
-    }
-    t["instances"] = topo->instances.size();
-    Json runs = Json::array();
-    std::vector<StartupRun> results;
-    for (int p : parallels) {
-      const double t0 = wall_seconds();
-      StartupRun r = run_startup(*topo, p, 1);
-      const double wall = wall_seconds() - t0;
-      Json rj;
-      rj["parallel"] = p;
-      rj["ok"] = r.ok;
-      if (!r.ok) rj["error"] = r.error;
-      rj["steps"] = r.steps;
-      rj["total_ms"] = round_to(r.total_ms, 3);
-      Json path_json = Json::array();
-      for (const auto& s : r.critical_path) {
-        path_json.push_back({{"step", s.id}, {"start_ms", round_to(s.start_ms, 3)},
-                             {"duration_ms", round_to(s.duration_ms, 3)}});
-      }
-      rj["critical_path"] = std::move(path_json);
-      rj["events"] = r.events;
-      rj["wall_s"] = round_to(wall, 4);
-      runs.push_back(std::move(rj));
-      if (!r.ok) {
-        out.ok = false;
-        out.summary.push_back(std::string("  ") + stem + " parallel " + std::to_string(p) + ": " + r.error);
-      }
-      results.push_back(std::move(r));
-    }
-    t["runs"] = std::move(runs);
-    list.push_back(std::move(t));
-    names.push_back(stem);
-    for (size_t k = 0; k < parallels.size(); ++k) values[k].push_back(results[k].total_ms / 1000.0);
-    const StartupRun& seq = results.front();
-    const StartupRun& par = results[1];
-    std::string line = std::string("  ") + stem + ": sequential " + fmt(seq.total_ms / 1000.0) + " s, parallel 4 " +
-                       fmt(par.total_ms / 1000.0) + " s, parallel 16 " + fmt(results[2].total_ms / 1000.0) + " s";
-    if (par.total_ms > 0) line += " (" + fmt(seq.total_ms / par.total_ms, 2) + "x)";
-    out.summary.push_back(line);
-    out.summary.push_back("    critical path (parallel 4): " + path_text(par));
+/// The JSON record of one startup run at `parallel` steps at a time.
+Json startup_run_json(const StartupRun& r, int parallel, double wall) {
+  Json rj;
+  rj["parallel"] = parallel;
+  rj["ok"] = r.ok;
+  if (!r.ok) rj["error"] = r.error;
+  rj["steps"] = r.steps;
+  rj["total_ms"] = round_to(r.total_ms, 3);
+  Json path_json = Json::array();
+  for (const auto& s : r.critical_path) {
+    path_json.push_back({{"step", s.id}, {"start_ms", round_to(s.start_ms, 3)},
+                         {"duration_ms", round_to(s.duration_ms, 3)}});
   }
-  out.json["what"] = "virtual time of the whole deploy plan on the simulator; parallel 1 runs the steps one at "
-                     "a time in plan order (the manual's sequential order)";
-  out.json["parallel"] = parallels;
-  out.json["topologies"] = std::move(list);
-  PlotSpec spec;
-  spec.title = "Deployment time on the simulator (virtual)";
-  spec.x_label = "virtual seconds";
-  spec.height = std::max(460, 60 * static_cast<int>(names.size()) + 120);
-  out.svgs.emplace_back("startup.svg",
-                        svg_bars(spec, names, {"sequential (parallel 1)", "parallel 4", "parallel 16"}, values));
-  return out;
+  rj["critical_path"] = std::move(path_json);
+  rj["events"] = r.events;
+  rj["wall_s"] = round_to(wall, 4);
+  return rj;
 }
 
-SectionResult run_speed_section(const BenchConfig& cfg) {
-  SectionResult out;
-  out.json["engine"] = engine_speed(cfg.quick ? 0.2 : 2.0);
-  const double engine_rate = out.json["engine"]["events_per_s"].get<double>();
-
-  const std::vector<int> sizes = cfg.quick ? std::vector<int>{1, 10} : std::vector<int>{1, 10, 100, 300};
-  const std::vector<int64_t> checkpoints =
-      cfg.quick ? std::vector<int64_t>{2'000, 10'000} : std::vector<int64_t>{10'000, 60'000, 600'000};
-  const Json baseline = scale_in_child(ScaleJob{0, {}, {}});
-  const double base_kib = baseline.value("peak_rss_kib", 0.0);
-  Json scale = Json::array();
-  std::vector<std::pair<double, double>> rss_pts, ev_pts, rt_pts, deploy_pts;
-  std::vector<PlotSeries> duration_series;
-  out.summary.push_back("Simulator speed (wall clock), generated clusters of N BP groups of 3 + MP + SP:");
-  out.summary.push_back("  event engine alone: " + fmt(engine_rate / 1e6, 2) + " M events/s (" +
-                        fmt(out.json["engine"]["events_per_cpu_s"].get<double>() / 1e6, 2) + " M per CPU second)");
-  for (int g : sizes) {
-    Json j = scale_in_child(ScaleJob{g, checkpoints, {}});
-    if (j.contains("error")) {
+/// Runs one topology's deploy plan at each parallelism, records the runs in
+/// `t` and their summary lines; returns the runs in the order of `parallels`.
+std::vector<StartupRun> run_startup_topology(const Topology& topo, const char* stem,
+                                             const std::vector<int>& parallels, Json& t, SectionResult& out) {
+  t["instances"] = topo.instances.size();
+  Json runs = Json::array();
+  std::vector<StartupRun> results;
+  for (int p : parallels) {
+    const double t0 = wall_seconds();
+    StartupRun r = run_startup(topo, p, 1);
+    const double wall = wall_seconds() - t0;
+    runs.push_back(startup_run_json(r, p, wall));
+    if (!r.ok) {
       out.ok = false;
-      out.summary.push_back("  " + std::to_string(g) + " groups: " + j["error"].get<std::string>());
-      scale.push_back(std::move(j));
-      continue;
+      out.summary.push_back(std::string("  ") + stem + " parallel " + std::to_string(p) + ": " + r.error);
     }
-    const double inst = j.value("instances", 0.0);
-    const double rss = j.value("peak_rss_kib", 0.0);
-    const Json& last = j["idle"].back();
-    rss_pts.emplace_back(inst, (rss - base_kib) / 1024.0);
-    ev_pts.emplace_back(g, last["events_per_s"].get<double>());
-    rt_pts.emplace_back(g, last["virtual_per_wall"].get<double>());
-    deploy_pts.emplace_back(g, j["deploy"]["wall_s"].get<double>());
-    PlotSeries ds;
-    ds.label = std::to_string(g) + " groups";
-    for (const Json& c : j["idle"]) ds.points.emplace_back(c["virtual_s"].get<double>(), c["wall_s"].get<double>());
-    duration_series.push_back(std::move(ds));
-    out.summary.push_back("  " + std::to_string(g) + (g == 1 ? " group (" : " groups (") + fmt(inst, 0) + " instances): deploy " +
-                          fmt(j["deploy"]["wall_s"].get<double>(), 3) + " s wall for " +
-                          fmt(j["deploy"]["virtual_ms"].get<double>() / 1000.0) + " s virtual; idle " +
-                          fmt(last["virtual_s"].get<double>(), 0) + " s virtual in " +
-                          fmt(last["wall_s"].get<double>(), 3) + " s wall = " +
-                          fmt(last["virtual_per_wall"].get<double>(), 0) + "x real time (" +
-                          fmt(last["virtual_per_cpu_s"].get<double>(), 0) + "x per CPU second), " +
-                          fmt(last["events_per_s"].get<double>() / 1e6, 2) + " M events/s (" +
-                          fmt(last["events_per_cpu_s"].get<double>() / 1e6, 2) + " M per CPU second); peak RSS " +
-                          fmt(rss / 1024.0) + " MiB; deploy + failover " +
-                          fmt(j["deploy_failover_runs_per_s"].get<double>(), 2) + " runs/s (" +
-                          fmt(j["deploy_failover_runs_per_cpu_s"].get<double>(), 2) + " per CPU second)");
-    scale.push_back(std::move(j));
+    results.push_back(std::move(r));
   }
-  if (!cfg.quick) {
-    // What the per-event checks and a kept trace cost, at 100 groups.
-    Json variants = Json::array();
-    BenchSimOptions no_checks;
-    no_checks.check_invariants = false;
-    BenchSimOptions tail;
-    tail.trace = TraceMode::Tail;
-    for (const auto& [name, o] : {std::pair<std::string, BenchSimOptions>{"invariants off", no_checks},
-                                  std::pair<std::string, BenchSimOptions>{"trace tail (last 64 kept)", tail}}) {
-      Json j = scale_in_child(ScaleJob{100, {60'000}, o});
-      j["variant"] = name;
-      if (j.contains("idle")) {
-        out.summary.push_back("  100 groups, " + name + ": " +
-                              fmt(j["idle"].back()["events_per_s"].get<double>() / 1e6, 2) + " M events/s, " +
-                              fmt(j["idle"].back()["virtual_per_wall"].get<double>(), 0) + "x real time");
-      }
-      variants.push_back(std::move(j));
-    }
-    out.json["variants_100_groups"] = std::move(variants);
-  }
-  const auto fit = linear_fit(rss_pts);
-  out.json["what"] = "wall-clock speed and peak memory of the whole simulator: a generated cluster deployed "
-                     "through the plan, then idle (RAFT heartbeats, status reports); trace off, invariants on";
-  out.json["baseline_rss_kib"] = base_kib;
-  out.json["scale"] = std::move(scale);
-  out.json["memory_fit"] = {{"what", "peak RSS above an empty child (MiB) = a + b * instances"},
-                            {"a_mib", round_to(fit[0], 3)},
-                            {"b_kib_per_instance", round_to(fit[1] * 1024.0, 2)},
-                            {"r2", round_to(fit[2], 4)}};
-  out.summary.push_back("  memory: " + fmt(fit[1] * 1024.0, 1) + " KiB per instance above a " +
-                        fmt(fit[0], 1) + " MiB base, R^2 " + fmt(fit[2], 4));
+  t["runs"] = std::move(runs);
+  const StartupRun& seq = results.front();
+  const StartupRun& par = results[1];
+  std::string line = std::string("  ") + stem + ": sequential " + fmt(seq.total_ms / 1000.0) + " s, parallel 4 " +
+                     fmt(par.total_ms / 1000.0) + " s, parallel 16 " + fmt(results[2].total_ms / 1000.0) + " s";
+  if (par.total_ms > 0) line += " (" + fmt(seq.total_ms / par.total_ms, 2) + "x)";
+  out.summary.push_back(line);
+  out.summary.push_back("    critical path (parallel 4): " + path_text(par));
+  return results;
+}
 
+/// The points the speed plots draw, gathered over the cluster sizes.
+struct SpeedPoints {
+  std::vector<std::pair<double, double>> rss, events, realtime;
+  std::vector<PlotSeries> duration;
+};
+
+/// The summary line of one cluster size `g` measured as `j`.
+std::string scale_line(int g, const Json& j) {
+  const Json& last = j["idle"].back();
+  return "  " + std::to_string(g) + (g == 1 ? " group (" : " groups (") + fmt(j.value("instances", 0.0), 0) +
+         " instances): deploy " + fmt(j["deploy"]["wall_s"].get<double>(), 3) + " s wall for " +
+         fmt(j["deploy"]["virtual_ms"].get<double>() / 1000.0) + " s virtual; idle " +
+         fmt(last["virtual_s"].get<double>(), 0) + " s virtual in " + fmt(last["wall_s"].get<double>(), 3) +
+         " s wall = " + fmt(last["virtual_per_wall"].get<double>(), 0) + "x real time (" +
+         fmt(last["virtual_per_cpu_s"].get<double>(), 0) + "x per CPU second), " +
+         fmt(last["events_per_s"].get<double>() / 1e6, 2) + " M events/s (" +
+         fmt(last["events_per_cpu_s"].get<double>() / 1e6, 2) + " M per CPU second); peak RSS " +
+         fmt(j.value("peak_rss_kib", 0.0) / 1024.0) + " MiB; deploy + failover " +
+         fmt(j["deploy_failover_runs_per_s"].get<double>(), 2) + " runs/s (" +
+         fmt(j["deploy_failover_runs_per_cpu_s"].get<double>(), 2) + " per CPU second)";
+}
+
+/// Records one cluster size `g` measured as `j`: its plot points and summary
+/// line, or its error.
+void add_scale_run(int g, double base_kib, Json j, Json& scale, SpeedPoints& pts, SectionResult& out) {
+  if (j.contains("error")) {
+    out.ok = false;
+    out.summary.push_back("  " + std::to_string(g) + " groups: " + j["error"].get<std::string>());
+    scale.push_back(std::move(j));
+    return;
+  }
+  const Json& last = j["idle"].back();
+  pts.rss.emplace_back(j.value("instances", 0.0), (j.value("peak_rss_kib", 0.0) - base_kib) / 1024.0);
+  pts.events.emplace_back(g, last["events_per_s"].get<double>());
+  pts.realtime.emplace_back(g, last["virtual_per_wall"].get<double>());
+  PlotSeries ds;
+  ds.label = std::to_string(g) + " groups";
+  for (const Json& c : j["idle"]) ds.points.emplace_back(c["virtual_s"].get<double>(), c["wall_s"].get<double>());
+  pts.duration.push_back(std::move(ds));
+  out.summary.push_back(scale_line(g, j));
+  scale.push_back(std::move(j));
+}
+
+/// What the per-event checks and a kept trace cost, at 100 groups.
+void run_speed_variants(SectionResult& out) {
+  Json variants = Json::array();
+  BenchSimOptions no_checks;
+  no_checks.check_invariants = false;
+  BenchSimOptions tail;
+  tail.trace = TraceMode::Tail;
+  for (const auto& [name, o] : {std::pair<std::string, BenchSimOptions>{"invariants off", no_checks},
+                                std::pair<std::string, BenchSimOptions>{"trace tail (last 64 kept)", tail}}) {
+    Json j = scale_in_child(ScaleJob{100, {60'000}, o});
+    j["variant"] = name;
+    if (j.contains("idle")) {
+      out.summary.push_back("  100 groups, " + name + ": " +
+                            fmt(j["idle"].back()["events_per_s"].get<double>() / 1e6, 2) + " M events/s, " +
+                            fmt(j["idle"].back()["virtual_per_wall"].get<double>(), 0) + "x real time");
+    }
+    variants.push_back(std::move(j));
+  }
+  out.json["variants_100_groups"] = std::move(variants);
+}
+
+/// The four speed plots: events/s, real-time factor, memory with its linear
+/// fit `fit` (a, b, R^2), and wall time per virtual duration.
+void add_speed_plots(const SpeedPoints& pts, double engine_rate, const std::array<double, 3>& fit,
+                     SectionResult& out) {
+  const auto& ev_pts = pts.events;
+  const auto& rt_pts = pts.realtime;
   PlotSpec ev;
   ev.title = "Simulator events per wall second (idle cluster)";
   ev.x_label = "BP groups of 3 (log scale)";
@@ -387,16 +350,86 @@ SectionResult run_speed_section(const BenchConfig& cfg) {
   mem.x_label = "instances";
   mem.y_label = "MiB";
   std::vector<std::pair<double, double>> fit_line;
-  for (const auto& p : rss_pts) fit_line.emplace_back(p.first, fit[0] + fit[1] * p.first);
+  for (const auto& p : pts.rss) fit_line.emplace_back(p.first, fit[0] + fit[1] * p.first);
   out.svgs.emplace_back("speed-memory.svg",
-                        svg_line_plot(mem, {{"peak RSS", rss_pts}, {"linear fit", fit_line}}));
+                        svg_line_plot(mem, {{"peak RSS", pts.rss}, {"linear fit", fit_line}}));
   PlotSpec dur;
   dur.title = "Wall time to idle for a virtual duration";
   dur.x_label = "virtual seconds idle (log scale)";
   dur.y_label = "wall seconds (log scale)";
   dur.log_x = true;
   dur.log_y = true;
-  out.svgs.emplace_back("speed-duration.svg", svg_line_plot(dur, duration_series));
+  out.svgs.emplace_back("speed-duration.svg", svg_line_plot(dur, pts.duration));
+}
+
+}  // namespace
+
+SectionResult run_startup_section(const BenchConfig& cfg) {
+  SectionResult out;
+  const std::vector<int> parallels = {1, 4, 16};
+  Json list = Json::array();
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> values(parallels.size());
+  out.summary.push_back("Startup: the whole deployment on the simulator, virtual time (seed 1):");
+  for (const char* stem : kTopologies) {
+    const std::string path = cfg.source_dir + "/scenarios/topologies/" + stem + ".json";
+    auto topo = load_bench_topology(path);
+    Json t;
+    t["topology"] = std::string("scenarios/topologies/") + stem + ".json";
+    if (!topo) {
+      t["error"] = topo.message();
+      out.ok = false;
+      out.summary.push_back(std::string("  ") + stem + ": " + topo.message());
+      list.push_back(std::move(t));
+      continue;
+    }
+    const std::vector<StartupRun> results = run_startup_topology(*topo, stem, parallels, t, out);
+    list.push_back(std::move(t));
+    names.push_back(stem);
+    for (size_t k = 0; k < parallels.size(); ++k) values[k].push_back(results[k].total_ms / 1000.0);
+  }
+  out.json["what"] = "virtual time of the whole deploy plan on the simulator; parallel 1 runs the steps one at "
+                     "a time in plan order (the manual's sequential order)";
+  out.json["parallel"] = parallels;
+  out.json["topologies"] = std::move(list);
+  PlotSpec spec;
+  spec.title = "Deployment time on the simulator (virtual)";
+  spec.x_label = "virtual seconds";
+  spec.height = std::max(460, 60 * static_cast<int>(names.size()) + 120);
+  out.svgs.emplace_back("startup.svg",
+                        svg_bars(spec, names, {"sequential (parallel 1)", "parallel 4", "parallel 16"}, values));
+  return out;
+}
+
+SectionResult run_speed_section(const BenchConfig& cfg) {
+  SectionResult out;
+  out.json["engine"] = engine_speed(cfg.quick ? 0.2 : 2.0);
+  const double engine_rate = out.json["engine"]["events_per_s"].get<double>();
+
+  const std::vector<int> sizes = cfg.quick ? std::vector<int>{1, 10} : std::vector<int>{1, 10, 100, 300};
+  const std::vector<int64_t> checkpoints =
+      cfg.quick ? std::vector<int64_t>{2'000, 10'000} : std::vector<int64_t>{10'000, 60'000, 600'000};
+  const Json baseline = scale_in_child(ScaleJob{0, {}, {}});
+  const double base_kib = baseline.value("peak_rss_kib", 0.0);
+  Json scale = Json::array();
+  SpeedPoints pts;
+  out.summary.push_back("Simulator speed (wall clock), generated clusters of N BP groups of 3 + MP + SP:");
+  out.summary.push_back("  event engine alone: " + fmt(engine_rate / 1e6, 2) + " M events/s (" +
+                        fmt(out.json["engine"]["events_per_cpu_s"].get<double>() / 1e6, 2) + " M per CPU second)");
+  for (int g : sizes) add_scale_run(g, base_kib, scale_in_child(ScaleJob{g, checkpoints, {}}), scale, pts, out);
+  if (!cfg.quick) run_speed_variants(out);
+  const auto fit = linear_fit(pts.rss);
+  out.json["what"] = "wall-clock speed and peak memory of the whole simulator: a generated cluster deployed "
+                     "through the plan, then idle (RAFT heartbeats, status reports); trace off, invariants on";
+  out.json["baseline_rss_kib"] = base_kib;
+  out.json["scale"] = std::move(scale);
+  out.json["memory_fit"] = {{"what", "peak RSS above an empty child (MiB) = a + b * instances"},
+                            {"a_mib", round_to(fit[0], 3)},
+                            {"b_kib_per_instance", round_to(fit[1] * 1024.0, 2)},
+                            {"r2", round_to(fit[2], 4)}};
+  out.summary.push_back("  memory: " + fmt(fit[1] * 1024.0, 1) + " KiB per instance above a " +
+                        fmt(fit[0], 1) + " MiB base, R^2 " + fmt(fit[2], 4));
+  add_speed_plots(pts, engine_rate, fit, out);
   return out;
 }
 

@@ -1,6 +1,8 @@
 #include "cli/args.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <limits>
 
 namespace dpc::cli {
 
@@ -58,9 +60,14 @@ Result<Args> parse_args(const std::vector<std::string>& words, const std::set<st
 
 Result<long long> parse_number(const std::string& key, const std::string& text) {
   char* end = nullptr;
+  errno = 0;
   long long v = std::strtoll(text.c_str(), &end, 10);
   if (text.empty() || end == nullptr || *end != '\0' || v < 0) {
     return Error{"option --" + key + " takes a whole number >= 0, got '" + text + "'"};
+  }
+  if (errno == ERANGE) {  // strtoll gave LLONG_MAX for a larger number
+    return Error{"option --" + key + " takes a whole number up to " +
+                 std::to_string(std::numeric_limits<long long>::max()) + ", got '" + text + "'"};
   }
   return v;
 }

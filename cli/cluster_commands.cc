@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/sim_args.h"
 #include "cli/topology_arg.h"
+#include "core/diagnostic.h"
 #include "core/progress.h"
 #include "core/scale_ops.h"
 #include "real-backend/real_config.h"
@@ -156,7 +157,7 @@ int run_cluster_command(const std::string& verb, const Words& words) {
 
 }  // namespace
 
-void print_json(const nlohmann::json& j) { std::printf("%s\n", j.dump().c_str()); }
+void print_json(const nlohmann::json& j) { std::printf("%s\n", json_output(j, -1).c_str()); }
 
 nlohmann::json status_json(const ClusterStatus& st) {
   nlohmann::json rows = nlohmann::json::array();

@@ -1,14 +1,18 @@
 // The cluster commands on DM's real binaries (real-backend/): the state
 // directory keeps the journal, the logs, the console FIFOs and pid files,
 // so each command finds the servers an earlier one started.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "cli/cluster_cli.h"
+#include "cli/interrupt.h"
 #include "core/journal.h"
 #include "core/plan_builder.h"
 #include "core/progress.h"
+#include "core/state_dir.h"
 #include "real-backend/preflight.h"
 #include "real-backend/real_backend.h"
 #include "real-backend/real_config.h"
@@ -18,12 +22,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr Millis kStatusConnectTimeoutMs = 3000;
+
 int fail(const ClusterCommand& c, const std::string& why, int code = 1) {
   std::fprintf(stderr, "dpcctl %s: %s\n", c.verb.c_str(), why.c_str());
   return code;
 }
 
-int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::RealConfig& cfg) {
+int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::RealConfig& cfg,
+           const StateDir& state) {
   auto journal = Journal::open(cfg.state_dir, c.topo.cluster);
   if (!journal) return fail(c, journal.message());
   const Plan plan = build_deploy_plan(c.topo);
@@ -45,7 +52,39 @@ int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::Real
   o.resume = c.resume;
   o.journal = &*journal;
   o.on_event = [&](const StepEvent& e) { printer(e); };
+  // Ctrl-C / SIGTERM: the first starts no new step and lets the running
+  // ones end; a second gives them up (their tools end with the backend).
+  InterruptGuard interrupts;
+  bool announced = false;
+  o.stop_requested = [&] {
+    if (interrupts.count() == 0) return false;
+    if (!announced) {
+      announced = true;
+      std::fprintf(stderr, "\ndpcctl %s: %s: starting no new step; waiting for the running ones to end "
+                   "(again to end them now)\n", c.verb.c_str(),
+                   InterruptGuard::name(interrupts.last_signal()).c_str());
+    }
+    return true;
+  };
+  o.abort_requested = [&] { return interrupts.count() >= 2; };
   ExecutionReport report = run_plan(backend, c.topo, plan, o);
+  if (report.interrupted) {
+    const int signo = interrupts.last_signal();
+    (void)journal->record_interrupt(InterruptGuard::name(signo), backend.now());
+    const int removed = state.remove_secrets();
+    int done = 0;
+    for (const auto& r : report.records) {
+      if (r.outcome == StepOutcome::Done || r.outcome == StepOutcome::Skipped) ++done;
+    }
+    std::fprintf(stderr,
+                 "dpcctl %s: interrupted by %s after %d of %zu steps; the journal %s records every step "
+                 "that ended; no password file is left in %s/secrets%s\n"
+                 "to continue, run the same command with --resume\n",
+                 c.verb.c_str(), InterruptGuard::name(signo).c_str(), done, plan.steps.size(),
+                 journal->path().c_str(), cfg.state_dir.c_str(),
+                 removed > 0 ? (" (" + std::to_string(removed) + " removed)").c_str() : "");
+    return InterruptGuard::exit_status(signo);
+  }
   ClusterStatus st = gather_status(backend, c.topo);
   std::string extra = "journal: " + journal->path();
   if (!report.ok) extra += "\nfix the cause, then run the same command with --resume";
@@ -63,7 +102,9 @@ int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::Real
 /// when nothing else is left in it.
 void remove_state_dir(const std::string& dir) {
   std::error_code ec;
-  for (const char* part : {"journal.jsonl", "logs", "run", "secrets", "deployed-topology.json", "conversions.txt"}) fs::remove_all(fs::path(dir) / part, ec);
+  for (const char* part : {"journal.jsonl", "logs", "run", "secrets", "lock", "deployed-topology.json", "conversions.txt"}) {
+    fs::remove_all(fs::path(dir) / part, ec);
+  }
   fs::remove(dir, ec);
 }
 
@@ -74,12 +115,28 @@ int run_real_command(const ClusterCommand& c) {
   for (const auto& name : real::real_option_names()) {
     if (auto v = c.args.get(name)) opts[name] = *v;
   }
-  if (is_reshape(c.verb)) return run_real_reshape(c, opts);
   auto cfg = real::real_config_from_options(c.topo, opts);
   if (!cfg) return fail(c, cfg.message(), 2);
+  if (c.verb == "status" && !opts.count("connect-timeout-ms")) {
+    // A status asks servers that run; one that does not answer at once is
+    // UNREACHABLE, not worth the deploy's patience (30 s of retries).
+    cfg->connect_timeout_ms = std::min<Millis>(cfg->connect_timeout_ms, kStatusConnectTimeoutMs);
+  }
+  // One run per state directory, private, without symbolic links
+  // (core/state_dir.h); `status` only reads and takes no lock. Declared
+  // before the backend, so that secrets/ is emptied after the backend has
+  // ended any tool still running.
+  std::optional<StateDir> state;
+  if (c.verb != "status") {
+    auto acquired = StateDir::acquire(cfg->state_dir);
+    if (!acquired) return fail(c, acquired.message());
+    state.emplace(std::move(*acquired));
+  }
+  // scale-out / scale-in / convert hold the same lock (cli/cluster_real_scale.cc).
+  if (is_reshape(c.verb)) return run_real_reshape(c, opts);
   auto backend = real::RealBackend::create(*cfg);
   if (!backend) return fail(c, backend.message());
-  if (c.verb == "deploy") return deploy(c, **backend, *cfg);
+  if (c.verb == "deploy") return deploy(c, **backend, *cfg, *state);
   if (c.verb == "status") return print_status(c, gather_status(**backend, c.topo), "");
   if (c.verb == "destroy" &&
       !confirm_destroy(c, "every instance directory of cluster " + c.topo.cluster + " and " + cfg->state_dir)) {

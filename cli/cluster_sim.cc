@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "cli/cluster_cli.h"
 #include "cli/sim_args.h"
@@ -16,6 +17,7 @@
 #include "core/progress.h"
 #include "core/scale_ops.h"
 #include "core/topology_load.h"
+#include "core/state_dir.h"
 #include "real-backend/atomic_file.h"
 #include "sim/session.h"
 #include "sim/sim_history.h"
@@ -134,6 +136,17 @@ int run_sim_command(const ClusterCommand& c) {
   const std::string state_dir =
       absolute_path(c.args.get_or("state-dir", ".dpcctl/" + c.topo.cluster + ".sim"));
   const std::string file = sim::history_path(state_dir);
+  std::error_code exists_ec;
+  // One dpcctl command at a time on a simulated cluster: its history is
+  // read, replayed and appended while the state directory is held
+  // (core/state_dir.h: the lock naming the holder's pid, private modes, no
+  // symbolic links), until the command ends.
+  std::optional<StateDir> held;
+  if (c.verb == "deploy" || fs::exists(state_dir, exists_ec)) {
+    auto acquired = StateDir::acquire(state_dir);
+    if (!acquired) return fail(c, acquired.message());
+    held.emplace(std::move(*acquired));
+  }
   bool fresh = false;
   auto history = history_for(c, file, fresh);
   if (!history) return fail(c, history.message(), c.verb == "deploy" ? 2 : 1);
@@ -181,6 +194,7 @@ int run_sim_command(const ClusterCommand& c) {
     std::error_code ec;
     fs::remove(file, ec);
     for (int n = 0; fs::exists(snapshot_path(state_dir, n), ec); ++n) fs::remove(snapshot_path(state_dir, n), ec);
+    fs::remove(state_dir + "/lock", ec);
     fs::remove(state_dir, ec);  // only when empty: nothing else of ours is there
     if (!c.json) std::printf("%sremoved %s\n", r.output.c_str(), file.c_str());
     return 0;

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -44,6 +45,9 @@ const char* kBenchUsage =
     "  --source DIR   the source tree holding scenarios/topologies (default: found\n"
     "                 from the current directory upwards)\n"
     "\n"
+    "dpcctl bench --backend=real TOPOLOGY: failover and restart times of a deployed\n"
+    "cluster beside the simulator's prediction (dpcctl bench --backend=real --help).\n"
+    "\n"
     "exit status: 0 every measurement ran (missed targets are reported, not\n"
     "failures), 1 a measurement failed or a file could not be written, 2 usage error\n";
 
@@ -70,9 +74,24 @@ bool write_text(const std::string& path, const std::string& text, std::string& e
   return true;
 }
 
-}  // namespace
+/// Reads --only's comma-separated LIST into `only`; false (after saying so)
+/// when it names an unknown section.
+bool parse_only(const std::string& list, std::set<std::string>& only) {
+  std::stringstream ss(list);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (std::find(std::begin(kSections), std::end(kSections), item) == std::end(kSections)) {
+      std::fprintf(stderr, "dpcctl bench: unknown section '%s' in --only; known: election, cluster, startup, speed\n",
+                   item.c_str());
+      return false;
+    }
+    only.insert(item);
+  }
+  return true;
+}
 
-int cmd_bench(const Words& words) {
+/// Reads the command line into `cfg` and `only`. Returns the exit status when
+/// the command ends here (--help, or a usage error said on stderr).
+std::optional<int> parse_bench_options(const Words& words, bench::BenchConfig& cfg, std::set<std::string>& only) {
   auto args = parse_args(words, {"quick", "help"}, {"out", "seeds", "threads", "only", "source"});
   if (!args) {
     std::fprintf(stderr, "dpcctl bench: %s\n\n%s", args.message().c_str(), kBenchUsage);
@@ -86,7 +105,6 @@ int cmd_bench(const Words& words) {
     std::fprintf(stderr, "dpcctl bench: unexpected argument '%s'\n\n%s", args->positional[0].c_str(), kBenchUsage);
     return 2;
   }
-  bench::BenchConfig cfg;
   cfg.quick = args->has("quick");
   cfg.out_dir = args->get_or("out", "results");
   cfg.seeds = cfg.quick ? 40 : 1000;
@@ -99,17 +117,8 @@ int cmd_bench(const Words& words) {
     }
     (std::string(key) == "seeds" ? cfg.seeds : cfg.threads) = static_cast<int>(*n);
   }
-  std::set<std::string> only;
   if (auto list = args->get("only")) {
-    std::stringstream ss(*list);
-    for (std::string item; std::getline(ss, item, ',');) {
-      if (std::find(std::begin(kSections), std::end(kSections), item) == std::end(kSections)) {
-        std::fprintf(stderr, "dpcctl bench: unknown section '%s' in --only; known: election, cluster, startup, speed\n",
-                     item.c_str());
-        return 2;
-      }
-      only.insert(item);
-    }
+    if (!parse_only(*list, only)) return 2;
   }
   cfg.source_dir = args->get_or("source", find_source_dir());
   if (cfg.source_dir.empty() || !std::filesystem::is_directory(cfg.source_dir + "/scenarios/topologies")) {
@@ -119,54 +128,56 @@ int cmd_bench(const Words& words) {
                  cfg.source_dir.empty() ? "" : (" under " + cfg.source_dir).c_str());
     return 2;
   }
-  std::error_code ec;
-  std::filesystem::create_directories(cfg.out_dir, ec);
-  if (ec) {
-    std::fprintf(stderr, "dpcctl bench: cannot create %s: %s\n", cfg.out_dir.c_str(), ec.message().c_str());
-    return 1;
-  }
+  return std::nullopt;
+}
 
+/// What the sections of one bench run produced so far.
+struct BenchRun {
   Json sections = Json::object();
   Json files = Json::array();
   std::string summary;
   bool ok = true;
   std::string error;
-  const double t0 = bench::wall_seconds();
-  for (const char* name : kSections) {
-    if (!only.empty() && !only.count(name)) continue;
-    std::fprintf(stderr, "dpcctl bench: %s ...\n", name);
-    const double s0 = bench::wall_seconds();
-    bench::SectionResult r;
-    const std::string n = name;
-    if (n == "election") r = bench::run_election_section(cfg);
-    if (n == "cluster") r = bench::run_cluster_section(cfg);
-    if (n == "startup") r = bench::run_startup_section(cfg);
-    if (n == "speed") r = bench::run_speed_section(cfg);
-    r.json["section_wall_s"] = bench::round_to(bench::wall_seconds() - s0, 3);
-    ok = ok && r.ok;
-    const std::string json_path = cfg.out_dir + "/" + n + ".json";
-    ok = write_text(json_path, r.json.dump(1) + "\n", error) && ok;
-    files.push_back(n + ".json");
-    for (const auto& [file, svg] : r.svgs) {
-      ok = write_text(cfg.out_dir + "/" + file, svg, error) && ok;
-      files.push_back(file);
-    }
-    std::string text;
-    for (const std::string& line : r.summary) text += line + "\n";
-    text += "\n";
-    std::fputs(text.c_str(), stdout);
-    summary += text;
-    std::fflush(stdout);
-    sections[n] = std::move(r.json);
+};
+
+/// Runs the section `name`, writes its JSON and plots into the output
+/// directory and prints its summary.
+void run_section(const std::string& n, const bench::BenchConfig& cfg, BenchRun& run) {
+  std::fprintf(stderr, "dpcctl bench: %s ...\n", n.c_str());
+  const double s0 = bench::wall_seconds();
+  bench::SectionResult r;
+  if (n == "election") r = bench::run_election_section(cfg);
+  if (n == "cluster") r = bench::run_cluster_section(cfg);
+  if (n == "startup") r = bench::run_startup_section(cfg);
+  if (n == "speed") r = bench::run_speed_section(cfg);
+  r.json["section_wall_s"] = bench::round_to(bench::wall_seconds() - s0, 3);
+  run.ok = run.ok && r.ok;
+  const std::string json_path = cfg.out_dir + "/" + n + ".json";
+  run.ok = write_text(json_path, r.json.dump(1) + "\n", run.error) && run.ok;
+  run.files.push_back(n + ".json");
+  for (const auto& [file, svg] : r.svgs) {
+    run.ok = write_text(cfg.out_dir + "/" + file, svg, run.error) && run.ok;
+    run.files.push_back(file);
   }
-  const Json targets = check_targets(sections, cfg);
+  std::string text;
+  for (const std::string& line : r.summary) text += line + "\n";
+  text += "\n";
+  std::fputs(text.c_str(), stdout);
+  run.summary += text;
+  std::fflush(stdout);
+  run.sections[n] = std::move(r.json);
+}
+
+/// Judges the targets, prints them, and writes bench.json and summary.txt.
+void write_targets_and_index(const Words& words, const bench::BenchConfig& cfg, double t0, BenchRun& run) {
+  const Json targets = check_targets(run.sections, cfg);
   std::string tsum = "Targets:\n";
   for (const Json& t : targets) {
     tsum += "  " + t["target"].get<std::string>() + ": " + t["status"].get<std::string>() + "\n    goal " +
             t["goal"].get<std::string>() + "; " + t["measured_text"].get<std::string>() + "\n";
   }
   std::fputs(tsum.c_str(), stdout);
-  summary += tsum;
+  run.summary += tsum;
   Json index;
   index["command"] = "dpcctl bench" + [&] {
     std::string s;
@@ -179,13 +190,37 @@ int cmd_bench(const Words& words) {
   index["hardware_threads"] = std::thread::hardware_concurrency();
   index["wall_s"] = bench::round_to(bench::wall_seconds() - t0, 3);
   index["targets"] = targets;
-  index["files"] = files;
-  ok = write_text(cfg.out_dir + "/bench.json", index.dump(1) + "\n", error) && ok;
-  ok = write_text(cfg.out_dir + "/summary.txt", summary, error) && ok;
-  if (!error.empty()) std::fprintf(stderr, "dpcctl bench: %s\n", error.c_str());
+  index["files"] = run.files;
+  run.ok = write_text(cfg.out_dir + "/bench.json", index.dump(1) + "\n", run.error) && run.ok;
+  run.ok = write_text(cfg.out_dir + "/summary.txt", run.summary, run.error) && run.ok;
+}
+
+}  // namespace
+
+int cmd_bench(const Words& words) {
+  for (const std::string& w : words) {
+    if (w.rfind("--backend", 0) == 0) return cmd_bench_real(words);
+  }
+  bench::BenchConfig cfg;
+  std::set<std::string> only;
+  if (auto status = parse_bench_options(words, cfg, only)) return *status;
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.out_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "dpcctl bench: cannot create %s: %s\n", cfg.out_dir.c_str(), ec.message().c_str());
+    return 1;
+  }
+  BenchRun run;
+  const double t0 = bench::wall_seconds();
+  for (const char* name : kSections) {
+    if (!only.empty() && !only.count(name)) continue;
+    run_section(name, cfg, run);
+  }
+  write_targets_and_index(words, cfg, t0, run);
+  if (!run.error.empty()) std::fprintf(stderr, "dpcctl bench: %s\n", run.error.c_str());
   std::fprintf(stderr, "dpcctl bench: results in %s (%.1f s)%s\n", cfg.out_dir.c_str(), bench::wall_seconds() - t0,
-               ok ? "" : "; some measurements failed, see the summary");
-  return ok ? 0 : 1;
+               run.ok ? "" : "; some measurements failed, see the summary");
+  return run.ok ? 0 : 1;
 }
 
 }  // namespace dpc::cli

@@ -99,7 +99,7 @@ int cmd_check(const Words& words) {
                        {"failed", report.failures()},
                        {"checks", checks},
                        {"availability", diagnostics_json(loaded.lints, file, true)["diagnostics"]}};
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", json_output(out).c_str());  // valid UTF-8 whatever the file name
     return report.ok() ? 0 : 1;
   }
   std::printf("dpcctl check: %s (cluster %s) for --backend=real\n", file.c_str(),

@@ -9,6 +9,11 @@
 // report of the first failing seed (step, reason, last events, timeline,
 // replay command) and a closing "N passed, M failed" line. Exit 0 all
 // passed, 1 a run failed, 2 usage error or invalid file.
+//
+// On a terminal, a progress line on stderr (runs done, failures so far,
+// rate) is refreshed every second. Ctrl-C (or SIGTERM) starts no new run,
+// lets the running ones end, prints the results of every run that ended
+// (scenarios without one are listed as not run) and exits 130 (143).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -20,8 +25,11 @@
 #include <sstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/scenario_report.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/scenario_run.h"
@@ -35,6 +43,8 @@ namespace fs = std::filesystem;
 const char* kScenarioUsage =
     "usage: dpcctl scenario run PATH... [--seed N | --seeds A..B] [--jobs N]\n"
     "                           [--junit FILE] [--json] [--trace DIR] [--rewrite]\n"
+    "       dpcctl scenario record FILE [--state-dir DIR] [--out SCENARIO]\n"
+    "                           (a scenario from a simulated cluster's history; see --help there)\n"
     "\n"
     "Runs scenario files (docs/scenarios.md) on the simulator. A PATH that is a\n"
     "directory means every scenario *.json directly in it.\n"
@@ -59,21 +69,23 @@ int usage_error(const std::string& why) {
 Result<std::vector<uint64_t>> parse_seeds(const Args& args) {
   if (args.has("seed") && args.has("seeds")) return Error{"give --seed or --seeds, not both"};
   if (auto s = args.get("seed")) {
-    auto n = parse_number("--seed", *s);
+    auto n = parse_number("seed", *s);
     if (!n) return n.error();
     return std::vector<uint64_t>{static_cast<uint64_t>(*n)};
   }
   if (auto s = args.get("seeds")) {
     const size_t dots = s->find("..");
     if (dots == std::string::npos) return Error{"--seeds takes a range A..B, e.g. 1..200"};
-    auto a = parse_number("--seeds", s->substr(0, dots));
-    auto b = parse_number("--seeds", s->substr(dots + 2));
+    auto a = parse_number("seeds", s->substr(0, dots));
+    auto b = parse_number("seeds", s->substr(dots + 2));
     if (!a) return a.error();
     if (!b) return b.error();
     if (*b < *a) return Error{"--seeds " + *s + ": the range is empty (B < A)"};
     if (*b - *a >= 1000000) return Error{"--seeds " + *s + ": at most a million seeds at once"};
+    // Counted, not compared with B: B may be the largest long long, which
+    // v <= B could never exceed.
     std::vector<uint64_t> out;
-    for (long long v = *a; v <= *b; ++v) out.push_back(static_cast<uint64_t>(v));
+    for (long long k = 0; k <= *b - *a; ++k) out.push_back(static_cast<uint64_t>(*a + k));
     return out;
   }
   return std::vector<uint64_t>{};
@@ -141,7 +153,8 @@ int cmd_scenario(const Words& words) {
     std::fputs(kScenarioUsage, words.empty() ? stderr : stdout);
     return words.empty() ? 2 : 0;
   }
-  if (words[0] != "run") return usage_error("unknown subcommand '" + words[0] + "' (only 'run')");
+  if (words[0] == "record") return cmd_scenario_record(Words(words.begin() + 1, words.end()));
+  if (words[0] != "run") return usage_error("unknown subcommand '" + words[0] + "' (run or record)");
   auto args = parse_args(Words(words.begin() + 1, words.end()), {"json", "rewrite", "help"},
                          {"seed", "seeds", "jobs", "junit", "trace"});
   if (!args) return usage_error(args.message());
@@ -154,7 +167,7 @@ int cmd_scenario(const Words& words) {
   if (!seeds) return usage_error(seeds.message());
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   if (auto j = args->get("jobs")) {
-    auto n = parse_number("--jobs", *j);
+    auto n = parse_number("jobs", *j);
     if (!n || *n < 1) return usage_error("--jobs takes a number >= 1");
     jobs = static_cast<unsigned>(std::min<long long>(*n, 256));
   }
@@ -208,10 +221,23 @@ int cmd_scenario(const Words& words) {
   std::mutex mu;
   std::condition_variable cv;
   std::atomic<size_t> next{0};
+  // Guarded by mu: runs started and not yet ended, ended, and failed.
+  size_t in_flight = 0, ended = 0, failed_so_far = 0;
+  std::atomic<bool> stop{false};
   auto worker = [&]() {
     while (true) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (stop) return;
+        ++in_flight;
+      }
       const size_t k = next.fetch_add(1);
-      if (k >= work.size()) return;
+      if (k >= work.size()) {
+        std::lock_guard<std::mutex> lock(mu);
+        --in_flight;
+        cv.notify_all();
+        return;
+      }
       const Job& job = work[k];
       const auto t0 = std::chrono::steady_clock::now();
       TimedRun tr;
@@ -225,28 +251,68 @@ int cmd_scenario(const Words& words) {
         tr.result.chrome_trace.clear();
       }
       std::lock_guard<std::mutex> lock(mu);
+      if (!tr.result.passed) ++failed_so_far;
       results[k] = std::move(tr);
       finished[k] = 1;
+      ++ended;
+      --in_flight;
       cv.notify_all();
     }
   };
-  std::vector<std::thread> pool;
+  InterruptGuard interrupts;
   const unsigned threads = static_cast<unsigned>(std::min<size_t>(jobs, work.size()));
+  std::fprintf(stderr, "dpcctl scenario: %zu run%s of %zu scenario%s on %u thread%s\n", work.size(),
+               work.size() == 1 ? "" : "s", scenarios.size(), scenarios.size() == 1 ? "" : "s", threads,
+               threads == 1 ? "" : "s");
+  std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+
+  // Progress on a terminal: runs done, failures so far, rate; erased before
+  // each result line.
+  const bool progress = ::isatty(STDERR_FILENO) != 0;
+  const auto started = std::chrono::steady_clock::now();
+  auto last_progress = started;
+  bool progress_shown = false;
+  auto clear_progress = [&] {
+    if (progress_shown) std::fputs("\r\033[K", stderr);
+    progress_shown = false;
+  };
 
   std::vector<ScenarioRuns> report;
   size_t passed = 0, failed = 0;
+  bool interrupted = false;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const sim::Scenario& sc = scenarios[i];
     {
       std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] {
-        return std::all_of(jobs_of[i].begin(), jobs_of[i].end(), [&](size_t k) { return finished[k] != 0; });
-      });
+      while (!std::all_of(jobs_of[i].begin(), jobs_of[i].end(), [&](size_t k) { return finished[k] != 0; })) {
+        if (interrupts.count() > 0) {
+          if (!stop) {
+            stop = true;
+            clear_progress();
+            std::fprintf(stderr, "dpcctl scenario: %s: starting no new run; waiting for %zu running\n",
+                         InterruptGuard::name(interrupts.last_signal()).c_str(), in_flight);
+          }
+          if (in_flight == 0) break;
+        }
+        cv.wait_for(lock, std::chrono::milliseconds(200));
+        const auto now = std::chrono::steady_clock::now();
+        if (progress && now - last_progress >= std::chrono::seconds(1)) {
+          last_progress = now;
+          const double secs = std::chrono::duration<double>(now - started).count();
+          std::fprintf(stderr, "\r\033[K%zu of %zu runs done, %zu failed, %.0f runs/s", ended, work.size(),
+                       failed_so_far, secs > 0 ? static_cast<double>(ended) / secs : 0.0);
+          std::fflush(stderr);
+          progress_shown = true;
+        }
+      }
+      interrupted = interrupted || stop;
     }
+    clear_progress();
     ScenarioRuns sr{sc.file, sc.name, {}};
     std::string notes;
     for (size_t k : jobs_of[i]) {
+      if (finished[k] == 0) continue;  // interrupted before it ran
       TimedRun& tr = results[k];
       sim::RunResult& r = tr.result;
       if (work[k].transcript) {
@@ -274,6 +340,10 @@ int cmd_scenario(const Words& words) {
       }
       (r.passed ? passed : failed) += 1;
       sr.runs.push_back(std::move(tr));
+    }
+    if (sr.runs.empty()) {
+      if (!json_out) std::printf("NOT RUN %s (interrupted)\n", sc.file.c_str());
+      continue;
     }
     if (!json_out) {
       const size_t bad = sr.failed();
@@ -310,6 +380,14 @@ int cmd_scenario(const Words& words) {
     std::fprintf(stderr, "%zu passed, %zu failed\n", passed, failed);  // stdout stays pure JSON
   } else {
     std::printf("%zu passed, %zu failed\n", passed, failed);
+  }
+  if (interrupted) {
+    std::fflush(stdout);
+    std::fprintf(stderr,
+                 "dpcctl scenario: interrupted by %s after %zu of %zu runs; the results above are those "
+                 "of the runs that ended\n",
+                 InterruptGuard::name(interrupts.last_signal()).c_str(), passed + failed, work.size());
+    return InterruptGuard::exit_status(interrupts.last_signal());
   }
   return failed == 0 ? 0 : 1;
 }

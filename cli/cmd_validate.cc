@@ -76,7 +76,7 @@ int cmd_validate(const Words& words) {
       out["instances"] = outcome.topology->instances.size();
       out["raft_groups"] = outcome.topology->rafts.size();
     }
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", json_output(out).c_str());  // valid UTF-8 whatever the file name
     return valid ? 0 : 1;
   }
 

@@ -1,9 +1,8 @@
 #include "cli/sim_args.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "core/input_text.h"
 #include "sim/engine/timing_profile.h"
+#include "sim/limits.h"
 
 namespace dpc::cli {
 
@@ -28,14 +27,13 @@ Result<sim::SimOptions> sim_options(const Args& args) {
   if (auto s = args.get("jitter")) {
     auto n = parse_number("jitter", *s);
     if (!n) return Error{n.message()};
+    if (*n > sim::kMaxJitterMs) return Error{"option --jitter takes 0..60000 ms, got '" + *s + "'"};
     so.jitter_ms = *n;
   }
   if (auto p = args.get("profile")) {
-    std::ifstream in(*p);
-    if (!in) return Error{"cannot read timing profile " + *p};
-    std::stringstream text;
-    text << in.rdbuf();
-    auto prof = sim::parse_timing_profile(text.str(), *p);
+    auto text = read_input_file(*p, "timing profile");
+    if (!text) return Error{text.message()};
+    auto prof = sim::parse_timing_profile(*text, *p);
     if (!prof) return Error{prof.message()};
     so.timing = *prof;
   }

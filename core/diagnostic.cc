@@ -66,4 +66,8 @@ nlohmann::json diagnostics_json(const std::vector<Diagnostic>& d, const std::str
                         {"diagnostics", std::move(list)}};
 }
 
+std::string json_output(const nlohmann::json& value, int indent) {
+  return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace dpc

@@ -44,4 +44,9 @@ std::string format_diagnostics(const std::vector<Diagnostic>& d, const std::stri
 nlohmann::json diagnostics_json(const std::vector<Diagnostic>& d, const std::string& file,
                                 bool valid);
 
+/// `value` as JSON text that is always valid UTF-8: a byte that is not
+/// (a file name need not be UTF-8) becomes U+FFFD instead of an exception.
+/// `indent` as for nlohmann::json::dump (-1: one line).
+std::string json_output(const nlohmann::json& value, int indent = 2);
+
 }  // namespace dpc

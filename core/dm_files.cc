@@ -3,14 +3,18 @@
 #include <algorithm>
 
 #include "core/paths.h"
+#include "core/text_rules.h"
 
 namespace dpc {
 namespace {
 
+/// One `KEY = VALUE` line. DM's ini files cannot quote: a line break would
+/// start another setting and `#` a comment, so they (and every control
+/// character) become '?' here; validate refuses them first.
 void line(std::string& out, const std::string& key, const std::string& value) {
   out += key;
   out += " = ";
-  out += value;
+  out += replace_unquotable(value, "#");
   out += '\n';
 }
 

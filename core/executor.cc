@@ -123,7 +123,7 @@ ExecutionReport Executor::run(const Plan& plan) {
     rec.finished = b.now();
     rec.error = error;
     st->running--;
-    if (opts.journal) (void)opts.journal->record(step.id, outcome, rec.finished, error);
+    if (opts.journal) (void)opts.journal->record(step.id, outcome, rec.finished, error, &step, rec.started);
     if (outcome == StepOutcome::Failed) {
       emit(StepEvent::Kind::Failed, step, i, rec.finished, rec.finished - rec.started, error);
       if (!st->failed) {
@@ -190,6 +190,20 @@ ExecutionReport Executor::run(const Plan& plan) {
 
   st->report.started = b.now();
   while (true) {
+    if (!st->report.interrupted && opts.stop_requested && opts.stop_requested()) {
+      st->report.interrupted = true;
+      if (!st->failed) {
+        st->failed = true;
+        st->report.error = "interrupted: no new step was started";
+      }
+    }
+    if (st->report.interrupted && st->running > 0 && opts.abort_requested && opts.abort_requested()) {
+      for (size_t i = 0; i < n; ++i) {
+        if (st->report.records[i].outcome != StepOutcome::Running) continue;
+        if (auto& h = st->handles[i]) h->cancel();
+        finish(static_cast<int>(i), StepOutcome::Failed, "interrupted");
+      }
+    }
     while (!st->failed && st->running < opts.parallel && !st->ready.empty()) {
       int i = *st->ready.begin();
       st->ready.erase(st->ready.begin());

@@ -51,6 +51,12 @@ struct ExecutorOptions {
   /// and checks on instances other than a step's own endpoint look here.
   std::map<std::string, SqlEndpoint> endpoints;
   std::function<void(const StepEvent&)> on_event;
+  /// Polled between events. Once it says true, no new step starts and
+  /// run() returns when the running ones have ended (report.interrupted).
+  std::function<bool()> stop_requested;
+  /// Polled likewise: once true, the running steps are given up at once
+  /// (recorded Failed, "interrupted") instead of being waited for.
+  std::function<bool()> abort_requested;
 };
 
 struct StepRecord {
@@ -71,6 +77,7 @@ struct ExecutionReport {
   /// The chain of steps that determined the total time, first to last.
   std::vector<std::string> critical_path;
   int done = 0, skipped = 0;
+  bool interrupted = false;  ///< stop_requested ended the run early
 };
 
 class Executor {

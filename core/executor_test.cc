@@ -122,6 +122,43 @@ TEST(Executor, StartsAStepOnlyAfterItsDeps) {
   EXPECT_EQ(report.critical_path, (std::vector<std::string>{"init:A", "init:B", "init:D"}));
 }
 
+TEST(Executor, AStopRequestStartsNoNewStepAndLetsTheRunningOnesEnd) {
+  FakeBackend b;
+  Journal journal;
+  ExecutorOptions o;
+  o.parallel = 2;
+  o.journal = &journal;
+  o.stop_requested = [&b] { return b.now() >= 50; };  // while A and B run
+  auto report = Executor(b, o).run(four_independent());
+  EXPECT_TRUE(report.interrupted);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.error, "interrupted: no new step was started");
+  EXPECT_EQ(b.log, (std::vector<std::string>{"dminit A", "dminit B"}));
+  EXPECT_EQ(report.done, 2) << "the running steps ended normally";
+  EXPECT_TRUE(journal.done("init:A"));
+  EXPECT_TRUE(journal.done("init:B"));
+  EXPECT_FALSE(journal.last("init:C").has_value()) << "never started, never recorded";
+  EXPECT_EQ(report.records[2].outcome, StepOutcome::NotRun);
+}
+
+TEST(Executor, AnAbortRequestGivesUpTheRunningSteps) {
+  FakeBackend b;
+  b.hang = {"A"};
+  Journal journal;
+  ExecutorOptions o;
+  o.parallel = 1;
+  o.journal = &journal;
+  o.stop_requested = [&b] { return !b.log.empty(); };
+  o.abort_requested = o.stop_requested;
+  b.call_at(1000, [] {});  // something for run_one to do while A hangs
+  auto report = Executor(b, o).run(four_independent());
+  EXPECT_TRUE(report.interrupted);
+  EXPECT_EQ(report.records[0].outcome, StepOutcome::Failed);
+  EXPECT_EQ(report.records[0].error, "interrupted");
+  EXPECT_EQ(journal.last("init:A"), StepOutcome::Failed);
+  EXPECT_EQ(b.log.size(), 1u);
+}
+
 TEST(Executor, FailureNamesStepInstanceCommandAndOutputTailAndStopsNewSteps) {
   FakeBackend b;
   b.fail.insert("B");

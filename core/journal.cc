@@ -1,5 +1,8 @@
 #include "core/journal.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -47,21 +50,41 @@ Result<Journal> Journal::open(const std::string& state_dir, const std::string& c
     if (o) j.last_[rec.value("step", "")] = *o;
   }
   if (!fs::exists(j.file_)) {
+    // Created readable by this user only (the error text of a step may quote
+    // a tool's output); an ofstream would take the umask's 0644.
+    const int fd = ::open(j.file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) ::close(fd);
     std::ofstream out(j.file_, std::ios::app);
     out << nlohmann::json{{"cluster", cluster}}.dump() << "\n";
-    if (!out) return Error{"cannot write journal " + j.file_};
+    if (fd < 0 || !out) return Error{"cannot write journal " + j.file_};
   }
   return j;
 }
 
 Status Journal::record(const std::string& step_id, StepOutcome outcome, Millis at,
-                       const std::string& error) {
+                       const std::string& error, const Step* step, Millis started) {
   last_[step_id] = outcome;
   if (file_.empty()) return Status::Ok();
   nlohmann::json rec{{"step", step_id}, {"outcome", step_outcome_name(outcome)}, {"at_ms", at}};
+  if (step && (outcome == StepOutcome::Done || outcome == StepOutcome::Failed)) {
+    rec["started_ms"] = started;
+    rec["duration_ms"] = at - started;
+    rec["kind"] = step_kind_name(step->kind);
+    if (step->kind == StepKind::StartServer) rec["mount"] = step->mount;
+    if (step->kind == StepKind::RunSql) rec["statements"] = step->statements.size();
+  }
   if (!error.empty()) rec["error"] = error;
   std::ofstream out(file_, std::ios::app);
   out << rec.dump() << "\n";
+  out.flush();
+  if (!out) return Error{"cannot append to journal " + file_};
+  return Status::Ok();
+}
+
+Status Journal::record_interrupt(const std::string& signal_name, Millis at) {
+  if (file_.empty()) return Status::Ok();
+  std::ofstream out(file_, std::ios::app);
+  out << nlohmann::json{{"interrupted", signal_name}, {"at_ms", at}}.dump() << "\n";
   out.flush();
   if (!out) return Error{"cannot append to journal " + file_};
   return Status::Ok();

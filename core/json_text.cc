@@ -4,39 +4,43 @@
 #include <cctype>
 #include <set>
 
+#include "core/input_text.h"
+
 namespace dpc {
 
 namespace {
 
-/// Tracks where the parser is, to name the path of a key written twice.
+/// A SAX handler that builds nothing and only tracks where the parser is,
+/// to name the path of a key written twice. (nlohmann's callback parser,
+/// used before, scans the parent array at every object's end: quadratic
+/// time for a large array of objects.)
 class DuplicateKeyFinder {
  public:
-  void on_event(nlohmann::json::parse_event_t event, const nlohmann::json& parsed) {
-    using Event = nlohmann::json::parse_event_t;
-    switch (event) {
-      case Event::object_start:
-        frames_.push_back(Frame{false, 0, "", {}, current_path()});
-        break;
-      case Event::array_start:
-        frames_.push_back(Frame{true, 0, "", {}, current_path()});
-        break;
-      case Event::key: {
-        Frame& top = frames_.back();
-        top.key = parsed.is_string() ? parsed.get<std::string>() : std::string();
-        if (!top.keys.insert(top.key).second) {
-          duplicates_.push_back(json_path_key(top.path, top.key));
-        }
-        break;
-      }
-      case Event::object_end:
-      case Event::array_end:
-        frames_.pop_back();
-        element_done();
-        break;
-      case Event::value:
-        element_done();
-        break;
-    }
+  bool null() { return element_done(); }
+  bool boolean(bool) { return element_done(); }
+  bool number_integer(nlohmann::json::number_integer_t) { return element_done(); }
+  bool number_unsigned(nlohmann::json::number_unsigned_t) { return element_done(); }
+  bool number_float(nlohmann::json::number_float_t, const std::string&) { return element_done(); }
+  bool string(std::string&) { return element_done(); }
+  bool binary(nlohmann::json::binary_t&) { return element_done(); }
+  bool start_object(std::size_t) {
+    frames_.push_back(Frame{false, 0, "", {}, current_path()});
+    return true;
+  }
+  bool key(std::string& key) {
+    Frame& top = frames_.back();
+    top.key = key;
+    if (!top.keys.insert(top.key).second) duplicates_.push_back(json_path_key(top.path, top.key));
+    return true;
+  }
+  bool end_object() { return end_structure(); }
+  bool start_array(std::size_t) {
+    frames_.push_back(Frame{true, 0, "", {}, current_path()});
+    return true;
+  }
+  bool end_array() { return end_structure(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
   }
 
   std::vector<std::string> take() { return std::move(duplicates_); }
@@ -56,8 +60,14 @@ class DuplicateKeyFinder {
     return top.is_array ? json_path_index(top.path, top.index) : json_path_key(top.path, top.key);
   }
 
-  void element_done() {
+  bool end_structure() {
+    frames_.pop_back();
+    return element_done();
+  }
+
+  bool element_done() {
     if (!frames_.empty() && frames_.back().is_array) ++frames_.back().index;
+    return true;
   }
 
   std::vector<Frame> frames_;
@@ -103,15 +113,17 @@ JsonText parse_json_text(const std::string& text) {
     out.position = position_at(text, text.size());
     return out;
   }
-  DuplicateKeyFinder finder;
-  nlohmann::json::parser_callback_t callback =
-      [&finder](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-        finder.on_event(event, parsed);
-        return true;
-      };
+  if (auto problem = check_json_input(text)) {
+    out.error = problem->message;
+    out.position = position_at(text, problem->offset);
+    return out;
+  }
   try {
-    out.value = nlohmann::json::parse(text, callback, /*allow_exceptions=*/true,
+    out.value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/true,
                                       /*ignore_comments=*/true);
+    DuplicateKeyFinder finder;
+    nlohmann::json::sax_parse(text, &finder, nlohmann::json::input_format_t::json,
+                              /*strict=*/true, /*ignore_comments=*/true);
     out.duplicate_keys = finder.take();
   } catch (const nlohmann::json::parse_error& e) {
     out.value.reset();

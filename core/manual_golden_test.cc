@@ -1,6 +1,6 @@
-// Golden tests against the manual itself: the deployment chapter
-// (DPC_SHARED_DIR/reference/dmdpc-deploy-manual.zh.md) is read, and for each
-// of its sections 7.1, 7.2 and 7.3 every dminit, SP_ (registration), dmrman
+// Golden tests against the manual itself: for each of the deployment
+// chapter's sections 7.1, 7.2 and 7.3 (kept as fixtures in
+// tests/fixtures/manual/, see tests/manual_fixture.h) every dminit, SP_ (registration), dmrman
 // and dmserver line, every mp.ini and dmarch.ini block and every dm.ini
 // setting it prints must appear in the plan of the matching
 // scenarios/topologies/manual-7.x.json, with the registration statements in
@@ -20,6 +20,7 @@
 #include "core/plan_builder.h"
 #include "core/plan_render.h"
 #include "core/topology_load.h"
+#include "tests/manual_fixture.h"
 
 namespace dpc {
 namespace {
@@ -151,9 +152,8 @@ ManualCluster load_manual(const std::string& number) {
   m.topo.source_file = rel;  // golden files must not hold this checkout's path
   m.plan = build_deploy_plan(m.topo);
   m.stop = build_stop_plan(m.topo);
-  const std::string manual =
-      read_file(fs::path(DPC_SHARED_DIR) / "reference" / "dmdpc-deploy-manual.zh.md");
-  if (manual.empty()) ADD_FAILURE() << "cannot read the manual under " << DPC_SHARED_DIR;
+  const std::string manual = manual_fixture::section(number);
+  if (manual.empty()) ADD_FAILURE() << "cannot read " << manual_fixture::fixture_path(number);
   m.blocks = manual_blocks(manual, number);
   return m;
 }

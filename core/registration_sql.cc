@@ -43,6 +43,12 @@ RegistrationCall create_raft_call(const RaftGroup& raft) {
 std::string sql_literal(const std::string& text) {
   std::string out = "'";
   for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      // Kept out of the literal, so every statement stays on one line.
+      out += "' || CHR(" + std::to_string(u) + ") || '";
+      continue;
+    }
     out += c;
     if (c == '\'') out += '\'';
   }

@@ -21,7 +21,8 @@ struct RegistrationCall {
   std::string guard_query;  ///< non-empty result = already done
 };
 
-/// A SQL string literal: 'text' with every ' doubled.
+/// A SQL string literal: 'text' with every ' doubled; a control character
+/// (refused by validate) is joined in as || CHR(n) || so no literal spans lines.
 std::string sql_literal(const std::string& text);
 
 /// SYS_MODE and STATUS an instance is registered with: replicas (of an MP

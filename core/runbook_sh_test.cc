@@ -151,8 +151,9 @@ class ShRunbook : public ::testing::Test {
 
   void TearDown() override {
     // Whatever a failed run left behind: servers and FIFO holders.
-    if (fs::exists(root_ / "run")) {
-      for (const auto& entry : fs::directory_iterator(root_ / "run")) {
+    for (const char* run : {"run", "dpc-run-test"}) {
+      if (!fs::exists(root_ / run)) continue;
+      for (const auto& entry : fs::directory_iterator(root_ / run)) {
         const std::string ext = entry.path().extension().string();
         if (ext != ".pid" && ext != ".holder") continue;
         const pid_t pid = static_cast<pid_t>(std::atol(read(entry.path()).c_str()));
@@ -175,12 +176,14 @@ class ShRunbook : public ::testing::Test {
   }
 
   /// Writes the runbook and runs it with `shell`; exit status and output.
+  /// With `cwd`, runs it from that directory.
   std::pair<int, std::string> run_runbook(const std::string& shell, const std::string& name,
-                                          const std::string& text) {
-    const fs::path script = root_ / name;
+                                          const std::string& text, const std::string& cwd = "") {
+    const fs::path script = fs::absolute(root_ / name);
     std::ofstream(script) << text;
     std::string out;
-    FILE* pipe = popen((shell + " " + script.string() + " 2>&1").c_str(), "r");
+    const std::string cd = cwd.empty() ? "" : "cd '" + cwd + "' && ";
+    FILE* pipe = popen((cd + shell + " " + script.string() + " 2>&1").c_str(), "r");
     if (pipe == nullptr) return {-1, ""};
     char buf[4096];
     for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
@@ -253,12 +256,12 @@ class ShRunbook : public ::testing::Test {
     }
 
     if (rerun) {
-      // A second run stops at its first step (dminit refuses the existing
-      // directory) and says which step failed.
+      // A second run stops at its first step (no dminit over the existing
+      // database) and says why.
       const int before = log_lines();
       auto [rc2, out2] = run_runbook(shell, "deploy.sh", deploy);
       EXPECT_EQ(rc2, 1);
-      EXPECT_NE(out2.find("error: dminit for " + topo.instances.front().name + " failed"),
+      EXPECT_NE(out2.find("error: " + topo.instances.front().name + " already holds a database"),
                 std::string::npos)
           << out2;
       EXPECT_EQ(logged_at("dmserver", before), -1) << "nothing ran after the failed step";
@@ -311,6 +314,27 @@ TEST_F(ShRunbook, DeploysAndStopsAnMpRaftGroupWithBashPosix) {
   deploy_then_stop("bash --posix", shape, false);
 }
 
+TEST_F(ShRunbook, TheStopRunbookFindsTheServersByTheirDmIniWhereverItIsRunFrom) {
+  const Topology topo = topology(Shape{});
+  unsetenv("DPC_RUN_DIR");  // the run directory is beside the runbook
+  auto [rc, out] = run_runbook("sh", "deploy.sh", render_plan_sh(build_deploy_plan(topo), topo), "/");
+  ASSERT_EQ(rc, 0) << out;
+  ASSERT_TRUE(fs::exists(root_ / "dpc-run-test" / "SP1.pid"));
+  const std::string stop = render_plan_sh(build_stop_plan(topo), topo);
+  // A run directory without the servers' pid files and consoles: the servers
+  // are found by their dm.ini all the same, and the stop fails naming one.
+  setenv("DPC_RUN_DIR", (root_ / "elsewhere").c_str(), 1);
+  auto [rc1, out1] = run_runbook("sh", "stop.sh", stop, "/");
+  EXPECT_EQ(rc1, 1) << out1;
+  EXPECT_NE(out1.find("no console for SP1"), std::string::npos) << out1;
+  EXPECT_EQ(state_files(), topo.instances.size()) << "nothing was stopped";
+  // From yet another directory, with the default run directory: stopped.
+  unsetenv("DPC_RUN_DIR");
+  auto [rc2, out2] = run_runbook("sh", "stop.sh", stop, root_.string());
+  EXPECT_EQ(rc2, 0) << out2;
+  EXPECT_EQ(state_files(), 0u) << "every server exited";
+}
+
 TEST_F(ShRunbook, RefusesToRunWithoutThePassword) {
   Shape shape;
   shape.bp_groups = {1};
@@ -333,6 +357,33 @@ TEST_F(ShRunbook, FailsClearlyWhenDmHomeLacksATool) {
   EXPECT_NE(out.find("/bin/dmserver is missing or not executable; set DM_HOME"),
             std::string::npos)
       << out;
+}
+
+TEST_F(ShRunbook, HostileTextInTheTopologyStaysData) {
+  // A topology validate would refuse, rendered anyway: the renderer's quoting
+  // is the second line of defence. Before it, a line break in the file name
+  // (or a host) ended a `#` comment and the next line ran as a command.
+  Shape shape;
+  shape.bp_groups = {1};
+  Topology topo = topology(shape);
+  const fs::path mark = root_ / "INJECTED";
+  const std::string touch = "touch " + mark.string();
+  topo.source_file = "t.json\n" + touch + "\n";
+  for (Instance& inst : topo.instances) {
+    inst.path += " \"q\" & 100% ; `" + touch + "` $(" + touch + ") \\b";
+    inst.description = "it's\n$(" + touch + ") `" + touch + "`";
+  }
+  const std::string deploy = render_plan_sh(build_deploy_plan(topo), topo);
+  auto [rc, out] = run_runbook("sh", "deploy.sh", deploy);
+  EXPECT_EQ(rc, 0) << out << "\n--- commands:\n" << read(root_ / "commands.log");
+  EXPECT_FALSE(fs::exists(mark)) << "text from the topology ran as a command";
+  for (const Instance& inst : topo.instances) {
+    EXPECT_GE(logged_at("dminit [path=" + inst.path + "]"), 0) << "dminit got another path";
+    EXPECT_TRUE(fs::exists(fs::path(inst.path) / "DAMENG" / "dm.ini")) << inst.path;
+  }
+  auto [src, sout] = run_runbook("sh", "stop.sh", render_plan_sh(build_stop_plan(topo), topo));
+  EXPECT_EQ(src, 0) << sout;
+  EXPECT_FALSE(fs::exists(mark));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/executor.h"
+#include "core/paths.h"
 
 namespace dpc {
 namespace {
@@ -174,7 +175,24 @@ ScaleResult run_convert(Backend& b, const Topology& deployed, const std::string&
   note(s.op, o, "converting " + member + " of " + raft.name + " to " +
                     (to == ReplicaKind::Shadow ? "a shadow replica" : "a voting RAFT member") +
                     " (manual 7.5.2: exit it alone, back up, initialise again, restore, start MOUNT)\n");
-  if (!run_into(s.op, b, after, sub_plan(*plan, ids), o)) return s;
+  // Phase one: the member out and backed up. Then its old database goes
+  // (the backup set lies beside it, outside DAMENG), so the dminit of phase
+  // two initialises afresh in the same place, with the same name and ports.
+  std::set<std::string> first, second;
+  for (const std::string& id : ids) {
+    const bool early = id == "exit:" + member || id == "wait-leader:" + m.raft || id == "convert-backup:" + member;
+    (early ? first : second).insert(id);
+  }
+  if (!run_into(s.op, b, after, sub_plan(*plan, first), o)) return s;
+  const std::string old_db = path_join(m.os, m.path, "DAMENG");
+  if (Status rm = b.remove_tree(m.host, old_db); !rm.ok()) {
+    s.op.ok = false;
+    s.op.error = "cannot remove " + member + "'s old database " + old_db + " (its backup is in " + set +
+                 "): " + rm.message();
+    return s;
+  }
+  note(s.op, o, "removed " + member + "'s old database " + old_db + " (backed up in " + set + ")\n");
+  if (!run_into(s.op, b, after, sub_plan(*plan, second), o)) return s;
   note(s.op, o, member + " is now " + (to == ReplicaKind::Shadow ? "a shadow replica" : "a voting member") +
                     ", following " + raft.name + "'s leader\n");
   s.result = after;

@@ -541,11 +541,8 @@ Result<Plan> build_convert_plan(const Topology& deployed, const std::string& mem
     if (s == nullptr) continue;
     Step copy = *s;
     if (copy.kind == StepKind::InitInstance) {
-      copy.title = "initialise " + member + " again in place (dminit, same path, name and ports)";
-      copy.args.erase(std::remove_if(copy.args.begin(), copy.args.end(),
-                                     [](const std::string& a) { return a.rfind("AUTO_OVERWRITE=", 0) == 0; }),
-                      copy.args.end());
-      copy.args.push_back("AUTO_OVERWRITE=2");
+      copy.title = "initialise " + member + " again in place (dminit, same path, name and ports; its old "
+                   "DAMENG directory is removed once backed up)";
       copy.deps = {"convert-backup:" + member};
     } else {
       copy.deps = {"init:" + member};

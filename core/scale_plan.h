@@ -26,8 +26,9 @@
 //     or a voting member again, the manual's 7.5.2 step by step:
 //     exit:<M> (single exit) · wait-leader:<R> (the others keep a leader) ·
 //     convert-backup:<M> (offline backup of <M>'s own database, FULL
-//     [SHADOW]) · init:<M> (dminit again, same path, name and ports,
-//     AUTO_OVERWRITE=2) [ini:<M>] · mpini:<M> · restore:<M> ([TO SHADOW]) ·
+//     [SHADOW]; run_convert then removes the old <path>/DAMENG) · init:<M>
+//     (dminit again, same path, name and ports) [ini:<M>] · mpini:<M> ·
+//     restore:<M> ([TO SHADOW]) ·
 //     update-magic:<M> · dm-ini:<M> · dmarch:<M> (unchanged) · start:<M>
 //     (MOUNT) · wait-follow:<M> (<M> hears the leader: STANDBY and OPEN).
 //

@@ -1,5 +1,7 @@
 #include "core/topology.h"
 
+#include <cctype>
+
 namespace dpc {
 
 const char* role_name(Role role) {
@@ -57,6 +59,15 @@ const RaftGroup* Topology::mp_group() const {
 bool Topology::mp_replicated() const {
   const RaftGroup* g = mp_group();
   return g != nullptr && g->replicated();
+}
+
+std::string machine_of(const std::string& host) {
+  std::string h = host;
+  for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (h == "localhost" || h == "localhost.localdomain" || h == "::1" || h.rfind("127.", 0) == 0) {
+    return "127.0.0.1";
+  }
+  return host;
 }
 
 }  // namespace dpc

@@ -119,6 +119,13 @@ struct FaultDomain {
   std::string source_path{};  ///< e.g. "fault_domains[0]" ("" if built in code)
 };
 
+/// One name per machine as far as a topology can tell: every loopback name
+/// (localhost, localhost.localdomain, 127.x.x.x, ::1, in any case) is
+/// "127.0.0.1"; other names are returned as they are. Port and path collisions, port allocation and the
+/// availability lints compare hosts through it. (Preflight also knows this
+/// machine's own names and addresses.)
+std::string machine_of(const std::string& host);
+
 struct Topology {
   std::string cluster;
   std::string source_file;      ///< where it was loaded from (for messages)

@@ -104,7 +104,7 @@ Instance make_instance(const TopologySpec& spec, const Placed& placed) {
 class PortAllocator {
  public:
   void take(const std::string& host, int port) {
-    if (port != 0) used_[host].insert(port);
+    if (port != 0) used_[machine_of(host)].insert(port);
   }
   void take_ap(int port) {
     if (port != 0) ap_anywhere_.insert(port);
@@ -112,7 +112,7 @@ class PortAllocator {
   /// The lowest port >= `first` free on `host` (and, for mp_port, not any
   /// host's ap_port_num), now taken.
   int allocate(const std::string& host, int first, bool avoid_ap_anywhere) {
-    std::set<int>& used = used_[host];
+    std::set<int>& used = used_[machine_of(host)];
     int port = first;
     while (used.count(port) > 0 || (avoid_ap_anywhere && ap_anywhere_.count(port) > 0)) ++port;
     used.insert(port);

@@ -11,9 +11,11 @@
 #include <sstream>
 
 #include "core/dm_params.h"
+#include "core/input_text.h"
 #include "core/json_positions.h"
 #include "core/validate_availability.h"
 #include "core/json_text.h"
+#include "core/text_rules.h"
 #include "core/topology_spec.h"
 #include "core/validate.h"
 
@@ -280,6 +282,18 @@ InstanceSpec read_instance(Reader& r, const json& v, const std::string& path, Ro
   spec.register_status = r.int32(v, path, "register_status", 0, 2);
   r.params(v, path, spec.init, spec.ini);
   if (role == Role::MP) spec.mp_port = r.int32(v, path, "mp_port");
+  // Written 0 is not "pick one" (leaving the field out is): refused, as any
+  // port outside 1024..65534.
+  for (auto [field, value] : {std::pair{"port_num", &spec.port_num},
+                              std::pair{"ap_port_num", &spec.ap_port_num},
+                              std::pair{"mp_port", &spec.mp_port}}) {
+    if (*value != 0) continue;
+    r.error(json_path_key(path, field),
+            std::string(field) + " 0 is not a port; 0 does not mean \"pick one\"",
+            std::string("leave ") + field + " out to have one allocated, or give a port from "
+            "1024 to 65534");
+    value->reset();
+  }
   if (role == Role::SP) spec.raft = r.string(v, path, "raft");
   if (role != Role::SP) {
     spec.raft_self_id = r.int32(v, path, "raft_self_id");
@@ -553,7 +567,9 @@ std::vector<std::string> topology_field_names(const std::string& level) {
   return topology_internal::known_fields(level);
 }
 
-LoadOutcome load_topology_text(const std::string& text, const std::string& source_name) {
+LoadOutcome load_topology_text(const std::string& raw_text, const std::string& source_name) {
+  // Positions count from after a byte order mark, as an editor shows them.
+  const std::string text = strip_bom(raw_text);
   LoadOutcome outcome;
   JsonText parsed = parse_json_text(text);
   if (!parsed.ok()) {
@@ -577,6 +593,7 @@ LoadOutcome load_topology_text(const std::string& text, const std::string& sourc
                                            "write the topology as one JSON object { ... }"));
     return outcome;
   }
+  check_json_strings(*parsed.value, outcome.diagnostics);
   topology_internal::TopologySpec spec =
       topology_internal::read_topology_spec(*parsed.value, outcome.diagnostics);
   Topology topo = topology_internal::apply_topology_defaults(spec);
@@ -625,24 +642,15 @@ LoadOutcome load_topology_file(const std::string& file) {
                                            "give the path of a .json topology file"));
     return outcome;
   }
-  errno = 0;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    const std::string why = errno != 0 ? std::string(": ") + std::strerror(errno) : "";
+  Result<std::string> text = read_input_file(file, "topology file");
+  if (!text) {
     LoadOutcome outcome;
-    outcome.diagnostics.push_back(error_at("", "cannot read the topology file " + file + why,
-                                           "check that the file exists and is readable"));
+    outcome.diagnostics.push_back(error_at("", text.message(),
+                                           "give the path of a readable, regular .json topology "
+                                           "file"));
     return outcome;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    LoadOutcome outcome;
-    outcome.diagnostics.push_back(error_at("", "error while reading the topology file " + file,
-                                           "check that it is a readable regular file"));
-    return outcome;
-  }
-  return load_topology_text(text.str(), file);
+  return load_topology_text(*text, file);
 }
 
 }  // namespace dpc

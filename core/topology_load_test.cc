@@ -303,3 +303,27 @@ TEST(LoadTopology, FieldNamesPerLevel) {
 
 }  // namespace
 }  // namespace dpc
+
+namespace dpc {
+namespace {
+
+TEST(LoadTopology, PortZeroIsRefusedNotAllocated) {
+  // Before: "port_num": 0 silently meant "pick one".
+  for (const char* field : {"port_num", "ap_port_num", "mp_port"}) {
+    const std::string text = std::string(R"({
+      "cluster": "t", "defaults": { "host": "127.0.0.1", "base_dir": "/tmp/t" },
+      "mp": { "instances": [ { "name": "MP", ")") + field + R"(": 0 } ] },
+      "sp": [ { "name": "SP1" } ],
+      "bp_rafts": [ { "name": "RAFT_1", "members": [ { "name": "BP11" } ] } ] })";
+    LoadOutcome o = load_topology_text(text, "t.json");
+    EXPECT_FALSE(o.ok()) << field;
+    ASSERT_EQ(o.diagnostics.size(), 1u) << format_diagnostics(o.diagnostics, "t.json");
+    const Diagnostic& d = o.diagnostics[0];
+    EXPECT_EQ(d.path, std::string("mp.instances[0].") + field);
+    EXPECT_EQ(d.message, std::string(field) + " 0 is not a port; 0 does not mean \"pick one\"");
+    EXPECT_EQ(d.line, 3);
+  }
+}
+
+}  // namespace
+}  // namespace dpc

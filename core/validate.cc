@@ -329,6 +329,7 @@ std::vector<Diagnostic> validate_topology(const Topology& topo) {
   check_presence(topo, out);
   validate_internal::check_names(topo, out);
   validate_internal::check_duplicates(topo, out);
+  validate_internal::check_text_fields(topo, out);
   validate_internal::check_hosts_and_paths(topo, out);
   validate_internal::check_ports(topo, out);
   check_groups(topo, out);

@@ -11,11 +11,8 @@ namespace {
 
 using validate_internal::field_path;
 
-/// One name for one machine: "localhost" and the loopback range are one host.
-std::string host_key(const std::string& host) {
-  if (host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0) return "127.0.0.1";
-  return host;
-}
+/// One name for one machine (core/topology.h).
+std::string host_key(const std::string& host) { return machine_of(host); }
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;

@@ -1,5 +1,5 @@
 // Internal to validate_topology(): the groups of checks, one file each
-// (validate.cc, validate_names.cc, validate_ports.cc), and the helpers they
+// (validate.cc, validate_names.cc, validate_ports.cc, validate_text.cc), and the helpers they
 // share. Not for use outside core/validate*.cc. No threading concerns.
 #pragma once
 
@@ -26,5 +26,6 @@ void check_names(const Topology& topo, std::vector<Diagnostic>& out);       // v
 void check_duplicates(const Topology& topo, std::vector<Diagnostic>& out);  // validate_names.cc
 void check_ports(const Topology& topo, std::vector<Diagnostic>& out);       // validate_ports.cc
 void check_hosts_and_paths(const Topology& topo, std::vector<Diagnostic>& out);  // validate_ports.cc
+void check_text_fields(const Topology& topo, std::vector<Diagnostic>& out);  // validate_text.cc
 
 }  // namespace dpc::validate_internal

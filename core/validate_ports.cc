@@ -53,6 +53,9 @@ bool absolute_path(const Instance& inst) {
   return p.size() >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/');
 }
 
+/// One key per machine as far as the file can tell (core/topology.h).
+std::string host_key(const std::string& host) { return machine_of(host); }
+
 }  // namespace
 
 void check_ports(const Topology& topo, std::vector<Diagnostic>& out) {
@@ -71,7 +74,7 @@ void check_ports(const Topology& topo, std::vector<Diagnostic>& out) {
                                "use a port from 1024 to 65534"));
         continue;
       }
-      auto [it, inserted] = by_host[inst.host].emplace(use.port, use);
+      auto [it, inserted] = by_host[host_key(inst.host)].emplace(use.port, use);
       if (inserted) continue;
       out.push_back(error_at(path, "port " + std::to_string(use.port) + " of " + inst.name +
                                        " on host " + inst.host + " is also " +
@@ -84,7 +87,7 @@ void check_ports(const Topology& topo, std::vector<Diagnostic>& out) {
   for (const auto& mp : topo.instances) {
     if (mp.role != Role::MP || mp.mp_port == 0) continue;
     for (const auto& other : topo.instances) {
-      if (other.host == mp.host || other.ap_port_num != mp.mp_port) continue;
+      if (host_key(other.host) == host_key(mp.host) || other.ap_port_num != mp.mp_port) continue;
       out.push_back(error_at(field_path(mp.source_path, "mp_port"),
                              "mp_port " + std::to_string(mp.mp_port) + " of " + mp.name +
                                  " equals the ap_port_num of " + other.name + " (host " +
@@ -118,7 +121,7 @@ void check_hosts_and_paths(const Topology& topo, std::vector<Diagnostic>& out) {
                                "directory; give an absolute path"));
     }
     const std::string mine = comparable_path(inst);
-    for (const auto& [other, theirs] : by_host[inst.host]) {
+    for (const auto& [other, theirs] : by_host[host_key(inst.host)]) {
       const std::string path = field_path(inst.source_path, "path");
       if (mine == theirs) {
         out.push_back(error_at(path, "path " + inst.path + " of " + inst.name + " on host " +
@@ -134,7 +137,7 @@ void check_hosts_and_paths(const Topology& topo, std::vector<Diagnostic>& out) {
                                "give every instance its own directory, not nested in another's"));
       }
     }
-    by_host[inst.host].emplace_back(&inst, mine);
+    by_host[host_key(inst.host)].emplace_back(&inst, mine);
   }
 }
 

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <algorithm>
 #include <fstream>
 #include <optional>
 
@@ -34,13 +35,15 @@ constexpr auto kPipeGrace = std::chrono::milliseconds(1000);
 
 std::string errno_text(int err) { return std::strerror(err); }
 
-/// The child's environment: ours, with each NAME=VALUE of `extra` replacing
-/// or adding NAME.
-std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
+/// The child's environment: ours without the names in `drop`, with each
+/// NAME=VALUE of `extra` replacing or adding NAME.
+std::vector<std::string> child_environment(const std::vector<std::string>& extra,
+                                           const std::vector<std::string>& drop) {
   std::vector<std::string> env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     std::string entry(*e);
     std::string name = entry.substr(0, entry.find('='));
+    if (std::find(drop.begin(), drop.end(), name) != drop.end()) continue;
     bool replaced = false;
     for (const auto& x : extra) {
       if (x.substr(0, x.find('=')) == name) replaced = true;
@@ -310,7 +313,7 @@ Result<int> AsioProcessLauncher::start(const ProcessSpec& spec, ProcessCallbacks
   std::vector<std::string> argv_words;
   argv_words.push_back(program);
   argv_words.insert(argv_words.end(), spec.args.begin(), spec.args.end());
-  std::vector<std::string> env_words = child_environment(spec.env);
+  std::vector<std::string> env_words = child_environment(spec.env, spec.env_drop);
   std::vector<char*> argv = c_strings(argv_words);
   std::vector<char*> envp = c_strings(env_words);
 

@@ -112,6 +112,23 @@ TEST_F(LauncherTest, AddsEnvironmentAndWorkingDirectory) {
   EXPECT_EQ(fs::canonical(lines[1]), fs::canonical(dir_));
 }
 
+TEST_F(LauncherTest, LeavesOutTheDroppedVariables) {
+  // Before: every child, dmserver included, inherited the password's variable.
+  ::setenv("DPC_TEST_SECRET_PWD", "s3cret", 1);
+  AsioProcessLauncher launcher(io_);
+  std::vector<std::string> lines;
+  std::optional<ProcessExit> exit;
+  ProcessSpec spec = sh("echo \"[${DPC_TEST_SECRET_PWD:-unset}]\"");
+  spec.env_drop = {"DPC_TEST_SECRET_PWD"};
+  ASSERT_TRUE(launcher.start(spec, {[&](const std::string& l) { lines.push_back(l); },
+                                    [&](const ProcessExit& e) { exit = e; }})
+                  .ok());
+  ASSERT_TRUE(run_until([&] { return exit.has_value(); }));
+  ::unsetenv("DPC_TEST_SECRET_PWD");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0], "[unset]");
+}
+
 TEST_F(LauncherTest, TailsAnOutputFileTheChildAppendsTo) {
   AsioProcessLauncher launcher(io_);
   const std::string log = dir_ + "/server.log";

@@ -158,13 +158,19 @@ void check_password(const RealConfig& config, std::vector<PreflightCheck>& out) 
   out.push_back(pass("sysdba password", "set (from " + from + ")"));
 }
 
+/// Every port of the instances on this machine, whatever name their host
+/// goes by (localhost, 127.0.0.1, this machine's name or addresses: validate
+/// compares host names as written, so two of them may share a port there),
+/// must be given once and be free.
 void check_ports(const std::vector<const Instance*>& local, std::vector<PreflightCheck>& out) {
   std::map<int, std::string> ports;  // port -> "MP port_num, ..."
+  std::map<int, int> users;
   for (const Instance* inst : local) {
     auto add = [&](int port, const std::string& key) {
       if (port <= 0) return;
       std::string& label = ports[port];
-      label += (label.empty() ? "" : ", ") + inst->name + " " + key;
+      label += (label.empty() ? "" : ", ") + inst->name + " " + key + " (host " + inst->host + ")";
+      ++users[port];
     };
     add(inst->port_num, "port_num");
     add(inst->ap_port_num, "ap_port_num");
@@ -172,6 +178,12 @@ void check_ports(const std::vector<const Instance*>& local, std::vector<Prefligh
   }
   for (const auto& [port, label] : ports) {
     const std::string name = "port " + std::to_string(port);
+    if (users[port] > 1) {
+      out.push_back(fail(name, "given to more than one instance on this machine: " + label,
+                         "these host names all mean this machine; give each instance its own "
+                         "ports"));
+      continue;
+    }
     int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (s < 0) {
       int err = errno;

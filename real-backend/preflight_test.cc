@@ -140,6 +140,22 @@ TEST_F(PreflightTest, APortInUseFailsNamingTheInstanceAndHowToFindTheListener) {
   EXPECT_EQ(report.failures(), 1) << format_preflight(report);
 }
 
+TEST_F(PreflightTest, LocalhostAnd127001AreOneHostForPorts) {
+  // Before: one port for an instance on "localhost" and another on
+  // "127.0.0.1" passed validate (host names differ) and preflight.
+  topo_.instances[3].host = "localhost";  // BP12
+  topo_.instances[3].ip_internal = "localhost";
+  topo_.instances[3].port_num = topo_.instances[2].port_num;  // BP11's, on 127.0.0.1
+  PreflightReport report = preflight(topo_, config_);
+  const PreflightCheck* c = find_check(report, "port " + std::to_string(topo_.instances[2].port_num));
+  ASSERT_NE(c, nullptr);
+  EXPECT_FALSE(c->ok);
+  EXPECT_THAT(c->detail, HasSubstr("given to more than one instance on this machine"));
+  EXPECT_THAT(c->detail, HasSubstr("BP11 port_num (host 127.0.0.1)"));
+  EXPECT_THAT(c->detail, HasSubstr("BP12 port_num (host localhost)"));
+  EXPECT_EQ(report.failures(), 1) << format_preflight(report);
+}
+
 TEST_F(PreflightTest, ANonEmptyInstanceDirectoryFailsUnlessAutoOverwrite) {
   fs::create_directories(dir_ + "/SP1/DAMENG");
   PreflightReport report = preflight(topo_, config_);

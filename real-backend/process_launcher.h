@@ -26,6 +26,9 @@ struct ProcessSpec {
   std::string cwd;                ///< working directory ("" = dpcctl's own)
   /// Added to (or replacing in) the child's environment, as NAME=VALUE.
   std::vector<std::string> env;
+  /// Names left out of the environment the child inherits (the variable
+  /// holding the SYSDBA password: no DM process needs it).
+  std::vector<std::string> env_drop;
   /// Standard input: "" = /dev/null; otherwise a path opened read-write by
   /// the child (a FIFO, so the child never sees end-of-file and any process
   /// may type console lines into it later).

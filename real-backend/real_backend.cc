@@ -16,6 +16,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/text_rules.h"
 #include "core/tool_output.h"
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/atomic_file.h"
@@ -75,8 +76,7 @@ const char* signal_label(Signal sig) {
 
 /// Whether /proc says `pid` runs a command line containing `needle`.
 bool cmdline_contains(int pid, const std::string& needle) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text = proc_cmdline(pid);
   for (char& c : text) {
     if (c == '\0') c = ' ';
   }
@@ -193,6 +193,8 @@ ProcessSpec RealBackend::spec_for(const std::string& program_path) const {
   const char* old = std::getenv("LD_LIBRARY_PATH");
   spec.env.push_back("LD_LIBRARY_PATH=" + bin + (old && *old ? std::string(":") + old : ""));
   if (!config_.dm_home.empty()) spec.env.push_back("DM_HOME=" + config_.dm_home);
+  // dminit gets the password through its PARFILE; no child inherits it.
+  if (!config_.password.env.empty()) spec.env_drop.push_back(config_.password.env);
   return spec;
 }
 
@@ -274,6 +276,15 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
     std::string dir = config_.state_dir + "/secrets";
     Status st = create_private_dir(dir);
     if (!st) return fail_op(who + ": " + st.message());
+    // A PARFILE holds one KEY=VALUE per line and cannot quote: an argument
+    // with a line break would add a setting of its own (validate refuses it
+    // first; this is the second line of defence).
+    for (const auto& a : args) {
+      if (auto bad = first_control_char(a)) {
+        return fail_op(who + ": argument \"" + visible(a) + "\" holds " +
+                       describe_char(bad->code_point) + ", which a PARFILE cannot carry");
+      }
+    }
     op->parfile = dir + "/" + run.instance + "." + run.program + "." + std::to_string(++tool_seq_) + ".par";
     std::string content;
     for (const auto& a : args) content += a + "\n";

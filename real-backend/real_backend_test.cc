@@ -139,6 +139,7 @@ TEST_F(RealBackendTest, RunToolGivesDminitThePasswordOnlyThroughAPrivateParfile)
   EXPECT_THAT(parfile_text, HasSubstr("path=/data/bp11\n"));
   EXPECT_THAT(parfile_text, HasSubstr(std::string("SYSDBA_PWD=") + kPassword + "\n"));
   for (const auto& e : spec.env) EXPECT_THAT(e, Not(HasSubstr(kPassword)));
+  EXPECT_THAT(spec.env_drop, ::testing::Contains("DM_SYSDBA_PWD")) << "the password variable is not inherited";
 
   cb.on_line("create dm database success. 2024-01-01");
   cb.on_exit(ProcessExit{0, 0});
@@ -174,6 +175,21 @@ TEST_F(RealBackendTest, RunToolReportsAParfileThatCannotBeWrittenAndStartsNothin
   ASSERT_TRUE(drive([&] { return out.has_value(); }));
   ASSERT_FALSE(out->ok());
   EXPECT_THAT(out->message(), HasSubstr("dminit for BP11: cannot create the directory " + dir_ + "/state/secrets"));
+}
+
+TEST_F(RealBackendTest, RunToolRefusesAParfileArgumentWithALineBreakAndStartsNothing) {
+  // Before: "path=/data/bp11\nAUTO_OVERWRITE=1" became two PARFILE lines and
+  // dminit overwrote an existing database.
+  EXPECT_CALL(*launcher_, start(_, _)).Times(0);
+  ToolRun run = dminit_run();
+  run.args[0] = "path=/data/bp11\nAUTO_OVERWRITE=1";
+  std::optional<Result<ToolOutcome>> out;
+  backend_->run_tool(run, [&](Result<ToolOutcome> r) { out = std::move(r); });
+  ASSERT_TRUE(drive([&] { return out.has_value(); }));
+  ASSERT_FALSE(out->ok());
+  EXPECT_THAT(out->message(), HasSubstr("path=/data/bp11\\nAUTO_OVERWRITE=1"));
+  EXPECT_THAT(out->message(), HasSubstr("a line feed (U+000A), which a PARFILE cannot carry"));
+  EXPECT_TRUE(!fs::exists(dir_ + "/state/secrets") || fs::is_empty(dir_ + "/state/secrets"));
 }
 
 TEST_F(RealBackendTest, RunToolTreatsANonZeroEndCodeAsFailureEvenWithExitStatusZero) {

@@ -1,11 +1,15 @@
 #include "sim/session.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 
 #include "core/plan_builder.h"
 #include "sim/catalog/catalog.h"
+#include "sim/limits.h"
 #include "sim/session_commands.h"
 #include "sim/sim_backend.h"
 
@@ -18,10 +22,16 @@ bool to_int(const std::string& s, long long& out) {
   return !s.empty() && end && *end == '\0';
 }
 
-bool to_double(const std::string& s, double& out) {
+bool to_int(const std::string& s, long long& out, long long min, long long max) {
+  errno = 0;
+  return to_int(s, out) && errno == 0 && out >= min && out <= max;
+}
+
+/// A finite number in 0..max (strtod also reads "inf", "nan" and "1e300").
+bool to_double(const std::string& s, double& out, double max) {
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
-  return !s.empty() && end && *end == '\0';
+  return !s.empty() && end && *end == '\0' && std::isfinite(out) && out >= 0 && out <= max;
 }
 
 CommandResult fail(std::string error) {
@@ -168,7 +178,7 @@ CommandResult SimSession::cmd_deploy(const std::vector<std::string>& w) {
   for (size_t i = 1; i + 1 < w.size(); i += 2) {
     long long n = 0;
     if (w[i] == "upto") upto = w[i + 1];
-    else if (w[i] == "parallel" && to_int(w[i + 1], n) && n > 0) par = static_cast<int>(n);
+    else if (w[i] == "parallel" && to_int(w[i + 1], n, 1, 1000)) par = static_cast<int>(n);
     else return fail("usage: deploy [upto STEP] [parallel N]");
   }
   if (w.size() % 2 == 0) return fail("usage: deploy [upto STEP] [parallel N]");
@@ -243,9 +253,10 @@ CommandResult SimSession::cmd_link(const std::vector<std::string>& w) {
     return fail("link: name two hosts or two instances, not one of each");
   }
   double lat = 0, jit = 0, loss = 0;
-  if (!to_double(w[3], lat) || (w.size() > 4 && !to_double(w[4], jit)) || (w.size() > 5 && !to_double(w[5], loss)) ||
-      loss < 0 || loss > 1) {
-    return fail("usage: link A B LATENCY_MS [JITTER_MS [LOSS 0..1]]");
+  if (!to_double(w[3], lat, kMaxLinkDelayMs) || (w.size() > 4 && !to_double(w[4], jit, kMaxLinkDelayMs)) ||
+      (w.size() > 5 && !to_double(w[5], loss, 1))) {
+    return fail("usage: link A B LATENCY_MS [JITTER_MS [LOSS]]: latency and jitter 0..60000 ms, "
+                "loss 0..1 (a slower link is a partition: use 'partition' or loss 1)");
   }
   cluster_->set_link(w[1], w[2], lat, jit, loss);
   return say("link " + w[1] + " <-> " + w[2] + " set");
@@ -259,7 +270,9 @@ CommandResult SimSession::cmd_elect(const std::vector<std::string>& w) {
 
 CommandResult SimSession::cmd_advance(const std::vector<std::string>& w) {
   long long ms = 0;
-  if (!to_int(w[1], ms) || ms < 0) return fail("usage: advance MS");
+  if (!to_int(w[1], ms, 0, kMaxVirtualWaitMs)) {
+    return fail("usage: advance MS (0..86400000: at most 24 virtual hours at once)");
+  }
   cluster_->advance(ms);
   return say("t = " + std::to_string(cluster_->now()) + " ms");
 }
@@ -286,7 +299,9 @@ CommandResult SimSession::cmd_leader(const std::vector<std::string>& w) {
 
 CommandResult SimSession::cmd_trace(const std::vector<std::string>& w) {
   long long n = 20;
-  if (w.size() > 1 && !to_int(w[1], n)) return fail("usage: trace [N]");
+  if (w.size() > 1 && !to_int(w[1], n, 0, std::numeric_limits<long long>::max())) {
+    return fail("usage: trace [N]");
+  }
   return say(cluster_->trace().tail(static_cast<size_t>(n)));
 }
 

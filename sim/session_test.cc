@@ -196,6 +196,27 @@ TEST(SimSessionCommands, FaultsNameHostsOrInstancesOfTheTopology) {
   EXPECT_TRUE(s.execute("link 127.0.0.1 127.0.0.1 0.2").ok);
 }
 
+TEST(SimSessionCommands, NumbersAreFiniteNonNegativeAndBounded) {
+  // Before: link accepted inf, nan, negative and 1e300 latencies (and then
+  // delivered instantly); advance and jitter took any size.
+  SimSession s(load("local-7.1.json"), SimOptions{});
+  for (const char* bad : {"link 127.0.0.1 127.0.0.1 inf", "link 127.0.0.1 127.0.0.1 nan",
+                          "link 127.0.0.1 127.0.0.1 -1", "link 127.0.0.1 127.0.0.1 1e300",
+                          "link 127.0.0.1 127.0.0.1 60001", "link 127.0.0.1 127.0.0.1 5 inf",
+                          "link 127.0.0.1 127.0.0.1 5 1 nan", "link 127.0.0.1 127.0.0.1 5 1 1.5",
+                          "link 127.0.0.1 127.0.0.1 5 1 -0.1", "advance 86400001",
+                          "advance 4611686018427387904", "advance 99999999999999999999",
+                          "jitter BP1 60001", "jitter BP1 99999999999999999999",
+                          "deploy parallel 99999999999", "trace -1"}) {
+    auto r = s.execute(bad);
+    EXPECT_FALSE(r.ok) << bad;
+    EXPECT_NE(r.error.find("usage"), std::string::npos) << bad << ": " << r.error;
+  }
+  EXPECT_TRUE(s.execute("link 127.0.0.1 127.0.0.1 60000 60000 1").ok);
+  EXPECT_TRUE(s.execute("advance 86400000").ok);
+  EXPECT_TRUE(s.execute("jitter BP1 60000").ok);
+}
+
 // Every example runs all its instances on one host: a partition by instance
 // name must still cut exactly that RAFT traffic.
 TEST(SimSessionCommands, APartitionBetweenInstancesOnOneHostMovesTheLeadership) {

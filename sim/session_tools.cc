@@ -8,9 +8,11 @@
 //   show INST                     everything the simulator knows of an instance
 //   jitter INST MS                election-timeout jitter bound of one instance
 // (Part of the vocabulary of sim/session_commands.h, which checks INST first.)
+#include <cerrno>
 #include <cstdlib>
 
 #include "core/paths.h"
+#include "sim/limits.h"
 #include "sim/session.h"
 
 namespace dpc::sim {
@@ -122,8 +124,11 @@ CommandResult SimSession::cmd_show(const std::vector<std::string>& w) {
 
 CommandResult SimSession::cmd_jitter(const std::vector<std::string>& w) {
   char* end = nullptr;
+  errno = 0;
   const long long ms = std::strtoll(w[2].c_str(), &end, 10);
-  if (!end || *end != '\0' || ms < 0) return failed("usage: jitter INST MS");
+  if (!end || *end != '\0' || errno != 0 || ms < 0 || ms > kMaxJitterMs) {
+    return failed("usage: jitter INST MS (0..60000)");
+  }
   cluster_->set_jitter(w[1], ms);
   return printed(w[1] + ": election-timeout jitter 0.." + std::to_string(ms) + " ms");
 }

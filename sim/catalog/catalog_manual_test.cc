@@ -1,5 +1,6 @@
 // The manual's registration scripts (§7.1.4, §7.2.4, §7.3.4), read from the
-// manual itself and run statement by statement through parse_sql and
+// manual's sections kept as fixtures (tests/fixtures/manual/, see
+// tests/manual_fixture.h) and run statement by statement through parse_sql and
 // Catalog::call, must reproduce the rows the manual prints in §7.x.5, cell by
 // cell.
 //
@@ -20,26 +21,23 @@
 #include <gtest/gtest.h>
 
 #include "sim/catalog/catalog.h"
+#include "tests/manual_fixture.h"
 
 namespace dpc::sim {
 namespace {
 
-std::vector<std::string> manual_lines() {
-  const std::string path = std::string(DPC_SHARED_DIR) + "/reference/dmdpc-deploy-manual.zh.md";
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot read the manual at " << path;
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(line);
-  }
-  return lines;
+/// The fixture lines of the section that holds subsection `id`.
+std::vector<std::string> manual_lines(const std::string& id) {
+  const std::string section = id.substr(0, id.find('.', id.find('.') + 1));
+  const std::string text = manual_fixture::section(section);
+  EXPECT_FALSE(text.empty()) << "cannot read " << manual_fixture::fixture_path(section);
+  return manual_fixture::split_lines(text);
 }
 
 /// The lines of subsection `id` (e.g. "7.1.4"): after its "### id " heading,
 /// up to the next "##"/"###" heading.
 std::vector<std::string> subsection(const std::string& id) {
-  std::vector<std::string> all = manual_lines();
+  std::vector<std::string> all = manual_lines(id);
   std::vector<std::string> out;
   bool in = false;
   for (const std::string& line : all) {

@@ -77,90 +77,114 @@ struct Stmt {
   bool shadow = false;
 };
 
-Result<Stmt> parse_ctlstmt(const std::string& text) {
-  auto toks = tokenize(text);
-  if (!toks.ok()) return Error{"syntax error in CTLSTMT: " + toks.message() + "; " + kSyntax};
-  const auto& t = *toks;
+/// A cursor over the tokens of one CTLSTMT.
+struct StmtParser {
+  const std::vector<Token>& t;
   size_t i = 0;
-  auto word = [&](const char* w) {
+  /// Consumes the unquoted keyword `w` when it comes next.
+  bool word(const char* w) {
     if (i < t.size() && !t[i].quoted && t[i].text == w) {
       ++i;
       return true;
     }
     return false;
-  };
-  auto str = [&]() -> std::optional<std::string> {
+  }
+  /// Consumes a quoted string when one comes next.
+  std::optional<std::string> str() {
     if (i < t.size() && t[i].quoted) return t[i++].text;
     return std::nullopt;
-  };
-  auto bad = [&](const std::string& what) {
+  }
+  Error bad(const std::string& what) const {
     std::string at = i < t.size() ? "'" + t[i].text + "'" : "the end";
     return Error{"syntax error in CTLSTMT at " + at + ": expected " + what + "; " + kSyntax};
-  };
+  }
+};
+
+/// After BACKUP DATABASE '<dm.ini>': FULL [SHADOW] TO <name> BACKUPSET '<dir>'.
+Status parse_backup(StmtParser& p, Stmt& s) {
+  bool full = false;
+  while (true) {
+    if (p.word("FULL")) {
+      full = true;
+    } else if (p.word("SHADOW")) {
+      s.shadow = true;
+    } else {
+      break;
+    }
+  }
+  if (!full) return p.bad("FULL (only full offline backups are modelled)");
+  if (!p.word("TO")) return p.bad("TO <backup name>");
+  if (p.i >= p.t.size() || p.t[p.i].quoted) return p.bad("a backup name after TO");
+  s.name = p.t[p.i++].text;
+  if (!p.word("BACKUPSET")) return p.bad("BACKUPSET '<dir>'");
+  auto dir = p.str();
+  if (!dir) return p.bad("the backup set directory in quotes");
+  s.set_dir = *dir;
+  return Status::Ok();
+}
+
+/// After RESTORE DATABASE '<dm.ini>': [TO SHADOW] FROM BACKUPSET '<dir>'.
+Status parse_restore(StmtParser& p, Stmt& s) {
+  if (p.word("TO")) {
+    if (!p.word("SHADOW")) return p.bad("SHADOW after TO");
+    s.shadow = true;
+  }
+  if (!p.word("FROM") || !p.word("BACKUPSET")) return p.bad("FROM BACKUPSET '<dir>'");
+  auto dir = p.str();
+  if (!dir) return p.bad("the backup set directory in quotes");
+  s.set_dir = *dir;
+  return Status::Ok();
+}
+
+/// After RECOVER DATABASE '<dm.ini>': UPDATE DB_MAGIC, or FROM BACKUPSET '<dir>'.
+Status parse_recover(StmtParser& p, Stmt& s) {
+  if (p.word("UPDATE")) {
+    if (!p.word("DB_MAGIC")) return p.bad("DB_MAGIC after UPDATE");
+    s.kind = Stmt::Kind::UpdateMagic;
+  } else if (p.word("FROM")) {
+    if (!p.word("BACKUPSET")) return p.bad("BACKUPSET after FROM");
+    auto dir = p.str();
+    if (!dir) return p.bad("the backup set directory in quotes");
+    s.set_dir = *dir;
+  } else {
+    return p.bad("UPDATE DB_MAGIC or FROM BACKUPSET '<dir>'");
+  }
+  return Status::Ok();
+}
+
+Result<Stmt> parse_ctlstmt(const std::string& text) {
+  auto toks = tokenize(text);
+  if (!toks.ok()) return Error{"syntax error in CTLSTMT: " + toks.message() + "; " + kSyntax};
+  StmtParser p{*toks};
   Stmt s;
-  if (word("BACKUP")) {
+  if (p.word("BACKUP")) {
     s.kind = Stmt::Kind::Backup;
-  } else if (word("RESTORE")) {
+  } else if (p.word("RESTORE")) {
     s.kind = Stmt::Kind::Restore;
-  } else if (word("RECOVER")) {
+  } else if (p.word("RECOVER")) {
     s.kind = Stmt::Kind::Recover;
   } else {
-    return bad("BACKUP, RESTORE or RECOVER");
+    return p.bad("BACKUP, RESTORE or RECOVER");
   }
-  if (!word("DATABASE")) return bad("DATABASE");
-  auto ini = str();
-  if (!ini) return bad("the dm.ini path in quotes");
+  if (!p.word("DATABASE")) return p.bad("DATABASE");
+  auto ini = p.str();
+  if (!ini) return p.bad("the dm.ini path in quotes");
   s.ini = *ini;
+  Status tail;
   switch (s.kind) {
-    case Stmt::Kind::Backup: {
-      bool full = false;
-      while (true) {
-        if (word("FULL")) {
-          full = true;
-        } else if (word("SHADOW")) {
-          s.shadow = true;
-        } else {
-          break;
-        }
-      }
-      if (!full) return bad("FULL (only full offline backups are modelled)");
-      if (!word("TO")) return bad("TO <backup name>");
-      if (i >= t.size() || t[i].quoted) return bad("a backup name after TO");
-      s.name = t[i++].text;
-      if (!word("BACKUPSET")) return bad("BACKUPSET '<dir>'");
-      auto dir = str();
-      if (!dir) return bad("the backup set directory in quotes");
-      s.set_dir = *dir;
+    case Stmt::Kind::Backup:
+      tail = parse_backup(p, s);
       break;
-    }
-    case Stmt::Kind::Restore: {
-      if (word("TO")) {
-        if (!word("SHADOW")) return bad("SHADOW after TO");
-        s.shadow = true;
-      }
-      if (!word("FROM") || !word("BACKUPSET")) return bad("FROM BACKUPSET '<dir>'");
-      auto dir = str();
-      if (!dir) return bad("the backup set directory in quotes");
-      s.set_dir = *dir;
+    case Stmt::Kind::Restore:
+      tail = parse_restore(p, s);
       break;
-    }
     case Stmt::Kind::Recover:
-    case Stmt::Kind::UpdateMagic: {
-      if (word("UPDATE")) {
-        if (!word("DB_MAGIC")) return bad("DB_MAGIC after UPDATE");
-        s.kind = Stmt::Kind::UpdateMagic;
-      } else if (word("FROM")) {
-        if (!word("BACKUPSET")) return bad("BACKUPSET after FROM");
-        auto dir = str();
-        if (!dir) return bad("the backup set directory in quotes");
-        s.set_dir = *dir;
-      } else {
-        return bad("UPDATE DB_MAGIC or FROM BACKUPSET '<dir>'");
-      }
+    case Stmt::Kind::UpdateMagic:
+      tail = parse_recover(p, s);
       break;
-    }
   }
-  if (i != t.size()) return bad("the end of the statement");
+  if (!tail.ok()) return tail.error();
+  if (p.i != p.t.size()) return p.bad("the end of the statement");
   return s;
 }
 
@@ -184,6 +208,128 @@ struct Rman {
   }
 };
 
+/// Reads dmrman's KEY=VALUE arguments into `ctl` (the statement); the error
+/// output when they are wrong or ask for the DMAP service.
+std::optional<ToolResult> read_dmrman_args(Rman& rm, const std::vector<std::string>& args, std::string& ctl) {
+  std::optional<std::string> stmt;
+  std::optional<std::string> use_ap;
+  for (const auto& raw : args) {
+    const std::string a = trim(raw);
+    if (a.empty()) continue;
+    const size_t eq = a.find('=');
+    const std::string key = upper(trim(a.substr(0, eq)));
+    if (eq == std::string::npos) return rm.error(-8001, "dmrman: unexpected argument '" + a + "'");
+    const std::string value = trim(unquote(a.substr(eq + 1)));
+    if (key == "CTLSTMT") {
+      stmt = value;
+    } else if (key == "USE_AP") {
+      use_ap = value;
+    } else {
+      return rm.error(-8001, "dmrman: unknown option " + key + "; expected CTLSTMT=\"...\" USE_AP=2");
+    }
+  }
+  if (!stmt) return rm.error(-8001, "dmrman: CTLSTMT=\"<statement>\" is required");
+  if (!use_ap || (*use_ap != "1" && *use_ap != "2")) {
+    return rm.error(-8001, "dmrman: USE_AP must be 1 (through the DMAP service) or 2 (without it)");
+  }
+  if (*use_ap == "1") {
+    return rm.error(-8003, "the DMAP service is not running on host " + rm.host +
+                               "; pass USE_AP=2 to back up and restore without it");
+  }
+  ctl = *stmt;
+  return std::nullopt;
+}
+
+/// The offline database a statement works on: its host, image and instance name.
+struct RmanTarget {
+  Host& h;
+  DbImage* db;
+  std::string inst;
+};
+
+ToolResult rman_backup(Rman& rm, RmanTarget& tg, const Stmt& stmt) {
+  World& w = rm.w;
+  Host& h = tg.h;
+  DbImage* db = tg.db;
+  const std::string& inst = tg.inst;
+  if (db->dirty) {
+    return rm.error(-8206, inst + " was not shut down normally (HALT or crash); start it and "
+                                  "exit it normally before an offline backup");
+  }
+  if (h.backup(stmt.set_dir)) {
+    return rm.error(-8302, "the backup set directory " + stmt.set_dir +
+                               " already holds a backup set; choose another directory");
+  }
+  h.make_dirs(stmt.set_dir);
+  BackupSet set{stmt.name, stmt.ini, stmt.shadow, *db};
+  const Lsn max_lsn = db->last_lsn();
+  h.put_backup(stmt.set_dir, std::move(set));
+  (void)h.write(path_join(path_style(stmt.ini), stmt.set_dir, stmt.name + ".bak"),
+                "backup set " + stmt.name + " of " + inst + (stmt.shadow ? " (SHADOW)" : "") + "\n");
+  w.log(inst, "tool.backup", std::string(stmt.shadow ? "SHADOW " : "") + "backup set " + stmt.set_dir);
+  return rm.ok(w.timing.backup, "EP[0] max_lsn: " + std::to_string(max_lsn) + "\nbackup successfully!\n");
+}
+
+/// The backup set in `dir` on `host`, or under [model] shared_backup_sets on
+/// another host (named in `from_host`); null when there is none.
+BackupSet* find_backup_set(World& w, const std::string& host, const std::string& dir, std::string& from_host) {
+  BackupSet* set = w.host(host).backup(dir);
+  from_host = host;
+  if (!set && w.options.shared_backup_sets) {
+    // [model] shared_backup_sets: a set written on another host is
+    // readable here, as over shared storage or after a copy.
+    for (const auto& [name, other] : w.hosts()) {
+      if (name == host) continue;
+      if ((set = other->backup(dir))) {
+        from_host = name;
+        break;
+      }
+    }
+  }
+  return set;
+}
+
+ToolResult rman_restore(Rman& rm, RmanTarget& tg, const Stmt& stmt) {
+  World& w = rm.w;
+  DbImage* db = tg.db;
+  std::string from_host;
+  BackupSet* set = find_backup_set(w, rm.host, stmt.set_dir, from_host);
+  if (!set) {
+    return rm.error(-8303, "no backup set in " + stmt.set_dir + " on host " + rm.host +
+                               " (copy the seed's backup set to the target's host)");
+  }
+  if (set->image.dpc_mode != db->dpc_mode) {
+    return rm.error(-8304, "the backup set holds a " + set->image.dpc_mode + " database but " + tg.inst +
+                               " was initialised with dpc_mode=" + db->dpc_mode);
+  }
+  DbImage copy = set->image;
+  copy.shadow = set->shadow || stmt.shadow;
+  copy.restored_needs_magic_update = true;
+  copy.dirty = false;
+  copy.pending_redo = 0;
+  *db = std::move(copy);
+  w.log(tg.inst, "tool.restore",
+        std::string(db->shadow ? "TO SHADOW " : "") + "from " + stmt.set_dir +
+            (from_host == rm.host ? "" : " on host " + from_host) +
+            " (DB_MAGIC and PERMANENT_MAGIC of the source; UPDATE DB_MAGIC still needed)");
+  return rm.ok(w.timing.restore, "restore successfully.\n");
+}
+
+ToolResult rman_update_magic(Rman& rm, RmanTarget& tg) {
+  tg.db->db_magic = rm.w.new_magic();
+  tg.db->restored_needs_magic_update = false;
+  rm.w.log(tg.inst, "tool.update_magic", "new DB_MAGIC");
+  return rm.ok(rm.w.timing.update_magic, "update database magic successfully.\n");
+}
+
+ToolResult rman_recover(Rman& rm, RmanTarget& tg, const Stmt& stmt) {
+  if (!tg.h.backup(stmt.set_dir)) {
+    return rm.error(-8303, "no backup set in " + stmt.set_dir + " on host " + rm.host);
+  }
+  rm.w.log(tg.inst, "tool.recover", "nothing to redo (offline backup)");
+  return rm.ok(rm.w.timing.recover, "recover successfully!\n");
+}
+
 }  // namespace
 
 std::string instance_running_in(World& w, const std::string& host, const std::string& db_dir) {
@@ -198,33 +344,10 @@ std::string instance_running_in(World& w, const std::string& host, const std::st
 
 ToolResult run_dmrman(World& w, const std::string& host, const std::vector<std::string>& args) {
   Rman rm{w, host};
-  std::optional<std::string> ctl;
-  std::optional<std::string> use_ap;
-  for (const auto& raw : args) {
-    const std::string a = trim(raw);
-    if (a.empty()) continue;
-    const size_t eq = a.find('=');
-    const std::string key = upper(trim(a.substr(0, eq)));
-    if (eq == std::string::npos) return rm.error(-8001, "dmrman: unexpected argument '" + a + "'");
-    const std::string value = trim(unquote(a.substr(eq + 1)));
-    if (key == "CTLSTMT") {
-      ctl = value;
-    } else if (key == "USE_AP") {
-      use_ap = value;
-    } else {
-      return rm.error(-8001, "dmrman: unknown option " + key + "; expected CTLSTMT=\"...\" USE_AP=2");
-    }
-  }
-  if (!ctl) return rm.error(-8001, "dmrman: CTLSTMT=\"<statement>\" is required");
-  if (!use_ap || (*use_ap != "1" && *use_ap != "2")) {
-    return rm.error(-8001, "dmrman: USE_AP must be 1 (through the DMAP service) or 2 (without it)");
-  }
-  if (*use_ap == "1") {
-    return rm.error(-8003, "the DMAP service is not running on host " + host +
-                               "; pass USE_AP=2 to back up and restore without it");
-  }
-  rm.out += "RMAN> " + *ctl + ";\nfile dm.key not found, use default license!\n";
-  auto stmt = parse_ctlstmt(*ctl);
+  std::string ctl;
+  if (auto refused = read_dmrman_args(rm, args, ctl)) return *refused;
+  rm.out += "RMAN> " + ctl + ";\nfile dm.key not found, use default license!\n";
+  auto stmt = parse_ctlstmt(ctl);
   if (!stmt.ok()) return rm.error(-8002, stmt.message());
   Host& h = w.host(host);
   auto ini_text = h.read(stmt->ini);
@@ -245,75 +368,16 @@ ToolResult run_dmrman(World& w, const std::string& host, const std::vector<std::
                                                                  : std::string("restore or recover")) +
                                " needs the instance stopped (exit it first)");
   }
-  const OsKind os = path_style(stmt->ini);
+  RmanTarget tg{h, db, inst};
   switch (stmt->kind) {
-    case Stmt::Kind::Backup: {
-      if (db->dirty) {
-        return rm.error(-8206, inst + " was not shut down normally (HALT or crash); start it and "
-                                      "exit it normally before an offline backup");
-      }
-      if (h.backup(stmt->set_dir)) {
-        return rm.error(-8302, "the backup set directory " + stmt->set_dir +
-                                   " already holds a backup set; choose another directory");
-      }
-      h.make_dirs(stmt->set_dir);
-      BackupSet set{stmt->name, stmt->ini, stmt->shadow, *db};
-      const Lsn max_lsn = db->last_lsn();
-      h.put_backup(stmt->set_dir, std::move(set));
-      (void)h.write(path_join(os, stmt->set_dir, stmt->name + ".bak"),
-                    "backup set " + stmt->name + " of " + inst + (stmt->shadow ? " (SHADOW)" : "") + "\n");
-      w.log(inst, "tool.backup",
-            std::string(stmt->shadow ? "SHADOW " : "") + "backup set " + stmt->set_dir);
-      return rm.ok(w.timing.backup, "EP[0] max_lsn: " + std::to_string(max_lsn) +
-                                        "\nbackup successfully!\n");
-    }
-    case Stmt::Kind::Restore: {
-      BackupSet* set = h.backup(stmt->set_dir);
-      std::string from_host = host;
-      if (!set && w.options.shared_backup_sets) {
-        // [model] shared_backup_sets: a set written on another host is
-        // readable here, as over shared storage or after a copy.
-        for (const auto& [name, other] : w.hosts()) {
-          if (name == host) continue;
-          if ((set = other->backup(stmt->set_dir))) {
-            from_host = name;
-            break;
-          }
-        }
-      }
-      if (!set) {
-        return rm.error(-8303, "no backup set in " + stmt->set_dir + " on host " + host +
-                                   " (copy the seed's backup set to the target's host)");
-      }
-      if (set->image.dpc_mode != db->dpc_mode) {
-        return rm.error(-8304, "the backup set holds a " + set->image.dpc_mode + " database but " +
-                                   inst + " was initialised with dpc_mode=" + db->dpc_mode);
-      }
-      DbImage copy = set->image;
-      copy.shadow = set->shadow || stmt->shadow;
-      copy.restored_needs_magic_update = true;
-      copy.dirty = false;
-      copy.pending_redo = 0;
-      *db = std::move(copy);
-      w.log(inst, "tool.restore",
-            std::string(db->shadow ? "TO SHADOW " : "") + "from " + stmt->set_dir +
-                (from_host == host ? "" : " on host " + from_host) +
-                " (DB_MAGIC and PERMANENT_MAGIC of the source; UPDATE DB_MAGIC still needed)");
-      return rm.ok(w.timing.restore, "restore successfully.\n");
-    }
-    case Stmt::Kind::UpdateMagic: {
-      db->db_magic = w.new_magic();
-      db->restored_needs_magic_update = false;
-      w.log(inst, "tool.update_magic", "new DB_MAGIC");
-      return rm.ok(w.timing.update_magic, "update database magic successfully.\n");
-    }
-    case Stmt::Kind::Recover: {
-      if (!h.backup(stmt->set_dir)) {
-        return rm.error(-8303, "no backup set in " + stmt->set_dir + " on host " + host);
-      }
-      w.log(inst, "tool.recover", "nothing to redo (offline backup)");
-      return rm.ok(w.timing.recover, "recover successfully!\n");
-    }
+    case Stmt::Kind::Backup:
+      return rman_backup(rm, tg, *stmt);
+    case Stmt::Kind::Restore:
+      return rman_restore(rm, tg, *stmt);
+    case Stmt::Kind::UpdateMagic:
+      return rman_update_magic(rm, tg);
+    case Stmt::Kind::Recover:
+      return rman_recover(rm, tg, *stmt);
   }
   return rm.error(-8002, kSyntax);
 }

@@ -2,11 +2,14 @@
 // the topology and timing profile (inline or beside the file), conditions,
 // and cross-references (instances, RAFT groups and marks that exist).
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "core/input_text.h"
 #include "core/json_positions.h"
 #include "core/json_text.h"
 #include "core/topology_load.h"
@@ -86,7 +89,8 @@ bool names_host_or_instance(const Topology& topo, const std::string& name) {
 
 class Loader {
  public:
-  Loader(const std::string& text, std::string file) : text_(text), file_(std::move(file)) {}
+  // Positions count from after a byte order mark, as an editor shows them.
+  Loader(const std::string& text, std::string file) : text_(strip_bom(text)), file_(std::move(file)) {}
 
   ScenarioLoad load() {
     ScenarioLoad out;
@@ -159,25 +163,40 @@ class Loader {
     return v.get<std::string>();
   }
 
+  /// A whole number in min_value..max_value (a JSON integer above INT64_MAX
+  /// is out of range too).
   std::optional<int64_t> opt_int(const json& obj, const std::string& path, const std::string& key,
-                                 int64_t min_value = 0) {
+                                 int64_t min_value = 0,
+                                 int64_t max_value = std::numeric_limits<int64_t>::max()) {
     if (!obj.contains(key)) return std::nullopt;
     const json& v = obj.at(key);
-    if (!v.is_number_integer() || v.get<int64_t>() < min_value) {
-      error(json_path_key(path, key),
-            "must be a whole number >= " + std::to_string(min_value) + ", not " + v.dump(),
-            "write a number without quotes");
+    const bool fits = v.is_number_integer() &&
+                      !(v.is_number_unsigned() &&
+                        v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
+    if (!fits || v.get<int64_t>() < min_value || v.get<int64_t>() > max_value) {
+      const std::string range = max_value == std::numeric_limits<int64_t>::max()
+                                    ? ">= " + std::to_string(min_value)
+                                    : "from " + std::to_string(min_value) + " to " +
+                                          std::to_string(max_value);
+      error(json_path_key(path, key), "must be a whole number " + range + ", not " + v.dump(),
+            max_value == kMaxVirtualWaitMs ? "24 virtual hours (86400000 ms) is the longest "
+                                             "wait, hold or time bound"
+                                           : "write a number without quotes");
       return std::nullopt;
     }
     return v.get<int64_t>();
   }
 
+  /// A finite number in 0..max_value.
   std::optional<double> opt_number(const json& obj, const std::string& path,
-                                   const std::string& key) {
+                                   const std::string& key, double max_value) {
     if (!obj.contains(key)) return std::nullopt;
     const json& v = obj.at(key);
-    if (!v.is_number() || v.get<double>() < 0) {
-      error(json_path_key(path, key), "must be a non-negative number, not " + v.dump(),
+    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0 ||
+        v.get<double>() > max_value) {
+      std::ostringstream max;
+      max << max_value;
+      error(json_path_key(path, key), "must be a number from 0 to " + max.str() + ", not " + v.dump(),
             "write a number without quotes");
       return std::nullopt;
     }
@@ -276,21 +295,19 @@ class Loader {
     }
     check_fields(sim, "sim", "sim");
     if (auto v = opt_int(sim, "sim", "seed")) s.seed = static_cast<uint64_t>(*v);
-    if (auto v = opt_int(sim, "sim", "jitter_ms")) s.jitter_ms = *v;
+    if (auto v = opt_int(sim, "sim", "jitter_ms", 0, kMaxJitterMs)) s.jitter_ms = *v;
     if (sim.contains("profile")) {
       const json& p = sim.at("profile");
       Result<TimingProfile> prof = Error{""};
       if (p.is_string()) {
         const std::string path = relative_to_file(p.get<std::string>());
-        std::ifstream in(path);
-        if (!in) {
-          error("sim.profile", "cannot read the timing profile " + path,
+        Result<std::string> text = read_input_file(path, "timing profile");
+        if (!text) {
+          error("sim.profile", text.message(),
                 "give a path relative to this scenario file, or an inline object");
           return;
         }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        prof = parse_timing_profile(ss.str(), path);
+        prof = parse_timing_profile(*text, path);
       } else if (p.is_object()) {
         prof = parse_timing_profile(p.dump(), "sim.profile");
       } else {
@@ -330,10 +347,9 @@ class Loader {
                   "name a host (e.g. 127.0.0.1) or an instance (e.g. BP11) of " + s.topology.cluster);
           }
         }
-        ls.latency_ms = opt_number(l, path, "latency_ms").value_or(0);
-        ls.jitter_ms = opt_number(l, path, "jitter_ms").value_or(0);
-        ls.loss = opt_number(l, path, "loss").value_or(0);
-        if (ls.loss > 1) error(json_path_key(path, "loss"), "loss is a probability (0..1)", "");
+        ls.latency_ms = opt_number(l, path, "latency_ms", kMaxLinkDelayMs).value_or(0);
+        ls.jitter_ms = opt_number(l, path, "jitter_ms", kMaxLinkDelayMs).value_or(0);
+        ls.loss = opt_number(l, path, "loss", 1).value_or(0);
         ls.one_way = opt_bool(l, path, "one_way").value_or(false);
         s.links.push_back(ls);
       }
@@ -400,7 +416,7 @@ class Loader {
     if (j.contains("wait_until")) {
       st.kind = ScenarioStep::Kind::WaitUntil;
       st.condition = condition(j.at("wait_until"), json_path_key(path, "wait_until"));
-      auto within = opt_int(j, path, "within_ms", 1);
+      auto within = opt_int(j, path, "within_ms", 1, kMaxVirtualWaitMs);
       if (!within) {
         if (!j.contains("within_ms")) {
           error(path, "a wait_until step needs \"within_ms\" (a virtual-time bound)",
@@ -415,7 +431,7 @@ class Loader {
     } else if (j.contains("hold")) {
       st.kind = ScenarioStep::Kind::Hold;
       st.condition = condition(j.at("hold"), json_path_key(path, "hold"));
-      auto f = opt_int(j, path, "for_ms", 1);
+      auto f = opt_int(j, path, "for_ms", 1, kMaxVirtualWaitMs);
       if (!f) {
         if (!j.contains("for_ms")) {
           error(path, "a hold step needs \"for_ms\" (how long the condition must keep holding)",
@@ -439,7 +455,7 @@ class Loader {
       }
       marks_.insert(st.mark);
     }
-    if (auto p = opt_int(j, path, "poll_ms", 1)) st.poll_ms = *p;
+    if (auto p = opt_int(j, path, "poll_ms", 1, kMaxVirtualWaitMs)) st.poll_ms = *p;
     return st;
   }
 
@@ -640,8 +656,8 @@ class Loader {
       check_mark(c.elapsed.mark, json_path_key(path, "elapsed_since"));
       c.elapsed.until = opt_string(j, path, "until").value_or("");
       check_mark(c.elapsed.until, json_path_key(path, "until"));
-      c.elapsed.at_most_ms = opt_int(j, path, "at_most_ms");
-      c.elapsed.at_least_ms = opt_int(j, path, "at_least_ms");
+      c.elapsed.at_most_ms = opt_int(j, path, "at_most_ms", 0, kMaxVirtualWaitMs);
+      c.elapsed.at_least_ms = opt_int(j, path, "at_least_ms", 0, kMaxVirtualWaitMs);
       if (!c.elapsed.at_most_ms && !c.elapsed.at_least_ms) {
         error(path, "needs \"at_most_ms\" or \"at_least_ms\"", "");
       }
@@ -685,7 +701,7 @@ class Loader {
     return c;
   }
 
-  const std::string& text_;
+  const std::string text_;
   std::string file_;
   std::map<std::string, TextPosition> pos_;
   std::vector<Diagnostic> diags_;
@@ -711,24 +727,20 @@ ScenarioLoad load_scenario_text(const std::string& text, const std::string& file
 }
 
 ScenarioLoad load_scenario_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  Result<std::string> text = read_input_file(file, "scenario file");
+  if (!text) {
     ScenarioLoad out;
-    out.diagnostics.push_back(error_at("", "cannot read the scenario file " + file,
+    out.diagnostics.push_back(error_at("", text.message(),
                                        "check the path (directories are scanned for *.json)"));
     return out;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return load_scenario_text(ss.str(), file);
+  return load_scenario_text(*text, file);
 }
 
 bool is_scenario_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return true;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  JsonText parsed = parse_json_text(ss.str());
+  Result<std::string> text = read_input_file(file, "scenario file");
+  if (!text) return true;  // loading it reports why
+  JsonText parsed = parse_json_text(strip_bom(*text));
   if (!parsed.ok()) return true;
   return parsed.value->is_object() && parsed.value->contains("steps");
 }

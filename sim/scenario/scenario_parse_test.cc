@@ -109,6 +109,54 @@ TEST(ScenarioParse, SyntaxErrorGivesLineAndColumn) {
   EXPECT_NE(l.diagnostics[0].message.find("not valid JSON"), std::string::npos);
 }
 
+TEST(ScenarioParse, ADeviceOrFifoIsRefusedAtOnceNamingTheFile) {
+  const auto l = load_scenario_file("/dev/zero");
+  ASSERT_EQ(l.diagnostics.size(), 1u);
+  EXPECT_EQ(l.diagnostics[0].message,
+            "the scenario file /dev/zero is a character device, not a regular file");
+}
+
+TEST(ScenarioParse, AByteOrderMarkKeepsPositionsRight) {
+  const auto l = load("\xEF\xBB\xBF{\n  \"steps\": [\n    {\"do\": \"deploy\"}\n    {\"do\": \"stop\"}\n  ]\n}");
+  ASSERT_EQ(l.diagnostics.size(), 1u);
+  EXPECT_EQ(l.diagnostics[0].line, 4);
+  EXPECT_EQ(l.diagnostics[0].column, 5);
+}
+
+TEST(ScenarioParse, NumbersAreFiniteNonNegativeAndBounded) {
+  // Before: a never-true wait_until grew memory with within_ms until it
+  // aborted; for_ms near 2^62 overflowed and the hold passed without holding;
+  // link latencies of 1e300 or below zero were taken.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"("steps": [{"wait_until": {"group": "RAFT_1", "open": true}, "within_ms": 86400001}])",
+       "steps[0].within_ms: must be a whole number from 1 to 86400000"},
+      {R"("steps": [{"hold": {"group": "RAFT_1", "open": true}, "for_ms": 4611686018427387904}])",
+       "steps[0].for_ms: must be a whole number from 1 to 86400000"},
+      {R"("steps": [{"hold": {"group": "RAFT_1", "open": true}, "for_ms": 18446744073709551615}])",
+       "steps[0].for_ms: must be a whole number from 1 to 86400000"},
+      {R"("steps": [{"expect": {"group": "RAFT_1", "open": true}, "poll_ms": 0}])",
+       "steps[0].poll_ms: must be a whole number from 1 to 86400000"},
+      {R"("sim": {"links": [{"a": "127.0.0.1", "b": "127.0.0.1", "latency_ms": 1e300}]}, "steps": [])",
+       "sim.links[0].latency_ms: must be a number from 0 to 60000"},
+      {R"("sim": {"links": [{"a": "127.0.0.1", "b": "127.0.0.1", "jitter_ms": -1}]}, "steps": [])",
+       "sim.links[0].jitter_ms: must be a number from 0 to 60000"},
+      {R"("sim": {"links": [{"a": "127.0.0.1", "b": "127.0.0.1", "loss": 1.5}]}, "steps": [])",
+       "sim.links[0].loss: must be a number from 0 to 1"},
+      {R"("sim": {"jitter_ms": 60001}, "steps": [])", "sim.jitter_ms: must be a whole number from 0 to 60000"},
+      {R"("sim": {"seed": 9223372036854775808}, "steps": [])", "sim.seed: must be a whole number >= 0"},
+  };
+  for (const auto& [body, expected] : cases) {
+    const auto l = load(R"({"topology": "topologies/local-7.2.json", )" + body + "}");
+    EXPECT_FALSE(l.ok()) << body;
+    const std::string msg = all_messages(l);
+    EXPECT_NE(msg.find(expected), std::string::npos) << body << "\n" << msg;
+  }
+  const auto ok = load(R"({"topology": "topologies/local-7.2.json",
+    "sim": {"links": [{"a": "127.0.0.1", "b": "127.0.0.1", "latency_ms": 60000, "loss": 1}]},
+    "steps": [{"wait_until": {"group": "RAFT_1", "open": true}, "within_ms": 86400000}]})");
+  EXPECT_TRUE(ok.ok()) << all_messages(ok);
+}
+
 TEST(ScenarioParse, UnknownFieldSuggestsTheKnownOneWithItsLine) {
   const auto l = load(R"({"topology": "topologies/local-7.2.json",
     "steps": [
