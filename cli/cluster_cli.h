@@ -4,6 +4,7 @@
 // cluster_real.cc run them on each backend.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "core/cluster_ops.h"
 #include "core/cluster_status.h"
 #include "core/executor.h"
+#include "core/plan.h"
+#include "core/result.h"
 #include "core/topology.h"
 
 namespace dpc::cli {
@@ -24,10 +27,24 @@ struct ClusterCommand {
   int parallel = 4;
   bool json = false;
   bool resume = false;
+  bool dry_run = false;  ///< scale-out / scale-in / convert: print the plan only
 };
+
+/// The text of a scale-out, scale-in or conversion plan (--dry-run).
+std::string reshape_plan_text(const std::string& verb, const Plan& plan);
+
+/// scale-out, scale-in or convert.
+inline bool is_reshape(const std::string& verb) {
+  return verb == "scale-out" || verb == "scale-in" || verb == "convert";
+}
 
 int run_sim_command(const ClusterCommand& c);
 int run_real_command(const ClusterCommand& c);
+/// scale-out / scale-in / convert on the real backend (cli/cluster_real_scale.cc).
+int run_real_reshape(const ClusterCommand& c, const std::map<std::string, std::string>& opts);
+/// Keeps a copy of the topology file as the deployed topology in the state
+/// directory (after deploy, scale-out and scale-in).
+Status record_deployed_topology(const std::string& state_dir, const std::string& topology_file);
 
 nlohmann::json status_json(const ClusterStatus& st);
 void print_json(const nlohmann::json& j);

@@ -17,6 +17,7 @@
 #include "cli/topology_arg.h"
 #include "core/diagnostic.h"
 #include "core/progress.h"
+#include "core/scale_ops.h"
 #include "real-backend/real_config.h"
 
 namespace dpc::cli {
@@ -28,12 +29,17 @@ std::string usage(const std::string& verb) {
                      : verb == "switchover" ? "FILE RAFT --to INSTANCE"
                      : verb == "destroy"  ? "FILE [--yes]"
                      : verb == "kill"     ? "FILE SEL... [--force]"
+                     : verb == "scale-out" || verb == "scale-in" ? "FILE [--dry-run]"
+                     : verb == "convert"  ? "FILE INSTANCE --to shadow|raft [--dry-run]"
                                           : "FILE [SEL...] [--force]";
   return "usage: dpcctl " + verb + " " + what +
          " [--backend=sim|real] [options]\n"
          "\n"
          "SEL chooses instances: NAME, -N NAME[,NAME...], -R MP|SP|BP[,...], -G RAFT[,...]\n"
          "(start/stop/restart without SEL act on the whole cluster, in the manual's order).\n"
+         "scale-out/scale-in compare FILE with the deployed topology kept in the state directory and\n"
+         "add or remove the difference on the running cluster; convert makes a BP RAFT member a shadow\n"
+         "replica (--to shadow) or a voting member again (--to raft), manual 7.5.2. --dry-run prints the plan.\n"
          "common options:\n"
          "  --backend sim|real   the simulator (default) or DM's own binaries\n"
          "  --state-dir DIR      where the cluster is kept between commands\n"
@@ -60,17 +66,25 @@ int run_cluster_command(const std::string& verb, const Words& words) {
   std::set<std::string> options = sim_option_names();
   options.insert({"backend", "parallel", "trace", "to"});
   for (const auto& n : real::real_option_names()) options.insert(n);
-  auto args = parse_args(words, {"json", "resume", "help", "force", "yes"}, options);
+  auto args = parse_args(words, {"json", "resume", "help", "force", "yes", "dry-run"}, options);
   if (!args) {
     std::fprintf(stderr, "dpcctl %s: %s\n\n%s", verb.c_str(), args.message().c_str(), usage(verb).c_str());
     return 2;
   }
   if (args->has("help")) return std::fputs(usage(verb).c_str(), stdout), 0;
-  const bool takes_selectors = verb != "deploy" && verb != "status" && verb != "destroy";
-  if (args->positional.empty() || (!takes_selectors && args->positional.size() != 1)) {
+  const bool reshape = verb == "scale-out" || verb == "scale-in" || verb == "convert";
+  const bool takes_selectors = verb != "deploy" && verb != "status" && verb != "destroy" && !reshape;
+  const size_t want_positional = verb == "convert" ? 2 : 1;
+  if (args->positional.empty() || (!takes_selectors && args->positional.size() != want_positional)) {
     std::fprintf(stderr, "dpcctl %s: %s\n\n%s", verb.c_str(),
-                 args->positional.empty() ? "missing the topology FILE" : "give exactly one topology FILE",
+                 args->positional.empty() ? "missing the topology FILE"
+                 : verb == "convert"      ? "give the topology FILE and one INSTANCE"
+                                          : "give exactly one topology FILE",
                  usage(verb).c_str());
+    return 2;
+  }
+  if (args->has("dry-run") && !reshape) {
+    std::fprintf(stderr, "dpcctl %s: --dry-run is for scale-out, scale-in and convert\n", verb.c_str());
     return 2;
   }
   ClusterCommand c;
@@ -91,7 +105,30 @@ int run_cluster_command(const std::string& verb, const Words& words) {
     }
     c.parallel = static_cast<int>(*n);
   }
-  if (takes_selectors) {
+  if (reshape) {
+    c.dry_run = args->has("dry-run");
+    c.words = {verb};
+    if (verb == "convert") {
+      auto to = args->get("to");
+      if (!to) {
+        std::fprintf(stderr, "dpcctl convert: missing --to shadow|raft\n\n%s", usage(verb).c_str());
+        return 2;
+      }
+      if (auto k = parse_convert_target(*to); !k) {
+        std::fprintf(stderr, "dpcctl convert: %s\n", k.message().c_str());
+        return 2;
+      }
+      c.words = {"convert", args->positional[1], "--to", *to};
+    }
+    if (args->has("force")) {
+      std::fprintf(stderr, "dpcctl %s: --force is for start, stop, restart and kill\n", verb.c_str());
+      return 2;
+    }
+    if (verb != "convert" && args->has("to")) {
+      std::fprintf(stderr, "dpcctl %s: --to is for convert and switchover\n", verb.c_str());
+      return 2;
+    }
+  } else if (takes_selectors) {
     c.words = {verb};
     c.words.insert(c.words.end(), args->positional.begin() + 1, args->positional.end());
     if (auto to = args->get("to")) c.words.insert(c.words.end(), {"--to", *to});
@@ -193,5 +230,8 @@ int cmd_restart(const Words& words) { return run_cluster_command("restart", word
 int cmd_kill(const Words& words) { return run_cluster_command("kill", words); }
 int cmd_switchover(const Words& words) { return run_cluster_command("switchover", words); }
 int cmd_destroy(const Words& words) { return run_cluster_command("destroy", words); }
+int cmd_scale_out(const Words& words) { return run_cluster_command("scale-out", words); }
+int cmd_scale_in(const Words& words) { return run_cluster_command("scale-in", words); }
+int cmd_convert(const Words& words) { return run_cluster_command("convert", words); }
 
 }  // namespace dpc::cli

@@ -88,6 +88,12 @@ int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::Real
   ClusterStatus st = gather_status(backend, c.topo);
   std::string extra = "journal: " + journal->path();
   if (!report.ok) extra += "\nfix the cause, then run the same command with --resume";
+  if (report.ok) {
+    if (Status rec = record_deployed_topology(cfg.state_dir, c.args.positional[0]); !rec) {
+      extra += "\nwarning: cannot keep the deployed topology in the state directory (" + rec.message() +
+               "); scale-out and scale-in need it";
+    }
+  }
   print_outcome(c, report, plan, st, extra);
   return report.ok ? 0 : 1;
 }
@@ -96,7 +102,7 @@ int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::Real
 /// when nothing else is left in it.
 void remove_state_dir(const std::string& dir) {
   std::error_code ec;
-  for (const char* part : {"journal.jsonl", "logs", "run", "secrets", "lock"}) {
+  for (const char* part : {"journal.jsonl", "logs", "run", "secrets", "lock", "deployed-topology.json", "conversions.txt"}) {
     fs::remove_all(fs::path(dir) / part, ec);
   }
   fs::remove(dir, ec);
@@ -126,6 +132,8 @@ int run_real_command(const ClusterCommand& c) {
     if (!acquired) return fail(c, acquired.message());
     state.emplace(std::move(*acquired));
   }
+  // scale-out / scale-in / convert hold the same lock (cli/cluster_real_scale.cc).
+  if (is_reshape(c.verb)) return run_real_reshape(c, opts);
   auto backend = real::RealBackend::create(*cfg);
   if (!backend) return fail(c, backend.message());
   if (c.verb == "deploy") return deploy(c, **backend, *cfg, *state);

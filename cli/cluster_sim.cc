@@ -9,8 +9,14 @@
 
 #include "cli/cluster_cli.h"
 #include "cli/sim_args.h"
+#include <set>
+
+#include "core/diagnostic.h"
 #include "core/plan_builder.h"
+#include "core/plan_render.h"
 #include "core/progress.h"
+#include "core/scale_ops.h"
+#include "core/topology_load.h"
 #include "core/state_dir.h"
 #include "real-backend/atomic_file.h"
 #include "sim/session.h"
@@ -49,7 +55,9 @@ Result<sim::SimHistory> history_for(const ClusterCommand& c, const std::string& 
     }
     sim::SimHistory h;
     h.cluster = c.topo.cluster;
-    h.topology = absolute_path(c.args.positional[0]);
+    // The copy kept in the state directory (written with the history): the
+    // file itself may be edited later for a scale-out.
+    h.topology = (fs::path(file).parent_path() / "topology-0.json").string();
     h.seed = so->seed;
     h.jitter_ms = so->jitter_ms;
     if (auto p = c.args.get("profile")) h.profile = absolute_path(*p);
@@ -70,6 +78,49 @@ Result<sim::SimHistory> history_for(const ClusterCommand& c, const std::string& 
   }
   return h;
 }
+
+/// <state>/topology-N.json: the file as first deployed (0) and as each
+/// scale-out or scale-in made it (1, 2, ...); the history names them.
+std::string snapshot_path(const std::string& state_dir, int n) {
+  return (fs::path(state_dir) / ("topology-" + std::to_string(n) + ".json")).string();
+}
+
+Status snapshot_file(const std::string& from, const std::string& to) {
+  auto text = real::read_whole_file(from);
+  if (!text) return text.error();
+  return real::write_file_atomic(to, *text);
+}
+
+/// The topology as first deployed, when the state directory keeps it (a
+/// cluster deployed by an older dpcctl has none: then nullopt).
+Result<std::optional<Topology>> deployed_snapshot(const std::string& state_dir, const ClusterCommand& c) {
+  std::error_code ec;
+  const std::string first = snapshot_path(state_dir, 0);
+  if (!fs::exists(first, ec)) return std::optional<Topology>{};
+  LoadOutcome loaded = load_topology_file(first);
+  if (!loaded.ok()) {
+    return Error{first + " (the topology " + c.topo.cluster + " was deployed with) no longer loads:\n" +
+                 format_diagnostics(loaded.diagnostics, first)};
+  }
+  return std::optional<Topology>{*loaded.topology};
+}
+
+/// A command other than scale-out/in works on the deployed cluster; says so
+/// when the file has been edited since.
+void warn_if_differs(const ClusterCommand& c, const Topology& deployed) {
+  const TopologyDiff d = diff_topologies(deployed, c.topo);
+  if (d.empty()) return;
+  std::string what = d.describe();
+  while (!what.empty() && what.back() == '\n') what.pop_back();
+  for (size_t at = what.find('\n'); at != std::string::npos; at = what.find('\n', at)) what.replace(at, 1, "; ");
+  std::fprintf(stderr,
+               "dpcctl %s: note: %s differs from the deployed cluster (%s); this command acts on the deployed "
+               "cluster; apply the file with dpcctl scale-out / scale-in / convert\n",
+               c.verb.c_str(), c.args.positional[0].c_str(), what.c_str());
+}
+
+int reshape(const ClusterCommand& c, sim::SimSession& session, const std::string& state_dir,
+            const std::string& history_file);
 
 Result<sim::SimOptions> options_of(const sim::SimHistory& h) {
   Args a;
@@ -101,9 +152,19 @@ int run_sim_command(const ClusterCommand& c) {
   if (!history) return fail(c, history.message(), c.verb == "deploy" ? 2 : 1);
   auto so = options_of(*history);
   if (!so) return fail(c, so.message());
-  sim::SimSession session(c.topo, *so);
+  // The topology the cluster was first deployed with: a later scale-out or
+  // scale-in in the history changes it as it replays.
+  Topology initial = c.topo;
+  if (!fresh) {
+    auto first = deployed_snapshot(state_dir, c);
+    if (!first) return fail(c, first.message());
+    if (*first) initial = **first;
+  }
+  sim::SimSession session(initial, *so);
   session.parallel = c.parallel;
   if (Status st = sim::replay_history(session, *history); !st) return fail(c, st.message());
+  if (is_reshape(c.verb)) return reshape(c, session, state_dir, file);
+  if (c.verb != "deploy" && c.verb != "destroy") warn_if_differs(c, session.topology());
 
   std::vector<std::string> words = c.words;
   if (c.verb == "deploy") words = c.resume ? std::vector<std::string>{"deploy", "--resume"} : std::vector<std::string>{"deploy"};
@@ -127,10 +188,12 @@ int run_sim_command(const ClusterCommand& c) {
   entry.ok = r.ok;
   if (fresh) {
     if (Status st = sim::create_history(file, *history); !st) return fail(c, st.message());
+    if (Status st = snapshot_file(c.args.positional[0], snapshot_path(state_dir, 0)); !st) return fail(c, st.message());
   }
   if (c.verb == "destroy" && r.ok) {
     std::error_code ec;
     fs::remove(file, ec);
+    for (int n = 0; fs::exists(snapshot_path(state_dir, n), ec); ++n) fs::remove(snapshot_path(state_dir, n), ec);
     fs::remove(state_dir + "/lock", ec);
     fs::remove(state_dir, ec);  // only when empty: nothing else of ours is there
     if (!c.json) std::printf("%sremoved %s\n", r.output.c_str(), file.c_str());
@@ -151,11 +214,11 @@ int run_sim_command(const ClusterCommand& c) {
   if (c.verb == "status") return print_status(c, *r.status, extra) == 0 && clean ? 0 : 1;
   if (!r.ok && !r.report) return fail(c, r.error);
   if (r.report && r.status && (c.verb == "deploy" || c.verb == "stop")) {
-    const Plan plan = c.verb == "deploy" ? session.deploy_plan() : build_stop_plan(c.topo);
+    const Plan plan = c.verb == "deploy" ? session.deploy_plan() : build_stop_plan(session.topology());
     std::string more = extra;
     if (c.verb == "stop") {
       std::string halts;
-      for (const auto& inst : c.topo.instances) {
+      for (const auto& inst : session.topology().instances) {
         if (session.cluster().view(inst.name).halted) halts += " " + inst.name;
       }
       more += halts.empty() ? "\nevery instance exited normally (no HALT)" : "\nHALTED:" + halts;
@@ -178,5 +241,75 @@ int run_sim_command(const ClusterCommand& c) {
   if (!r.ok) return fail(c, r.error);
   return clean ? 0 : 1;
 }
+
+namespace {
+
+/// scale-out / scale-in / convert: the plan against the deployed topology
+/// (printed with --dry-run), else run through the session's `ctl` words with
+/// FILE kept as the next snapshot, so the history replays it.
+int reshape(const ClusterCommand& c, sim::SimSession& session, const std::string& state_dir,
+            const std::string& history_file) {
+  const Topology& deployed = session.topology();
+  if (c.dry_run) {
+    Result<Plan> plan = Error{""};
+    if (c.verb == "scale-out") plan = build_scale_out_plan(deployed, c.topo);
+    else if (c.verb == "scale-in") plan = build_scale_in_plan(deployed, c.topo);
+    else plan = build_convert_plan(deployed, c.words[1], *parse_convert_target(c.words[3]));
+    if (!plan) return fail(c, plan.message());
+    if (c.verb != "convert") std::printf("%s", diff_topologies(deployed, c.topo).describe().c_str());
+    std::printf("%s", reshape_plan_text(c.verb, *plan).c_str());
+    return 0;
+  }
+  std::vector<std::string> words = c.words;
+  std::string snapshot;
+  if (c.verb != "convert") {
+    int n = 1;
+    std::error_code ec;
+    while (fs::exists(snapshot_path(state_dir, n), ec)) ++n;
+    snapshot = snapshot_path(state_dir, n);
+    if (Status st = snapshot_file(c.args.positional[0], snapshot); !st) return fail(c, st.message());
+    words.push_back(snapshot);
+  }
+  ProgressPrinter printer(stdout, c.json);
+  session.on_event = [&](const StepEvent& e) { printer(e); };
+  if (!c.json) session.on_note = [](const std::string& line) { std::fputs(line.c_str(), stdout); };
+  sim::HistoryEntry entry;
+  entry.at = session.cluster().now();
+  entry.line = "ctl " + join_words(words);
+  sim::CommandResult r = session.execute(entry.line);
+  entry.ok = r.ok;
+  if (!r.ok && !r.report) {
+    // Refused before anything ran: nothing to replay.
+    std::error_code ec;
+    if (!snapshot.empty()) fs::remove(snapshot, ec);
+    return fail(c, r.error);
+  }
+  if (Status st = sim::append_history(history_file, entry); !st) return fail(c, st.message());
+  const ClusterStatus st = session.status();
+  const std::string extra = "virtual time: " + std::to_string(session.cluster().now()) + " ms; history: " +
+                            history_file;
+  if (c.json) {
+    nlohmann::json j{{"event", "result"}, {"ok", r.ok}, {"output", r.output}, {"cluster", status_json(st)}};
+    if (!r.ok) j["error"] = r.error;
+    print_json(j);
+  } else {
+    std::fputs(format_status(st).c_str(), stdout);
+    std::printf("%s\n", extra.c_str());
+  }
+  for (const auto& v : session.cluster().violations()) std::fprintf(stderr, "%s\n", v.render().c_str());
+  if (!r.ok) return fail(c, r.error);
+  if (c.verb == "convert") {
+    const Instance* mine = c.topo.find_instance(c.words[1]);
+    const Instance* now = session.topology().find_instance(c.words[1]);
+    if (mine && now && mine->kind != now->kind) {
+      std::printf("note: %s still describes %s as it was; set \"shadow\": %s for it there\n",
+                  c.args.positional[0].c_str(), c.words[1].c_str(),
+                  now->kind == ReplicaKind::Shadow ? "true" : "false");
+    }
+  }
+  return session.cluster().violations().empty() && st.exit_code() == 0 ? 0 : 1;
+}
+
+}  // namespace
 
 }  // namespace dpc::cli

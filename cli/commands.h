@@ -20,6 +20,9 @@ int cmd_restart(const Words& words);   ///< dpcctl restart FILE [SEL...]
 int cmd_kill(const Words& words);      ///< dpcctl kill FILE SEL...
 int cmd_switchover(const Words& words);  ///< dpcctl switchover FILE RAFT --to INSTANCE
 int cmd_destroy(const Words& words);   ///< dpcctl destroy FILE [--yes]
+int cmd_scale_out(const Words& words); ///< dpcctl scale-out FILE [--dry-run]
+int cmd_scale_in(const Words& words);  ///< dpcctl scale-in FILE [--dry-run]
+int cmd_convert(const Words& words);   ///< dpcctl convert FILE INST --to shadow|raft [--dry-run]
 int cmd_shell(const Words& words);     ///< dpcctl shell FILE --backend=sim
 int cmd_check(const Words& words);     ///< dpcctl check FILE --backend=real
 int cmd_scenario(const Words& words);  ///< dpcctl scenario run PATH...

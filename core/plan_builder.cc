@@ -37,6 +37,10 @@ std::string backup_set_dir(const Topology& topo, const Instance& seed) {
   return path_join(seed.os, seed.path, topo.archive.backup_name);
 }
 
+std::string shadow_backup_set_dir(const Topology& topo, const Instance& seed) {
+  return path_join(seed.os, seed.path, topo.archive.backup_name + "_SHADOW");
+}
+
 namespace {
 
 SqlEndpoint endpoint_of(const Instance& inst) { return SqlEndpoint{inst.name, inst.host, inst.port_num}; }
@@ -283,20 +287,40 @@ class DeployBuilder {
                        topo_.archive.backup_name + " BACKUPSET '" + set_dir + "'",
                    "USE_AP=2"};
 
+    // Manual 7.5.1, the first way: a second backup of the seed, FULL SHADOW,
+    // restored as usual into each shadow member.
+    bool has_shadow = false;
+    for (const Instance* m : members) has_shadow = has_shadow || m->kind == ReplicaKind::Shadow;
+    const bool shadow_backup = has_shadow && topo_.archive.shadow_method == "backup";
+    const std::string shadow_set = shadow_backup_set_dir(topo_, seed);
+    if (shadow_backup) {
+      Step& sb = add(base("backup-shadow:" + s, StepKind::Backup, seed,
+                          "offline FULL SHADOW backup of " + s + " into " + shadow_set + " (dmrman)",
+                          {"backup:" + s}, kRmanTimeoutMs));
+      sb.program = "dmrman";
+      sb.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(seed, "dm.ini") + "' FULL SHADOW TO " +
+                     topo_.archive.backup_name + "_SHADOW BACKUPSET '" + shadow_set + "'",
+                 "USE_AP=2"};
+    }
+
     // A member on another host than the seed restores from a copy of the
-    // set on its own host: one verified copy per such host.
-    std::map<std::string, std::string> copied;  // host -> its copy step
+    // set it restores on its own host: one verified copy per such host and set.
+    std::map<std::string, std::string> copied;  // "<host> <set dir>" -> its copy step
     for (const Instance* m : members) {
-      if (m->host == seed.host || copied.count(m->host)) continue;
-      const std::string id = "copy-backup:" + s + ":" + m->host;
+      if (m->host == seed.host || m->name == s) continue;
+      const bool from_shadow_set = m->kind == ReplicaKind::Shadow && shadow_backup;
+      const std::string dir = from_shadow_set ? shadow_set : set_dir;
+      const std::string key = m->host + " " + dir;
+      if (copied.count(key)) continue;
+      const std::string id = std::string(from_shadow_set ? "copy-backup-shadow:" : "copy-backup:") + s + ":" + m->host;
       Step& copy = add(base(id, StepKind::CopyBackup, *m,
-                            "copy " + s + "'s backup set " + set_dir + " from " + seed.host +
-                                " to " + m->host + " and verify it",
-                            {"backup:" + s}, kCopyTimeoutMs));
+                            "copy " + s + "'s " + (from_shadow_set ? "SHADOW " : "") + "backup set " + dir +
+                                " from " + seed.host + " to " + m->host + " and verify it",
+                            {from_shadow_set ? "backup-shadow:" + s : "backup:" + s}, kCopyTimeoutMs));
       copy.instance = s;
-      copy.path = set_dir;
+      copy.path = dir;
       copy.source_host = seed.host;
-      copied[m->host] = id;
+      copied[key] = id;
     }
 
     std::vector<std::string> prepared;  // every member's dm.ini and dmarch.ini
@@ -306,15 +330,20 @@ class DeployBuilder {
         config_deps = {"backup:" + s};
       } else {
         const bool shadow = m->kind == ReplicaKind::Shadow;
-        std::vector<std::string> restore_deps = {"backup:" + s, "init:" + m->name};
-        if (auto c = copied.find(m->host); c != copied.end()) restore_deps.push_back(c->second);
+        const bool from_shadow_set = shadow && shadow_backup;
+        std::vector<std::string> restore_deps = {from_shadow_set ? "backup-shadow:" + s : "backup:" + s,
+                                                 "init:" + m->name};
+        if (auto c = copied.find(m->host + " " + (from_shadow_set ? shadow_set : set_dir)); c != copied.end()) {
+          restore_deps.push_back(c->second);
+        }
         Step& restore = add(base("restore:" + m->name, StepKind::Restore, *m,
-                                 "restore " + s + "'s backup into " + m->name +
-                                     (shadow ? " as a shadow replica" : "") + " (dmrman)",
+                                 "restore " + s + "'s " + (from_shadow_set ? "SHADOW " : "") + "backup into " +
+                                     m->name + (shadow ? " as a shadow replica" : "") + " (dmrman)",
                                  std::move(restore_deps), kRmanTimeoutMs));
         restore.program = "dmrman";
         restore.args = {"CTLSTMT=RESTORE DATABASE '" + db_file(*m, "dm.ini") + "' " +
-                            (shadow ? "TO SHADOW " : "") + "FROM BACKUPSET '" + set_dir + "'",
+                            (shadow && !from_shadow_set ? "TO SHADOW " : "") + "FROM BACKUPSET '" +
+                            (from_shadow_set ? shadow_set : set_dir) + "'",
                         "USE_AP=2"};
         Step& magic = add(base("update-magic:" + m->name, StepKind::UpdateDbMagic, *m,
                                "give " + m->name + " its own DB_MAGIC (dmrman)",

@@ -53,6 +53,8 @@ std::vector<std::string> dmserver_args(const Instance& inst, bool mount);
 
 /// The backup set a group's seed is backed up into: <seed path>/<backup name>.
 std::string backup_set_dir(const Topology& topo, const Instance& seed);
+/// The SHADOW backup set (archive.shadow_method "backup"): <seed path>/<backup name>_SHADOW.
+std::string shadow_backup_set_dir(const Topology& topo, const Instance& seed);
 
 /// Step timeouts, generous but finite.
 constexpr int kToolTimeoutMs = 300000;     ///< dminit

@@ -99,6 +99,10 @@ struct ArchiveSettings {
   int arch_file_size = 128;       ///< MB
   int arch_space_limit = 0;       ///< MB, 0 = unlimited
   std::string backup_name = "BACKUP_01";  ///< seed backup: TO <name> BACKUPSET '<seed path>/<name>'
+  /// How a shadow replica is made (manual 7.5.1): "restore" = RESTORE ... TO
+  /// SHADOW from the seed's ordinary backup; "backup" = a second backup of the
+  /// seed, FULL SHADOW, restored as usual.
+  std::string shadow_method = "restore";
 };
 
 struct BpGroup {

@@ -47,7 +47,7 @@ const std::map<std::string, std::vector<std::string>>& field_table() {
       {"host", {"ssh"}},
       {"sysdba_password", {"env", "file"}},
       {"raft_timing", {"raft_hb_interval", "xmal_hb_interval"}},
-      {"archive", {"dir_name", "arch_file_size", "arch_space_limit", "backup_name"}},
+      {"archive", {"dir_name", "arch_file_size", "arch_space_limit", "backup_name", "shadow_method"}},
       {"mp", {"instances", "mp_reconn_timeout", "ini"}},
       {"mp_instance",
        with_common({"mp_port", "raft_self_id", "raft_vote_interval", "shadow", "learner"})},
@@ -405,6 +405,7 @@ void read_settings(Reader& r, const json& doc, TopologySpec& spec) {
     if (auto v = r.int32(a, "archive", "arch_file_size")) spec.archive.arch_file_size = *v;
     if (auto v = r.int32(a, "archive", "arch_space_limit")) spec.archive.arch_space_limit = *v;
     if (auto v = r.string(a, "archive", "backup_name")) spec.archive.backup_name = *v;
+    if (auto v = r.string(a, "archive", "shadow_method")) spec.archive.shadow_method = *v;
   }
 }
 

@@ -313,6 +313,11 @@ void check_settings(const Topology& topo, std::vector<Diagnostic>& out) {
     out.push_back(error_at("archive.backup_name", "backup_name \"" + b + "\" is not a plain name",
                            "use letters, digits and _ only, e.g. \"BACKUP_01\""));
   }
+  if (a.shadow_method != "restore" && a.shadow_method != "backup") {
+    out.push_back(error_at("archive.shadow_method", "shadow_method \"" + a.shadow_method + "\" is not known",
+                           "use \"restore\" (RESTORE ... TO SHADOW) or \"backup\" (BACKUP ... FULL SHADOW), "
+                           "the two ways of the manual's 7.5.1"));
+  }
   if (topo.auto_overwrite && (*topo.auto_overwrite < 0 || *topo.auto_overwrite > 2)) {
     out.push_back(error_at("defaults.auto_overwrite", "auto_overwrite must be 0, 1 or 2",
                            "use 0, 1 or 2 (dminit AUTO_OVERWRITE), or leave it out"));

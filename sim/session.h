@@ -25,11 +25,20 @@
 //   ctl deploy [--resume] | ctl status | ctl start|stop|restart|kill [SEL] [--force]
 //   ctl switchover RAFT --to INST | ctl destroy
 //                                     dpcctl's cluster commands (core/cluster_ops.h)
+//   ctl scale-out FILE | ctl scale-in FILE | ctl convert INST --to shadow|raft
+//                                     grow or reshape the running cluster
+//                                     (core/scale_ops.h); on success FILE (or
+//                                     the converted member) becomes the
+//                                     session's topology
+//   workload INST EVERY_MS COUNT      COUNT status queries on INST, one every
+//                                     EVERY_MS, in the background
+//   workload-check INST               fails when one of them failed
 // A and B name hosts or instances.
 //
 // Single-threaded; every command runs the simulation until it completes.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -85,6 +94,14 @@ class SimSession {
   /// ctl's lines for the user as they happen (unset: in CommandResult::output).
   std::function<void(const std::string&)> on_note;
   int parallel = 4;
+  /// Where a relative FILE of `ctl scale-out/scale-in` is looked up ("" = the
+  /// working directory); the scenario runner sets the scenario's directory.
+  std::string base_dir;
+
+  /// Makes `topo` the session's topology (after a scale-out, scale-in or
+  /// conversion): its plans, hosts and addresses; every step of its deploy
+  /// plan counts as done.
+  void adopt_topology(Topology topo);
 
  private:
   ExecutionReport run_subplan(const Plan& plan, const std::set<std::string>& ids, int parallel);
@@ -123,6 +140,17 @@ class SimSession {
   CommandResult cmd_jitter(const Words& w);
   /// ctl VERB ...: dpcctl's cluster operations (sim/session_ctl.cc).
   CommandResult cmd_ctl(const Words& w);
+  /// ctl scale-out / scale-in / convert (sim/session_ctl.cc).
+  CommandResult execute_scale(const std::vector<std::string>& rest);
+  // sim/session_workload.cc: background status queries.
+  CommandResult cmd_workload(const Words& w);
+  CommandResult cmd_workload_check(const Words& w);
+  struct Workload {
+    int sent = 0, answered = 0, failed = 0, left = 0;
+    std::string first_failure;
+  };
+  std::map<std::string, Workload> workloads_;
+  void workload_tick(const std::string& instance, Millis every);
 
   Topology topo_;
   std::unique_ptr<SimCluster> cluster_;

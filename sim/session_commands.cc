@@ -50,8 +50,14 @@ const std::vector<SessionCommand>& session_commands() {
        3, &S::cmd_jitter},
       {"ctl", "ctl VERB ...",
        "dpcctl's cluster commands: ctl deploy [--resume] | status | start|stop|restart [SEL] [--force] | "
-       "kill SEL [--force] | switchover RAFT --to INST | destroy (SEL: NAME, -N A,B, -R BP, -G RAFT_1)",
+       "kill SEL [--force] | switchover RAFT --to INST | destroy | scale-out FILE | scale-in FILE | "
+       "convert INST --to shadow|raft (SEL: NAME, -N A,B, -R BP, -G RAFT_1)",
        {A::Word}, 2, kAnyWords, &S::cmd_ctl},
+      {"workload", "workload INST EVERY_MS COUNT",
+       "COUNT status queries on INST, one every EVERY_MS, in the background", {A::Instance, A::Number, A::Number}, 4,
+       4, &S::cmd_workload},
+      {"workload-check", "workload-check INST", "fails when a query of INST's workload failed", {A::Instance}, 2, 2,
+       &S::cmd_workload_check},
       {"help", "help", "this list", {}, 1, 1, &S::cmd_help},
   };
   return table;

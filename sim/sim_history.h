@@ -7,12 +7,13 @@
 // The file is `<state-dir>/sim-history.txt`, plain text:
 //   # comments
 //   cluster local-7.2
-//   topology /abs/path/local-7.2.json
+//   topology /abs/state-dir/topology-0.json   (a copy of the file as deployed)
 //   seed 3
 //   jitter 0
 //   profile -                  (or the path of a timing profile)
 //   at 0 ok ctl deploy
 //   at 16902 ok ctl kill BP11
+//   at 17500 ok ctl scale-out /abs/state-dir/topology-1.json   (a copy of the edited file)
 // Each command line is a SimSession command (sim/session.h), so a history
 // becomes a scenario file as is (history_scenario()).
 // Single-threaded; no wall clock.

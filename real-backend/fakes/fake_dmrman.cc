@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
     db["DB_MAGIC"] = meta["DB_MAGIC"];
     db["OPENED"] = "1";
     db["MAGIC_UPDATED"] = "0";
-    db["SHADOW"] = up.find(" TO SHADOW ") != std::string::npos ? "1" : "0";
+    // A shadow copy either way of the manual's 7.5.1: TO SHADOW, or a FULL SHADOW backup set.
+    db["SHADOW"] = up.find(" TO SHADOW ") != std::string::npos || meta["SHADOW_BACKUP"] == "1" ? "1" : "0";
     fake::write_file(dir + "/fake.db", render(db));
     std::printf("[Percent:100.00%%][Speed:0.00M/s][Cost:00:00:01][Remaining:00:00:00]\n");
     return finish(0, "restore successfully.");

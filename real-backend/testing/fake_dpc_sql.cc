@@ -75,6 +75,11 @@ Rows name_rows(const std::string& column, const std::vector<std::string>& names,
 
 FakeDpcSql::FakeDpcSql(Topology topology) : topo_(std::move(topology)) {}
 
+void FakeDpcSql::set_topology(Topology topology) {
+  std::lock_guard<std::mutex> lock(mu_);
+  topo_ = std::move(topology);
+}
+
 FakeDpcSql::Live FakeDpcSql::live(const Instance& inst) const {
   Live l;
   const std::string dir = db_dir(inst);
@@ -200,6 +205,11 @@ Result<Rows> FakeDpcSql::execute(const SqlEndpoint& at, const std::string& state
 }
 
 Result<Rows> FakeDpcSql::catalog_call(const Instance& on, const std::string& up, const std::string& text) {
+  if (up.find("SP_ADD_RAFT_NODE") != std::string::npos || up.find("SP_DEL_RAFT_NODE") != std::string::npos) {
+    // Run on a running member of the group the new one joins ([model] raft-add-node).
+    if (on.role != Role::BP) return sql_error("HY000", -6803, "SP_ADD_RAFT_NODE and SP_DEL_RAFT_NODE run on a member of a BP RAFT group");
+    return Rows{};
+  }
   if (on.role != Role::MP) return sql_error("HY000", -7046, "DPC procedures run on the MP only, not on " + on.name);
   auto args = call_args(text);
   auto require_mp_first = [&]() -> Status {
@@ -249,6 +259,16 @@ Result<Rows> FakeDpcSql::catalog_call(const Instance& on, const std::string& up,
   if (proc == "SP_FAULT_DOMAIN_MV_INST") {
     if (args.size() != 2 || !contains(instances_, args[1])) return sql_error("HY000", -7069, "unknown instance");
     domain_insts_.insert({args[0], args[1]});
+    return Rows{};
+  }
+  if (proc == "SP_DROP_DPC_INSTANCE") {
+    if (args.size() != 1 || !contains(instances_, args[0])) return sql_error("HY000", -7070, "unknown instance");
+    instances_.erase(std::find(instances_.begin(), instances_.end(), args[0]));
+    return Rows{};
+  }
+  if (proc == "SP_DROP_DPC_RAFT") {
+    if (args.size() != 1 || !contains(rafts_, args[0])) return sql_error("HY000", -7071, "unknown RAFT group");
+    rafts_.erase(std::find(rafts_.begin(), rafts_.end(), args[0]));
     return Rows{};
   }
   return sql_error("42000", -2007, "the stand-in does not know procedure " + proc);

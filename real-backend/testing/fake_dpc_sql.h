@@ -7,7 +7,8 @@
 // know which servers are up, and models the rest:
 //   - the MP's catalog: SP_CREATE_DPC_RAFT / SP_CREATE_DPC_INSTANCE /
 //     SP_CREATE_DPC_BP_GROUP / SP_BP_GROUP_ADD_RAFT / SP_CREATE_FAULT_DOMAIN /
-//     SP_FAULT_DOMAIN_MV_INST with the MP-registers-itself-first rule, and
+//     SP_FAULT_DOMAIN_MV_INST with the MP-registers-itself-first rule,
+//     SP_DROP_DPC_INSTANCE / SP_DROP_DPC_RAFT, SP_ADD_RAFT_NODE on a BP, and
 //     SELECTs of DPC_INSTANCE, DPC_BP_RAFT, DPC_BP_GROUP and friends (the
 //     registration guards and the registration check);
 //   - V$INSTANCE (INSTANCE_NAME, STATUS$, MODE$): a MOUNT-started RAFT
@@ -40,6 +41,10 @@ class FakeDpcSql final : public SqlConnector {
   explicit FakeDpcSql(Topology topology);
 
   Result<Rows> execute(const SqlEndpoint& at, const std::string& statement) override;
+
+  /// The cluster as it is now meant to be (after a scale-out or scale-in):
+  /// which instances health and V$INSTANCE count.
+  void set_topology(Topology topology);
 
   /// Every statement executed, as "<instance>: <statement>".
   std::vector<std::string> statements() const;

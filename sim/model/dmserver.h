@@ -208,6 +208,15 @@ class DmServer {
   // dmserver_raft.cc
   Status resolve_peers(const Catalog& catalog, const std::string& group_name);
   void start_raft();
+  /// [model] A member that starts in its group tells the running peers
+  /// whether it votes (a converted shadow, or a shadow converted back).
+  void announce_voter(bool voter);
+  /// [model] SP_ADD_RAFT_NODE('NAME', RAFT_SELF_ID) on a running member: the
+  /// registered instance NAME joins this member's group as a peer.
+  Result<Rows> add_raft_node(const ProcCall& call);
+  /// [model] SP_DEL_RAFT_NODE('NAME') on a running member: NAME stops being
+  /// a peer of this member.
+  Result<Rows> del_raft_node(const ProcCall& call);
   void stop_raft();
   VMillis jitter();
   void send_raft(RaftOutput out);

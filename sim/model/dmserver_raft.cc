@@ -141,7 +141,103 @@ void DmServer::start_raft() {
              " hb_interval=" + std::to_string(c.hb_interval) + " voters=" +
              std::to_string(voters) + " term=" + std::to_string(raft_->term()) +
              " last_lsn=" + std::to_string(raft_->last_lsn()) + (c.voter ? "" : " shadow"));
+  announce_voter(c.voter);
   after_raft();
+}
+
+Result<Rows> DmServer::add_raft_node(const ProcCall& call) {
+  // [model] raft-add-node: DM's SP_ADD_RAFT_NODE is named in the manual's
+  // procedure list without a signature or semantics. The simulator takes
+  // SP_ADD_RAFT_NODE('NAME', RAFT_SELF_ID), run on each running member of
+  // the group: NAME, registered in the group on the MP, becomes a voting
+  // peer of this member at once (elections and the commit majority count it;
+  // a leader starts sending it the log). The member's dmarch.ini is not
+  // changed: list the new peer there too, for its next start.
+  static const char* kUsage = "SP_ADD_RAFT_NODE takes the new member's name and its RAFT_SELF_ID, e.g. "
+                              "SP_ADD_RAFT_NODE('BP14', 4)";
+  if (call.args.size() != 2 || call.args[0].kind != SqlValue::Kind::String ||
+      call.args[1].kind != SqlValue::Kind::Int) {
+    return Error{std::string("[-6803]:") + kUsage};
+  }
+  if (!raft_) {
+    return Error{"[-6803]:SP_ADD_RAFT_NODE on " + name_ + ": it is not a RAFT replica running in a group "
+                 "(run it on each running member of the group)"};
+  }
+  const std::string& who = call.args[0].s;
+  const int id = static_cast<int>(call.args[1].i);
+  DmServer* mp = find_serving_mp();
+  Catalog* cat = mp ? mp->catalog() : nullptr;
+  if (!cat) return Error{"[-6805]:SP_ADD_RAFT_NODE on " + name_ + ": no MP serves the catalog now"};
+  const CatalogInstance* ci = cat->instance(who);
+  const CatalogInstance* me = cat->instance(name_);
+  if (!ci || !me || ci->raft_id != me->raft_id) {
+    return Error{"[-6807]:SP_ADD_RAFT_NODE: " + who + " is not registered in " + raft_group_ +
+                 " (register it with SP_CREATE_DPC_INSTANCE first)"};
+  }
+  if (id == cfg_.self_id || peer_by_id(id) != nullptr) {
+    const Peer* p = peer_by_id(id);
+    if (p && p->name == who) return Rows{};  // already a peer: nothing to do
+    return Error{"[-6808]:SP_ADD_RAFT_NODE: RAFT_SELF_ID " + std::to_string(id) + " is already " +
+                 (p ? p->name : name_) + " in " + raft_group_};
+  }
+  Peer p;
+  p.id = id;
+  p.name = who;
+  p.host = w_.resolve(ci->ip_internal, host_);
+  if (p.host.empty()) p.host = ci->ip_internal;
+  p.port = ci->xmal_port;
+  p.voter = true;
+  p.ep = w_.net.endpoint(p.host, p.name);
+  peers_.push_back(std::move(p));
+  raft_->add_peer(RaftPeer{id, true});
+  w_.log(name_, "raft.add_node", who + " (RAFT_SELF_ID " + std::to_string(id) + ") joins " + raft_group_);
+  after_raft();
+  return Rows{};
+}
+
+Result<Rows> DmServer::del_raft_node(const ProcCall& call) {
+  // [model] raft-del-node: like SP_ADD_RAFT_NODE, named by the manual without
+  // a signature. The simulator takes SP_DEL_RAFT_NODE('NAME') run on each
+  // running member of the group: NAME stops being a peer of this member (it
+  // no longer counts for elections or the commit majority, and a leader stops
+  // sending it the log). The member's dmarch.ini is not changed by it.
+  if (call.args.size() != 1 || call.args[0].kind != SqlValue::Kind::String) {
+    return Error{"[-6803]:SP_DEL_RAFT_NODE takes the leaving member's name, e.g. SP_DEL_RAFT_NODE('BP15')"};
+  }
+  if (!raft_) {
+    return Error{"[-6803]:SP_DEL_RAFT_NODE on " + name_ + ": it is not a RAFT replica running in a group "
+                 "(run it on each running member that stays)"};
+  }
+  const std::string& who = call.args[0].s;
+  if (who == name_) return Error{"[-6808]:SP_DEL_RAFT_NODE: " + name_ + " cannot remove itself; run it on the others"};
+  auto it = std::find_if(peers_.begin(), peers_.end(), [&](const Peer& p) { return p.name == who; });
+  if (it == peers_.end()) return Rows{};  // not (or no longer) a peer: nothing to do
+  const int id = it->id;
+  peers_.erase(it);
+  raft_->remove_peer(id);
+  w_.log(name_, "raft.del_node", who + " (RAFT_SELF_ID " + std::to_string(id) + ") leaves " + raft_group_);
+  after_raft();
+  return Rows{};
+}
+
+void DmServer::announce_voter(bool voter) {
+  // [model] peer-voter-announce: DM does not document how running members
+  // learn that a peer became a shadow replica (manual 7.5.2 keeps its name,
+  // IP and ports, so no configuration changes). The simulator lets a member
+  // that starts tell its running peers whether it votes; they count it, or
+  // stop counting it, for elections and the commit majority from then on.
+  for (const Peer& p : peers_) {
+    DmServer* s = peer_server(p);
+    if (s == nullptr || s == this || !s->raft_ || s->raft_group_ != raft_group_) continue;
+    for (Peer& mine : s->peers_) {
+      if (mine.id != cfg_.self_id || mine.voter == voter) continue;
+      mine.voter = voter;
+      s->raft_->set_peer_voter(cfg_.self_id, voter);
+      w_.log(s->name_, "raft.peer_voter",
+             name_ + (voter ? " votes again" : " is a shadow replica now: it no longer votes"));
+      s->after_raft();
+    }
+  }
 }
 
 void DmServer::stop_raft() {

@@ -72,8 +72,9 @@ Result<Rows> DmServer::call_procedure(const ProcCall& call) {
     }
     return result;
   }
+  if (call.name == "SP_ADD_RAFT_NODE") return add_raft_node(call);
+  if (call.name == "SP_DEL_RAFT_NODE") return del_raft_node(call);
   static const char* const kUnmodelled[] = {"SP_RAFT_SUSPEND_THREAD", "SP_RAFT_SWITCHOVER",
-                                            "SP_ADD_RAFT_NODE", "SP_DEL_RAFT_NODE",
                                             "SP_MODIFY_DPC_INSTANCE"};
   for (const char* p : kUnmodelled) {
     if (call.name == p) {

@@ -177,6 +177,40 @@ void RaftNode::set_can_elect(bool can_elect) {
   if (can_elect && role_ != RaftRole::Leader) election_deadline_ = std::max(election_deadline_, now_);
 }
 
+bool RaftNode::set_peer_voter(int peer_id, bool voter) {
+  bool changed = false;
+  for (RaftPeer& peer : config_.peers) {
+    if (peer.id == peer_id && peer.voter != voter) peer.voter = voter, changed = true;
+  }
+  for (Progress& p : progress_) {
+    if (p.id == peer_id) p.voter = voter;
+  }
+  if (!voter) votes_.erase(std::remove(votes_.begin(), votes_.end(), peer_id), votes_.end());
+  if (changed && role_ == RaftRole::Leader) advance_commit();
+  return changed;
+}
+
+bool RaftNode::add_peer(RaftPeer peer) {
+  if (peer.id == config_.self_id) return false;
+  for (const RaftPeer& p : config_.peers) {
+    if (p.id == peer.id) return false;
+  }
+  config_.peers.push_back(peer);
+  if (role_ == RaftRole::Leader) progress_.push_back(Progress{peer.id, peer.voter, 0, last_lsn() + 1, now_});
+  return true;
+}
+
+bool RaftNode::remove_peer(int peer_id) {
+  auto it = std::find_if(config_.peers.begin(), config_.peers.end(), [&](const RaftPeer& p) { return p.id == peer_id; });
+  if (it == config_.peers.end()) return false;
+  config_.peers.erase(it);
+  progress_.erase(std::remove_if(progress_.begin(), progress_.end(), [&](const Progress& p) { return p.id == peer_id; }),
+                  progress_.end());
+  votes_.erase(std::remove(votes_.begin(), votes_.end(), peer_id), votes_.end());
+  if (role_ == RaftRole::Leader) advance_commit();
+  return true;
+}
+
 // ---------------------------------------------------------------- roles
 
 void RaftNode::adopt_term(Term term, VMillis now, VMillis jitter) {

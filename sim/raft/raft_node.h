@@ -120,6 +120,17 @@ class RaftNode {
   /// SP_SET_RAFT_ELECT. Disabling keeps a current leader leading; enabling
   /// arms the election timer no earlier than the last time this node saw.
   void set_can_elect(bool can_elect);
+  /// A peer became a shadow replica (false) or a voter again (true): it
+  /// counts, or stops counting, for elections and for the commit majority.
+  /// Returns whether anything changed.
+  bool set_peer_voter(int peer_id, bool voter);
+  /// A new member joins the group (SP_ADD_RAFT_NODE): it counts for
+  /// elections and the commit majority from now on; a leader starts sending
+  /// it the log. Returns false when the id is already a peer (or self).
+  bool add_peer(RaftPeer peer);
+  /// A member leaves the group (SP_DEL_RAFT_NODE): it no longer counts for
+  /// elections or the commit majority. Returns false when it is no peer.
+  bool remove_peer(int peer_id);
 
   /// When on_tick() next has something to do; kNoDeadline when nothing is
   /// armed. Never earlier than the last `now` passed in unless a timer fell

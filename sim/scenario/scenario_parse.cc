@@ -476,10 +476,32 @@ class Loader {
       return;
     }
     if (!topo_) return;  // the topology's own errors are reported already
+    if (words[0] == "ctl" && words.size() == 3 && (words[1] == "scale-out" || words[1] == "scale-in")) {
+      learn_names(words[2], path);
+    }
     const std::string why = check_session_command(words, *topo_);
     if (why.empty()) return;
     const size_t nl = why.find('\n');
     error(path, why.substr(0, nl), nl == std::string::npos ? "see docs/scenarios.md, \"Commands\"" : why.substr(nl + 1));
+  }
+
+  /// `ctl scale-out FILE`: the steps after it may name FILE's instances and
+  /// groups; a FILE that does not load is an error here, not at run time.
+  void learn_names(const std::string& file, const std::string& path) {
+    if (!topo_) return;
+    LoadOutcome lo = load_topology_file(relative_to_file(file));
+    if (!lo.ok()) {
+      error(path, file + " (relative to this file) is not a valid topology", "check it with: dpcctl validate " + file);
+      return;
+    }
+    if (topo_ != &known_) known_ = *topo_;
+    for (const Instance& i : lo.topology->instances) {
+      if (!known_.find_instance(i.name)) known_.instances.push_back(i);
+    }
+    for (const RaftGroup& r : lo.topology->rafts) {
+      if (!known_.find_raft(r.name)) known_.rafts.push_back(r);
+    }
+    topo_ = &known_;
   }
 
   // ---- Conditions -------------------------------------------------------------------
@@ -685,6 +707,7 @@ class Loader {
   std::vector<Diagnostic> diags_;
   std::set<std::string> marks_;
   const Topology* topo_ = nullptr;
+  Topology known_;  ///< the topology plus what `ctl scale-out FILE` steps add
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <sstream>
 
 #include "sim/observe/chrome_trace.h"
@@ -41,6 +42,8 @@ class Runner {
     so.jitter_ms = s_.jitter_ms;
     so.timing = s_.profile;
     session_ = std::make_unique<SimSession>(s_.topology, so);
+    // `ctl scale-out FILE` names FILE as the topology is named: relative to the scenario file.
+    session_->base_dir = std::filesystem::path(s_.file).parent_path().string();
     SimCluster& cl = session_->cluster();
     for (const auto& l : s_.links) cl.set_link(l.a, l.b, l.latency_ms, l.jitter_ms, l.loss, l.one_way);
     if (o_.prepare) o_.prepare(*session_);
