@@ -23,6 +23,7 @@ const char* kUsage =
     "  shell FILE --backend=sim [--seed N]          interactive simulated cluster\n"
     "  check FILE --backend=real                    preflight checks for a real deploy\n"
     "  scenario run PATH... [--seeds A..B]          run scenario files\n"
+    "  explore FILE [--runs N] [--shard K/N]        random fault schedules, shrunk failures\n"
     "  bench [--out DIR]                            election/startup/speed benchmarks\n"
     "\n"
     "Run 'dpcctl COMMAND --help' for a command's options.\n";
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   if (command == "shell") return cmd_shell(words);
   if (command == "check") return cmd_check(words);
   if (command == "scenario") return cmd_scenario(words);
+  if (command == "explore") return cmd_explore(words);
   if (command == "bench") return cmd_bench(words);
   std::fprintf(stderr, "dpcctl: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;

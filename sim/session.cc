@@ -88,6 +88,7 @@ const char* session_help() {
   return "commands:\n"
          "  deploy [upto STEP] [parallel N]   run the deploy plan (the steps not yet done)\n"
          "  step STEP                         run one plan step ('plan' lists them)\n"
+         "  resume [parallel N]               the deploy plan as deploy --resume runs it\n"
          "  stop                              run the stop plan in the manual's order\n"
          "  start INST [mount]                start dmserver (MOUNT for a RAFT member)\n"
          "  exit INST | exit-all INST         type on the server console\n"
@@ -95,6 +96,8 @@ const char* session_help() {
          "  crash-host HOST | restart-host HOST\n"
          "  partition A B [oneway]            cut the link between hosts or instances\n"
          "  heal [A B]                        restore one link, or all\n"
+         "  isolate A[,B...]                  cut instances off from all others\n"
+         "  (kill, signal, isolate, partition, crash-host also take leader:RAFT)\n"
          "  link A B LATENCY_MS [JITTER_MS [LOSS]]\n"
          "  elect INST on|off                 SP_SET_RAFT_ELECT on a RAFT member\n"
          "  advance MS                        let virtual time pass\n"
@@ -139,7 +142,8 @@ ExecutionReport SimSession::run_subplan(const Plan& plan, const std::set<std::st
   o.parallel = par;
   o.endpoints = sql_endpoints(topo_);
   o.on_event = on_event;
-  ExecutionReport report = Executor(*backend_, o).run(sub);
+  if (&plan == &deploy_plan_) o.journal = &journal_;
+  ExecutionReport report = Executor(plan_backend(), o).run(sub);
   for (const auto& rec : report.records) {
     if (rec.outcome == StepOutcome::Done || rec.outcome == StepOutcome::Skipped) done_.insert(rec.id);
   }
@@ -209,8 +213,10 @@ std::string SimSession::unknown_fault_target(const std::string& name, bool hosts
 
 CommandResult SimSession::execute(const std::string& line) { return execute(split_command(line)); }
 
-CommandResult SimSession::execute(const std::vector<std::string>& w) {
-  if (w.empty()) return say("");
+CommandResult SimSession::execute(const std::vector<std::string>& words) {
+  if (words.empty()) return say("");
+  std::vector<std::string> w = words;
+  if (auto why = resolve_leaders(w)) return fail(*why);
   const std::string& cmd = w[0];
   auto need = [&](size_t n, const char* usage) -> std::optional<CommandResult> {
     if (w.size() < n) return fail(std::string("usage: ") + usage);
@@ -345,6 +351,7 @@ CommandResult SimSession::execute(const std::vector<std::string>& w) {
     return say(cluster_->trace().tail(static_cast<size_t>(n)));
   }
   if (auto more = execute_more(w)) return *more;
+  if (auto more = execute_faults(w)) return *more;
   return fail("unknown command '" + cmd + "' (type 'help')");
 }
 

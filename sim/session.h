@@ -6,6 +6,7 @@
 //
 // Commands (one per line in the shell; the same words in scenario steps):
 //   deploy [upto STEP] [parallel N]   run the deploy plan (the rest of it)
+//   resume [parallel N]               the deploy plan as `dpcctl deploy --resume` runs it
 //   step STEP                         run one plan step
 //   stop                              run the stop plan (manual's order)
 //   start INST [mount]                dmserver <ini> dpc_mode=<role> [MOUNT]
@@ -13,6 +14,7 @@
 //   signal INST usr1|term|kill        kill INST (= signal kill)
 //   crash-host HOST | restart-host HOST
 //   partition A B [oneway] | heal [A B] | link A B LATENCY_MS [JITTER_MS [LOSS]]
+//   isolate A[,B...]                  cut the named instances off from all others
 //   elect INST on|off                 SP_SET_RAFT_ELECT(1|0) on a member
 //   advance MS                        let virtual time pass
 //   sql INST STATEMENT...             run SQL; rows printed as disql does
@@ -20,7 +22,8 @@
 //   write INST FILE TEXT | cat INST FILE  a file in <path>/DAMENG (or absolute)
 //   tool INST dminit|dmrman|dmserver ARGS...  DM's tools on INST's host
 //   show INST | jitter INST MS        inspect an instance; its election jitter
-// A and B name hosts or instances.
+// A and B name hosts or instances. Faults (kill, signal, isolate, partition,
+// crash-host) also take leader:RAFT, the group's leader at that moment.
 //
 // Single-threaded; every command runs the simulation until it completes.
 #pragma once
@@ -34,6 +37,7 @@
 #include "core/backend.h"
 #include "core/cluster_status.h"
 #include "core/executor.h"
+#include "core/journal.h"
 #include "core/plan.h"
 #include "core/topology.h"
 #include "sim/cluster.h"
@@ -65,6 +69,15 @@ class SimSession {
   ExecutionReport deploy(const std::string& upto = "", int parallel = 4);
   ExecutionReport run_step(const std::string& id);
   ExecutionReport stop(int parallel = 4);
+  /// The whole deploy plan with `resume`, as `dpcctl deploy --resume`: a
+  /// step the session's journal calls done is skipped only when its effect
+  /// still holds on the cluster (core/step_effect.h).
+  ExecutionReport resume(int parallel = 4);
+  /// Plan runs (deploy, step, stop, resume) go through `wrap(backend())`
+  /// from now on: a decorator such as core's FaultInjectingBackend that
+  /// fails, delays or alters chosen operations. Fault commands and SQL typed
+  /// in the session are not affected.
+  void decorate_backend(const std::function<std::unique_ptr<Backend>(Backend&)>& wrap);
 
   SimCluster& cluster() { return *cluster_; }
   Backend& backend();
@@ -86,6 +99,12 @@ class SimSession {
   /// write / cat / tool / show / jitter (sim/session_tools.cc); nullopt
   /// when the command is none of them.
   std::optional<CommandResult> execute_more(const std::vector<std::string>& words);
+  /// resume / isolate (sim/session_faults.cc); nullopt when neither.
+  std::optional<CommandResult> execute_faults(const std::vector<std::string>& words);
+  /// leader:RAFT in fault commands -> the group's leader (its host for
+  /// crash-host); an error when the group has none.
+  std::optional<std::string> resolve_leaders(std::vector<std::string>& words) const;
+  Backend& plan_backend() { return decorated_ ? *decorated_ : backend(); }
 
   Topology topo_;
   std::unique_ptr<SimCluster> cluster_;
@@ -93,6 +112,8 @@ class SimSession {
   Plan deploy_plan_;
   Plan stop_plan_;
   std::set<std::string> done_;
+  Journal journal_;  ///< deploy plan outcomes, for resume
+  std::unique_ptr<Backend> decorated_;
 };
 
 /// Splits a command line into words; '...' or "..." keep spaces, and
