@@ -245,7 +245,6 @@ std::string schedule_steps_json(const Schedule& s, const Topology& topo, int64_t
   if (!s.upto.empty()) act("deploy", true);
   if (s.hold_ms > 0) act("advance " + std::to_string(s.hold_ms), false);
   for (const auto& h : heals) act(h, false);
-  act("resume", false);
   json all = json::array();
   for (const auto& g : topo.rafts) {
     if (g.replicated()) {
@@ -254,7 +253,15 @@ std::string schedule_steps_json(const Schedule& s, const Topology& topo, int64_t
       for (const auto& m : g.members) all.push_back({{"instance", m}, {"status", "OPEN"}});
     }
   }
-  steps.push_back({{"wait_until", {{"all", all}}}, {"within_ms", liveness_bound_ms(topo, jitter_ms)}});
+  const json healthy = {{"wait_until", {{"all", all}}}, {"within_ms", liveness_bound_ms(topo, jitter_ms)}};
+  // Network faults on a deployed cluster kill nothing: once they heal the
+  // cluster must recover by itself, before any resume.
+  const bool network_only = s.upto.empty() && std::all_of(s.faults.begin(), s.faults.end(), [](const Fault& f) {
+    return f.kind.rfind("isolate", 0) == 0 || f.kind == "ring" || f.kind == "link-loss" || f.kind == "latency-burst";
+  });
+  if (network_only) steps.push_back(healthy);
+  act("resume", false);
+  steps.push_back(healthy);
   steps.push_back({{"wait_until", {{"catalog_consistent", true}}},
                    {"within_ms", catalog_bound_ms(topo, jitter_ms, profile)}});
   return steps.dump();
