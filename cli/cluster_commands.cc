@@ -131,6 +131,9 @@ int run_sim(Action action, const Common& c) {
                  name_of(action));
     return 2;
   }
+  // The trace hash covers every event either way; the events themselves are
+  // kept only when asked for, so memory does not grow with the run.
+  so.trace = c.args.has("trace") ? sim::TraceMode::Full : sim::TraceMode::Tail;
   sim::SimSession session(c.topo, so);
   ProgressPrinter printer(stdout, c.json);
   const uint64_t seed = so.seed;
