@@ -156,7 +156,8 @@ int run_sim(Action action, const Common& c) {
   }
   ClusterStatus st = session.status();
   std::string extra = "virtual time: " + std::to_string(session.cluster().now()) + " ms; trace hash " +
-                      session.cluster().trace().hash_hex() + " (seed " + std::to_string(seed) + ")";
+                      session.cluster().trace().hash_hex() + " (seed " + std::to_string(seed) + "); " +
+                      std::to_string(session.cluster().trace().count()) + " events";
   if (action == Action::Stop) {
     std::string halts;
     for (const auto& inst : c.topo.instances) {

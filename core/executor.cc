@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 #include "core/journal.h"
 #include "core/step_effect.h"
@@ -58,7 +59,24 @@ int rough_cost_ms(const Step& step) {
   return 1;
 }
 
-std::vector<std::string> critical_path(const Plan& plan, const std::vector<StepRecord>& recs) {
+/// Step id -> plan position, built once per run (Plan::index_of scans the
+/// plan: a lookup per dependency made starting a 20 000-step plan quadratic).
+using StepIndex = std::unordered_map<std::string, int>;
+
+StepIndex index_steps(const Plan& plan) {
+  StepIndex index;
+  index.reserve(plan.steps.size());
+  for (size_t i = 0; i < plan.steps.size(); ++i) index.emplace(plan.steps[i].id, static_cast<int>(i));
+  return index;
+}
+
+int position(const StepIndex& index, const std::string& id) {
+  auto it = index.find(id);
+  return it == index.end() ? -1 : it->second;
+}
+
+std::vector<std::string> critical_path(const Plan& plan, const StepIndex& index,
+                                       const std::vector<StepRecord>& recs) {
   int last = -1;
   for (size_t i = 0; i < recs.size(); ++i) {
     if (recs[i].outcome != StepOutcome::Done) continue;
@@ -69,7 +87,7 @@ std::vector<std::string> critical_path(const Plan& plan, const std::vector<StepR
     path.push_back(plan.steps[static_cast<size_t>(last)].id);
     int next = -1;
     for (const auto& dep : plan.steps[static_cast<size_t>(last)].deps) {
-      int d = plan.index_of(dep);
+      int d = position(index, dep);
       if (d < 0 || recs[static_cast<size_t>(d)].outcome != StepOutcome::Done) continue;
       if (next < 0 || recs[static_cast<size_t>(d)].finished > recs[static_cast<size_t>(next)].finished) next = d;
     }
@@ -94,10 +112,11 @@ ExecutionReport Executor::run(const Plan& plan) {
   st->users.assign(n, {});
   st->handles.assign(n, nullptr);
   st->report.records.resize(n);
+  const StepIndex index = index_steps(plan);
   for (size_t i = 0; i < n; ++i) {
     st->report.records[i].id = plan.steps[i].id;
     for (const auto& dep : plan.steps[i].deps) {
-      int d = plan.index_of(dep);
+      int d = position(index, dep);
       if (d < 0) {
         st->report.error = "plan error: step " + plan.steps[i].id + " depends on unknown step " + dep;
         st->report.failed_step = plan.steps[i].id;
@@ -242,7 +261,7 @@ ExecutionReport Executor::run(const Plan& plan) {
     if (rec.outcome == StepOutcome::Pending) rec.outcome = StepOutcome::NotRun;
   }
   st->report.ok = !st->failed;
-  st->report.critical_path = critical_path(plan, st->report.records);
+  st->report.critical_path = critical_path(plan, index, st->report.records);
   st->alive = false;
   for (auto& h : st->handles) {
     if (h) h->cancel();
