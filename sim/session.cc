@@ -97,6 +97,7 @@ const char* session_help() {
          "  partition A B [oneway]            cut the link between hosts or instances\n"
          "  heal [A B]                        restore one link, or all\n"
          "  isolate A[,B...]                  cut instances off from all others\n"
+         "  after MS FAULT...                 a fault command MS ms from now (mid-deploy)\n"
          "  (kill, signal, isolate, partition, crash-host also take leader:RAFT)\n"
          "  link A B LATENCY_MS [JITTER_MS [LOSS]]\n"
          "  elect INST on|off                 SP_SET_RAFT_ELECT on a RAFT member\n"

@@ -15,6 +15,7 @@
 //   crash-host HOST | restart-host HOST
 //   partition A B [oneway] | heal [A B] | link A B LATENCY_MS [JITTER_MS [LOSS]]
 //   isolate A[,B...]                  cut the named instances off from all others
+//   after MS FAULT...                 run a fault command MS from now, mid-whatever runs then
 //   elect INST on|off                 SP_SET_RAFT_ELECT(1|0) on a member
 //   advance MS                        let virtual time pass
 //   sql INST STATEMENT...             run SQL; rows printed as disql does

@@ -65,6 +65,27 @@ TEST(SessionFaults, IsolateCutsTheNamedInstancesOffFromAllOthers) {
   EXPECT_NE(*now, leader);
 }
 
+TEST(SessionFaults, AfterStrikesInTheMiddleOfWhatRunsThen) {
+  SimSession s = session_72();
+  ASSERT_TRUE(s.execute("deploy upto restore:BP12").ok);
+  // The MP is killed 10 ms into the rest of the deploy: during a step, not between two.
+  ASSERT_TRUE(s.execute("after 10 kill MP").ok);
+  ASSERT_TRUE(s.execute("after 20 kill BP99").ok);  // checked when it fires
+  const Millis t0 = s.cluster().now();
+  CommandResult d = s.execute("deploy");
+  EXPECT_FALSE(d.ok);  // a start after it needs the MP
+  EXPECT_EQ(s.cluster().view("MP").last_stop, "crash");
+  EXPECT_GE(to_ms(s.cluster().view("MP").started_at), 0);
+  EXPECT_GT(s.cluster().now(), t0 + 10);
+  const auto missed = s.cluster().trace().find("fault.missed");
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_NE(missed[0].detail.find("kill BP99"), std::string::npos) << missed[0].detail;
+  CommandResult r = s.execute("resume");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(s.execute("after 10 advance 5").error.rfind("after: 'advance' cannot be deferred", 0), 0u);
+  EXPECT_FALSE(s.execute("after x kill BP11").ok);
+}
+
 TEST(SessionFaults, BadTargetsAreErrorsNamingThem) {
   SimSession s = session_72();
   EXPECT_EQ(s.execute("kill leader:RAFT_9").error, "kill: no RAFT group 'RAFT_9' in the topology");

@@ -208,6 +208,7 @@ Schedule random_schedule(const Topology& topo, const Plan& plan, const TimingPro
   for (int i = 0; i < n; ++i) {
     Fault f = random_fault(topo, profile, rng);
     f.after_ms = rng.uniform(o.max_gap_ms);
+    f.during = !s.upto.empty() && rng.chance(0.5);
     if (!f.commands.empty()) s.faults.push_back(std::move(f));
   }
   s.hold_ms = rng.uniform(o.max_hold_ms);
@@ -235,15 +236,23 @@ std::string schedule_steps_json(const Schedule& s, const Topology& topo, int64_t
   };
   act(s.upto.empty() ? "deploy" : "deploy upto " + s.upto, false);
   std::vector<std::string> heals;
+  int64_t hold = s.hold_ms;
   for (const Fault& f : s.faults) {
-    if (f.after_ms > 0) act("advance " + std::to_string(f.after_ms), false);
-    for (const auto& c : f.commands) act(c, f.may_miss || !s.upto.empty());
+    if (f.during && !s.upto.empty()) {
+      // Strikes f.after_ms into the rest of the deploy; the hold lasts at
+      // least until then, so no fault lands in the middle of the resume.
+      for (const auto& c : f.commands) act("after " + std::to_string(f.after_ms) + " " + c, false);
+      hold = std::max(hold, f.after_ms + 1);
+    } else {
+      if (f.after_ms > 0) act("advance " + std::to_string(f.after_ms), false);
+      for (const auto& c : f.commands) act(c, f.may_miss || !s.upto.empty());
+    }
     for (const auto& h : f.heal) {
       if (std::find(heals.begin(), heals.end(), h) == heals.end()) heals.push_back(h);
     }
   }
   if (!s.upto.empty()) act("deploy", true);
-  if (s.hold_ms > 0) act("advance " + std::to_string(s.hold_ms), false);
+  if (hold > 0) act("advance " + std::to_string(hold), false);
   for (const auto& h : heals) act(h, false);
   json all = json::array();
   for (const auto& g : topo.rafts) {

@@ -4,9 +4,10 @@
 //
 // A schedule is: optionally a prefix of the deploy (`deploy upto STEP`, a
 // step of one phase: registration, seed backup, restore, first election),
-// else the whole deploy; then faults, each after a pause; then, for a
-// schedule inside the deploy, the rest of the deploy under the faults (it
-// may fail, but must name its step); then every fault heals (links healed
+// else the whole deploy; then faults, each after a pause, or (inside the
+// deploy) scheduled with `after MS` to strike in the middle of the rest of
+// the deploy; then, for a schedule inside the deploy, the rest of the deploy
+// under the faults (it may fail, but must name its step); then every fault heals (links healed
 // and reset, hosts restarted) and `resume` brings the cluster back; finally
 // the liveness checks: every group led and OPEN with all its members, every
 // MP and SP OPEN, within a bound that follows from the vote intervals, and
@@ -42,6 +43,10 @@ struct Fault {
   /// The commands may find nothing to hit (kill an instance that is down,
   /// a group without a leader): they are may_fail steps.
   bool may_miss = false;
+  /// Inside the deploy: `after after_ms COMMAND` before the rest of the
+  /// deploy, so the fault strikes in the middle of a step (a restore, an
+  /// election) instead of between two.
+  bool during = false;
 };
 
 struct Schedule {

@@ -50,7 +50,7 @@ const std::vector<std::string> kConditionKeys = {"instance", "group",      "sql"
 const std::vector<std::string> kCommands = {
     "deploy", "step",  "stop",   "start", "exit",   "exit-all", "signal", "kill",  "crash-host",
     "restart-host", "partition", "heal", "link", "elect", "advance", "sql", "status", "leader",
-    "plan", "trace", "time", "help", "write", "cat", "tool", "show", "jitter", "resume", "isolate"};
+    "plan", "trace", "time", "help", "write", "cat", "tool", "show", "jitter", "resume", "isolate", "after"};
 
 const std::vector<std::string> kStatuses = {"OPEN", "MOUNT", "SHUTDOWN", "STARTUP", "AFTER REDO",
                                             "SUSPEND"};
