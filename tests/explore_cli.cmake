@@ -1,5 +1,6 @@
 # `dpcctl explore` end to end: exit codes 0 / 2, the summary, shards, and a
-# printed schedule that `dpcctl scenario run` replays.
+# printed schedule that `dpcctl scenario run` replays; and the bounded default
+# trace of `dpcctl deploy` on the simulator.
 # Run as: cmake -D DPCCTL=<dpcctl> -D WORKDIR=<scratch dir> -P tests/explore_cli.cmake
 # from the source tree (it reads scenarios/).
 
@@ -43,3 +44,18 @@ expect_in("${err}" "--shard takes K/N")
 run(2 explore scenarios/topologies/local-7.2.json --runs 0)
 run(2 explore ${WORKDIR}/missing.json)
 expect_in("${err}" "missing.json")
+
+# `dpcctl deploy` keeps only the trace's tail unless --trace asks for all of it;
+# the hash covers every event either way.
+run(0 deploy scenarios/topologies/local-7.2.json --backend=sim --seed 3)
+string(REGEX MATCH "trace hash [0-9a-f]+" bounded "${out}")
+run(0 deploy scenarios/topologies/local-7.2.json --backend=sim --seed 3 --trace ${WORKDIR}/trace.txt)
+string(REGEX MATCH "trace hash [0-9a-f]+" full "${out}")
+if(bounded STREQUAL "" OR NOT bounded STREQUAL full)
+  message(FATAL_ERROR "deploy without --trace printed '${bounded}', with it '${full}'")
+endif()
+file(STRINGS ${WORKDIR}/trace.txt lines)
+list(LENGTH lines n)
+if(n LESS 100)
+  message(FATAL_ERROR "--trace wrote ${n} lines; expected the whole trace")
+endif()

@@ -110,7 +110,7 @@ std::optional<ExploreSetup> load_explore_setup(const std::string& file, std::vec
     if (!topo) return std::nullopt;
     s.topology_json = topo->dump();
     s.topology = *lo.topology;
-    // [model] choice of the explorer: elections vary with the seed.
+    // The explorer's choice: elections vary with the seed.
     s.jitter_ms = 100;
     sim["jitter_ms"] = s.jitter_ms;
   }
