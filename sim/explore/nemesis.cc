@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 namespace dpc::sim {
 
@@ -274,31 +273,6 @@ std::string schedule_steps_json(const Schedule& s, const Topology& topo, int64_t
   steps.push_back({{"wait_until", {{"catalog_consistent", true}}},
                    {"within_ms", catalog_bound_ms(topo, jitter_ms, profile)}});
   return steps.dump();
-}
-
-std::vector<std::string> schedule_mentions(const Schedule& s, const Topology& topo) {
-  std::set<std::string> out;
-  auto word = [&](const std::string& w) {
-    if (topo.find_instance(w)) out.insert(w);
-    if (w.rfind("leader:", 0) == 0) {
-      if (const RaftGroup* g = topo.find_raft(w.substr(7))) out.insert(g->members.begin(), g->members.end());
-    }
-    for (const auto& i : topo.instances) {
-      if (i.host == w) out.insert(i.name);
-    }
-  };
-  for (const Fault& f : s.faults) {
-    for (const auto& c : f.commands) {
-      std::istringstream in(c);
-      std::string w;
-      while (in >> w) {
-        std::istringstream items(w);
-        std::string item;
-        while (std::getline(items, item, ',')) word(item);
-      }
-    }
-  }
-  return {out.begin(), out.end()};
 }
 
 }  // namespace dpc::sim

@@ -82,8 +82,4 @@ int64_t catalog_bound_ms(const Topology& topo, int64_t jitter_ms, const TimingPr
 std::string schedule_steps_json(const Schedule& schedule, const Topology& topo, int64_t jitter_ms,
                                 const TimingProfile& profile);
 
-/// The instance names a schedule's commands mention (leader:RAFT counts as
-/// every member of RAFT), for the shrinker.
-std::vector<std::string> schedule_mentions(const Schedule& schedule, const Topology& topo);
-
 }  // namespace dpc::sim

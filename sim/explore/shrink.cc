@@ -1,6 +1,7 @@
 #include "sim/explore/shrink.h"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/topology_load.h"
@@ -104,36 +105,54 @@ class Shrinker {
     return false;
   }
 
+  /// Drops a BP RAFT group; whatever the schedule names in it (the deploy
+  /// prefix's step, a fault's target) moves to the same member position of
+  /// another group of the same size ("update-magic:BP23" -> "update-magic:BP13").
   bool fewer_instances() {
     LoadOutcome lo = load_topology_text(result_.best.topology_json, "shrink");
     if (!lo.ok()) return false;
-    const std::vector<std::string> named = schedule_mentions(result_.best.schedule, *lo.topology);
     for (const RaftGroup& g : lo.topology->rafts) {
       if (g.role != Role::BP) continue;
-      const bool mentioned = std::any_of(g.members.begin(), g.members.end(), [&](const std::string& m) {
-        return std::find(named.begin(), named.end(), m) != named.end();
-      });
-      if (mentioned) continue;
-      // The deploy prefix must still exist in the smaller plan.
-      if (!result_.best.schedule.upto.empty() &&
-          result_.best.schedule.upto.find(':' + g.name) != std::string::npos) {
-        continue;
+      std::map<std::string, std::string> to;
+      for (const RaftGroup& other : lo.topology->rafts) {
+        if (other.role != Role::BP || other.name == g.name || other.members.size() != g.members.size()) continue;
+        to[g.name] = other.name;
+        for (size_t k = 0; k < g.members.size(); ++k) to[g.members[k]] = other.members[k];
+        break;
       }
-      bool names_member = false;
-      for (const auto& m : g.members) {
-        if (result_.best.schedule.upto.size() > m.size() &&
-            result_.best.schedule.upto.compare(result_.best.schedule.upto.size() - m.size(), m.size(), m) == 0) {
-          names_member = true;
-        }
-      }
-      if (names_member) continue;
       std::string smaller = topology_without_raft(result_.best.topology_json, g.name);
       if (smaller.empty() || !load_topology_text(smaller, "shrink").ok()) continue;
       Candidate c = result_.best;
       c.topology_json = smaller;
+      c.schedule.upto = rename(c.schedule.upto, to);
+      for (Fault& f : c.schedule.faults) {
+        for (auto& cmd : f.commands) cmd = rename(cmd, to);
+        for (auto& h : f.heal) h = rename(h, to);
+      }
       if (attempt(c)) return true;
     }
     return false;
+  }
+
+  /// `text` with every name-like token (between spaces, commas and colons)
+  /// found in `to` replaced.
+  static std::string rename(const std::string& text, const std::map<std::string, std::string>& to) {
+    std::string out, token;
+    auto flush = [&] {
+      auto it = to.find(token);
+      out += it == to.end() ? token : it->second;
+      token.clear();
+    };
+    for (char ch : text) {
+      if (ch == ' ' || ch == ',' || ch == ':') {
+        flush();
+        out += ch;
+      } else {
+        token += ch;
+      }
+    }
+    flush();
+    return out;
   }
 
   const ExploreSetup& setup_;

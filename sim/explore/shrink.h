@@ -6,8 +6,9 @@
 //   2. faults later: the whole deploy before the faults instead of a prefix,
 //      else a later step of the same phase; no pause before a fault; a
 //      shorter hold;
-//   3. fewer instances: drop a BP RAFT group the faults do not name, while
-//      the topology stays valid.
+//   3. fewer instances: drop a BP RAFT group while the topology stays valid;
+//      whatever the schedule named in it moves to the same member of another
+//      group of the same size.
 // Each candidate is one simulated run; the result is the smallest candidate
 // that still fails with the signature.
 #pragma once
