@@ -160,6 +160,10 @@ int run_sim_command(const ClusterCommand& c) {
     if (!first) return fail(c, first.message());
     if (*first) initial = **first;
   }
+  // The trace hash covers every event either way; the events themselves
+  // are kept only when --trace asks for them, so memory does not grow with
+  // the size of the cluster or the length of its history.
+  so->trace = c.args.has("trace") ? sim::TraceMode::Full : sim::TraceMode::Tail;
   sim::SimSession session(initial, *so);
   session.parallel = c.parallel;
   if (Status st = sim::replay_history(session, *history); !st) return fail(c, st.message());

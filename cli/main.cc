@@ -51,6 +51,8 @@ const std::vector<Tool>& tools() {
       {"calibrate", "calibrate JOURNAL... [--out FILE]", "a simulator timing profile from real deploys",
        cmd_calibrate},
       {"ui", "ui [FILE] --backend=sim|real [--listen A:P]", "the web console (docs/ui.md)", cmd_ui},
+      {"explore", "explore FILE [--runs N] [--jobs J] [--shard K/N] [--out DIR]",
+       "random fault schedules; failures shrunk to a scenario (docs/explore.md)", cmd_explore},
   };
   return table;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 #include "core/endpoints.h"
 #include "core/journal.h"
@@ -31,14 +32,53 @@ struct RunState {
   std::vector<int> remaining;            // unfinished deps per step
   std::vector<std::vector<int>> users;   // dependents per step
   std::vector<std::shared_ptr<StepHandle>> handles;
-  std::set<int> ready;                   // ordered by plan position
+  std::vector<long> rank;                // longest chain (rough ms) from here to the end
+  std::set<std::pair<long, int>> ready;  // (-rank, plan position): critical path first
   int running = 0;
   bool failed = false;
   bool alive = true;                     // false once run() returned
   ExecutionReport report;
 };
 
-std::vector<std::string> critical_path(const Plan& plan, const std::vector<StepRecord>& recs) {
+/// A rough cost of a step, only to rank ready steps: tools and server starts
+/// take seconds, SQL and files milliseconds (orders of magnitude as on DM).
+int rough_cost_ms(const Step& step) {
+  switch (step.kind) {
+    case StepKind::InitInstance: return 2000;
+    case StepKind::Backup:
+    case StepKind::CopyBackup:
+    case StepKind::Restore: return 3000;
+    case StepKind::UpdateDbMagic:
+    case StepKind::StartServer:
+    case StepKind::ConsoleExit:
+    case StepKind::ConsoleExitAll: return 1000;
+    case StepKind::WaitState: return 1500;
+    case StepKind::RunSql: return 2 * static_cast<int>(std::max<size_t>(1, step.statements.size()));
+    case StepKind::Verify: return 10;
+    case StepKind::WriteFile:
+    case StepKind::EditIni: return 1;
+  }
+  return 1;
+}
+
+/// Step id -> plan position, built once per run (Plan::index_of scans the
+/// plan: a lookup per dependency made starting a 20 000-step plan quadratic).
+using StepIndex = std::unordered_map<std::string, int>;
+
+StepIndex index_steps(const Plan& plan) {
+  StepIndex index;
+  index.reserve(plan.steps.size());
+  for (size_t i = 0; i < plan.steps.size(); ++i) index.emplace(plan.steps[i].id, static_cast<int>(i));
+  return index;
+}
+
+int position(const StepIndex& index, const std::string& id) {
+  auto it = index.find(id);
+  return it == index.end() ? -1 : it->second;
+}
+
+std::vector<std::string> critical_path(const Plan& plan, const StepIndex& index,
+                                       const std::vector<StepRecord>& recs) {
   int last = -1;
   for (size_t i = 0; i < recs.size(); ++i) {
     if (recs[i].outcome != StepOutcome::Done) continue;
@@ -49,7 +89,7 @@ std::vector<std::string> critical_path(const Plan& plan, const std::vector<StepR
     path.push_back(plan.steps[static_cast<size_t>(last)].id);
     int next = -1;
     for (const auto& dep : plan.steps[static_cast<size_t>(last)].deps) {
-      int d = plan.index_of(dep);
+      int d = position(index, dep);
       if (d < 0 || recs[static_cast<size_t>(d)].outcome != StepOutcome::Done) continue;
       if (next < 0 || recs[static_cast<size_t>(d)].finished > recs[static_cast<size_t>(next)].finished) next = d;
     }
@@ -74,10 +114,11 @@ ExecutionReport Executor::run(const Plan& plan) {
   st->users.assign(n, {});
   st->handles.assign(n, nullptr);
   st->report.records.resize(n);
+  const StepIndex index = index_steps(plan);
   for (size_t i = 0; i < n; ++i) {
     st->report.records[i].id = plan.steps[i].id;
     for (const auto& dep : plan.steps[i].deps) {
-      int d = plan.index_of(dep);
+      int d = position(index, dep);
       if (d < 0) {
         st->report.error = "plan error: step " + plan.steps[i].id + " depends on unknown step " + dep;
         st->report.failed_step = plan.steps[i].id;
@@ -87,8 +128,21 @@ ExecutionReport Executor::run(const Plan& plan) {
       st->users[static_cast<size_t>(d)].push_back(static_cast<int>(i));
     }
   }
+  // A step's rank is the rough cost of the longest chain from it to the end
+  // of the plan (itself included). Ready steps start highest rank first, so
+  // the chain that bounds the deploy (the MP, its registrations, each group's
+  // seed backup and restores) never waits behind steps with slack; ties go
+  // in plan order. One step at a time keeps the plan's (the manual's) order:
+  // the total is the same in any order.
+  st->rank.assign(n, 0);
+  for (size_t i = n; options_.parallel > 1 && i-- > 0;) {
+    long longest = 0;
+    for (int u : st->users[i]) longest = std::max(longest, st->rank[static_cast<size_t>(u)]);
+    st->rank[i] = longest + rough_cost_ms(plan.steps[i]);
+  }
+  auto make_ready = [st](int i) { st->ready.insert({-st->rank[static_cast<size_t>(i)], i}); };
   for (size_t i = 0; i < n; ++i) {
-    if (st->remaining[i] == 0) st->ready.insert(static_cast<int>(i));
+    if (st->remaining[i] == 0) make_ready(static_cast<int>(i));
   }
 
   StepEnv env;
@@ -114,7 +168,7 @@ ExecutionReport Executor::run(const Plan& plan) {
   };
 
   // finish(i, outcome, error): records an outcome and releases dependents.
-  auto finish = [st, &b, &opts, emit](int i, StepOutcome outcome, const std::string& error) {
+  auto finish = [st, &b, &opts, emit, make_ready](int i, StepOutcome outcome, const std::string& error) {
     if (!st->alive) return;
     StepRecord& rec = st->report.records[static_cast<size_t>(i)];
     if (rec.outcome != StepOutcome::Running) return;  // already timed out
@@ -141,7 +195,7 @@ ExecutionReport Executor::run(const Plan& plan) {
       emit(StepEvent::Kind::Finished, step, i, rec.finished, rec.finished - rec.started, "");
     }
     for (int u : st->users[static_cast<size_t>(i)]) {
-      if (--st->remaining[static_cast<size_t>(u)] == 0) st->ready.insert(u);
+      if (--st->remaining[static_cast<size_t>(u)] == 0) make_ready(u);
     }
   };
 
@@ -205,7 +259,7 @@ ExecutionReport Executor::run(const Plan& plan) {
       }
     }
     while (!st->failed && st->running < opts.parallel && !st->ready.empty()) {
-      int i = *st->ready.begin();
+      int i = st->ready.begin()->second;
       st->ready.erase(st->ready.begin());
       launch(i);
     }
@@ -223,7 +277,7 @@ ExecutionReport Executor::run(const Plan& plan) {
     if (rec.outcome == StepOutcome::Pending) rec.outcome = StepOutcome::NotRun;
   }
   st->report.ok = !st->failed;
-  st->report.critical_path = critical_path(plan, st->report.records);
+  st->report.critical_path = critical_path(plan, index, st->report.records);
   st->alive = false;
   for (auto& h : st->handles) {
     if (h) h->cancel();

@@ -2,8 +2,11 @@
 //
 // Independent steps run concurrently (at most ExecutorOptions::parallel at a
 // time), each bounded by its timeout; a step starts when all its deps have
-// finished. Ready steps are started in plan order, so a run is deterministic
-// on a deterministic backend. On the first failure no new step starts, the
+// finished. Ready steps start longest remaining chain first (the rough cost
+// of the longest chain of steps from each to the end of the plan; ties in
+// plan order), so the chain that bounds the deploy never waits behind steps
+// with slack; with parallel 1 they start in plan order (the manual's order).
+// Either way a run is deterministic on a deterministic backend. On the first failure no new step starts, the
 // running ones finish, and the report names the failed step, its instance,
 // its command and the tail of its output.
 //

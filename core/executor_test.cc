@@ -159,6 +159,29 @@ TEST(Executor, AnAbortRequestGivesUpTheRunningSteps) {
   EXPECT_EQ(b.log.size(), 1u);
 }
 
+TEST(Executor, StartsTheLongestRemainingChainFirstButKeepsPlanOrderAlone) {
+  // Plan order lists three short independent steps before a chain of three:
+  // in plan order at parallel 2 the chain would start at 100 ms and end at
+  // 400; longest chain first it ends at 300 (the dependency bound).
+  Plan p;
+  p.steps = {tool_step("init:X", "X"), tool_step("init:Y", "Y"), tool_step("init:Z", "Z"),
+             tool_step("init:A", "A"), tool_step("init:B", "B", {"init:A"}),
+             tool_step("init:C", "C", {"init:B"})};
+  FakeBackend b;
+  ExecutorOptions o;
+  o.parallel = 2;
+  auto report = Executor(b, o).run(p);
+  ASSERT_TRUE(report.ok) << report.error;
+  EXPECT_EQ(b.log.front(), "dminit A");
+  EXPECT_EQ(report.finished, 300);
+  // One at a time: the plan's (the manual's) order, whatever the chains.
+  FakeBackend one;
+  o.parallel = 1;
+  ASSERT_TRUE(Executor(one, o).run(p).ok);
+  EXPECT_EQ(one.log, (std::vector<std::string>{"dminit X", "dminit Y", "dminit Z", "dminit A", "dminit B",
+                                               "dminit C"}));
+}
+
 TEST(Executor, FailureNamesStepInstanceCommandAndOutputTailAndStopsNewSteps) {
   FakeBackend b;
   b.fail.insert("B");

@@ -91,7 +91,7 @@ class DeployBuilder {
         for (const Instance* bp : topo_.members_of(raft)) ready.push_back(single_instance(*bp));
       }
     }
-    for (const Instance* sp : topo_.of_role(Role::SP)) ready.push_back(single_instance(*sp));
+    for (const Instance* sp : topo_.of_role(Role::SP)) ready.push_back(single_instance(*sp, seed_exits_));
     ready.insert(ready.begin(), topo_.mp_replicated() ? mp_ready_ : "verify-registration");
 
     std::vector<const Instance*> sps = topo_.of_role(Role::SP);
@@ -230,8 +230,11 @@ class DeployBuilder {
 
   /// A single BP or an SP: normal start, then wait for OPEN. Returns the id
   /// of the wait.
-  std::string single_instance(const Instance& inst) {
-    start_step("start:" + inst.name, inst, false, start_deps(inst));
+  /// `after`: extra deps of the start (an SP waits for every BP seed's exit).
+  std::string single_instance(const Instance& inst, const std::vector<std::string>& after = {}) {
+    std::vector<std::string> deps = start_deps(inst);
+    deps.insert(deps.end(), after.begin(), after.end());
+    start_step("start:" + inst.name, inst, false, std::move(deps));
     std::string id = "wait-open:" + inst.name;
     Step& wait = add(base(id, StepKind::WaitState, inst, "wait until " + inst.name + " is OPEN",
                           {"start:" + inst.name}, kWaitTimeoutMs));
@@ -271,6 +274,7 @@ class DeployBuilder {
       exit_deps.insert(exit_deps.begin(), "seed-start:" + s);
     }
 
+    if (!is_mp) seed_exits_.push_back("seed-exit:" + s);
     Step& exit = add(base("seed-exit:" + s, StepKind::ConsoleExit, seed,
                           "exit seed " + s + " before its offline backup", std::move(exit_deps),
                           kExitTimeoutMs));
@@ -394,6 +398,9 @@ class DeployBuilder {
   const Topology& topo_;
   Plan plan_;
   std::string mp_ready_;                          ///< the step after which the MP serves
+  /// Every BP seed's exit before its backup: an SP starts only after them
+  /// (a BP group exiting while an SP runs makes the SP HALT).
+  std::vector<std::string> seed_exits_;
   std::map<std::string, std::string> registered_;  ///< instance -> its register step
 };
 

@@ -298,7 +298,7 @@ TEST(DeployPlan, MpRaftIsPreparedFromMp1AfterRegistration) {
   EXPECT_EQ(step(plan, "wait-open:BP11").wait.state, "OPEN");
 }
 
-TEST(DeployPlan, BpGroupsAndSpsAreIndependentOfEachOther) {
+TEST(DeployPlan, BpGroupsAreIndependentAndSpsStartAfterEverySeedExit) {
   Shape shape = shape_72();
   shape.sps = 2;
   Topology topo = make_topology(shape);
@@ -315,7 +315,16 @@ TEST(DeployPlan, BpGroupsAndSpsAreIndependentOfEachOther) {
   };
   EXPECT_FALSE(touches("wait-leader:RAFT_1", "BP2"));
   EXPECT_FALSE(touches("wait-leader:RAFT_2", "BP1"));
-  EXPECT_FALSE(touches("wait-open:SP1", "BP"));
+  // An SP running while a BP seed exits for its backup would HALT (wrong
+  // shutdown order): it starts after every seed's exit, and no later.
+  const auto sp_deps = ancestors(plan, "start:SP1");
+  for (const char* id : {"seed-exit:BP11", "seed-exit:BP21"}) {
+    EXPECT_TRUE(sp_deps.count(id)) << id;
+  }
+  for (const auto& a : sp_deps) {
+    EXPECT_NE(plan.find(a)->kind, StepKind::Restore) << a;
+    EXPECT_NE(a.rfind("start:BP", 0), 0u) << a;
+  }
   EXPECT_FALSE(touches("wait-leader:RAFT_1", "SP"));
   EXPECT_FALSE(touches("wait-open:SP2", "SP1"));
 }

@@ -1,5 +1,6 @@
 #include "core/progress.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace dpc {
@@ -44,10 +45,13 @@ std::string format_report(const ExecutionReport& report, const Plan& plan) {
   if (!report.critical_path.empty()) {
     out += "critical path:";
     Millis prev_end = report.started;
+    std::map<std::string, size_t> position;  // one scan of the plan, not one per path step
+    for (size_t k = 0; k < plan.steps.size(); ++k) position.emplace(plan.steps[k].id, k);
     for (const auto& id : report.critical_path) {
-      int i = plan.index_of(id);
-      if (i < 0) continue;
-      const auto& rec = report.records[static_cast<size_t>(i)];
+      auto at = position.find(id);
+      if (at == position.end() || at->second >= report.records.size()) continue;
+      const size_t i = at->second;
+      const auto& rec = report.records[i];
       out += "\n  " + id + " (" + format_duration(rec.finished - std::max(rec.started, prev_end)) + ")";
       prev_end = rec.finished;
     }

@@ -112,14 +112,15 @@ SimSession::~SimSession() = default;
 Backend& SimSession::backend() { return *backend_; }
 
 ExecutionReport SimSession::run_subplan(const Plan& plan, const std::set<std::string>& ids, int par) {
-  return run_narrowed(sub_plan(plan, ids), par);
+  return run_narrowed(sub_plan(plan, ids), par, &plan == &deploy_plan_);
 }
 
-ExecutionReport SimSession::run_narrowed(const Plan& sub, int par) {
+ExecutionReport SimSession::run_narrowed(const Plan& sub, int par, bool journal) {
   ExecutorOptions o;
   o.parallel = par;
   o.on_event = on_event;
-  ExecutionReport report = run_plan(*backend_, topo_, sub, o);
+  if (journal) o.journal = &journal_;
+  ExecutionReport report = run_plan(plan_backend(), topo_, sub, o);
   for (const auto& rec : report.records) {
     if (rec.outcome == StepOutcome::Done || rec.outcome == StepOutcome::Skipped) done_.insert(rec.id);
   }
@@ -127,7 +128,7 @@ ExecutionReport SimSession::run_narrowed(const Plan& sub, int par) {
 }
 
 ExecutionReport SimSession::deploy(const std::string& upto, int par) {
-  return run_narrowed(narrow_plan(deploy_plan_, done_, upto), par);
+  return run_narrowed(narrow_plan(deploy_plan_, done_, upto), par, true);
 }
 
 ExecutionReport SimSession::run_step(const std::string& id) {
@@ -162,8 +163,10 @@ CommandResult SimSession::wait_stopped(const std::string& instance, Millis limit
 
 CommandResult SimSession::execute(const std::string& line) { return execute(split_command(line)); }
 
-CommandResult SimSession::execute(const std::vector<std::string>& w) {
-  if (w.empty()) return say("");
+CommandResult SimSession::execute(const std::vector<std::string>& words) {
+  if (words.empty()) return say("");
+  std::vector<std::string> w = words;
+  if (auto why = resolve_leaders(w)) return fail(*why);
   // Names are checked before anything runs: a typo must not become a
   // partition that silently cuts nothing.
   if (std::string why = check_session_command(w, topo_); !why.empty()) return fail(why);

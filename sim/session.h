@@ -8,6 +8,7 @@
 // the table of them, with their usage and argument kinds, is
 // sim/session_commands.h):
 //   deploy [upto STEP] [parallel N]   run the deploy plan (the rest of it)
+//   resume [parallel N]               the deploy plan as `dpcctl deploy --resume` runs it
 //   step STEP                         run one plan step
 //   stop                              run the stop plan (manual's order)
 //   start INST [mount]                dmserver <ini> dpc_mode=<role> [MOUNT]
@@ -15,6 +16,8 @@
 //   signal INST usr1|term|kill        kill INST (= signal kill)
 //   crash-host HOST | restart-host HOST
 //   partition A B [oneway] | heal [A B] | link A B LATENCY_MS [JITTER_MS [LOSS]]
+//   isolate A[,B...]                  cut the named instances off from all others
+//   after MS FAULT...                 run a fault command MS from now, mid-whatever runs then
 //   elect INST on|off                 SP_SET_RAFT_ELECT(1|0) on a member
 //   advance MS                        let virtual time pass
 //   sql INST STATEMENT...             run SQL; rows printed as disql does
@@ -33,7 +36,8 @@
 //   workload INST EVERY_MS COUNT      COUNT status queries on INST, one every
 //                                     EVERY_MS, in the background
 //   workload-check INST               fails when one of them failed
-// A and B name hosts or instances.
+// A and B name hosts or instances. Faults (kill, signal, isolate, partition,
+// crash-host) also take leader:RAFT, the group's leader at that moment.
 //
 // Single-threaded; every command runs the simulation until it completes.
 #pragma once
@@ -48,6 +52,7 @@
 #include "core/backend.h"
 #include "core/cluster_status.h"
 #include "core/executor.h"
+#include "core/journal.h"
 #include "core/plan.h"
 #include "core/topology.h"
 #include "sim/cluster.h"
@@ -81,6 +86,15 @@ class SimSession {
   ExecutionReport deploy(const std::string& upto = "", int parallel = 4);
   ExecutionReport run_step(const std::string& id);
   ExecutionReport stop(int parallel = 4);
+  /// The whole deploy plan with `resume`, as `dpcctl deploy --resume`: a
+  /// step the session's journal calls done is skipped only when its effect
+  /// still holds on the cluster (core/step_effect.h).
+  ExecutionReport resume(int parallel = 4);
+  /// Plan runs (deploy, step, stop, resume) go through `wrap(backend())`
+  /// from now on: a decorator such as core's FaultInjectingBackend that
+  /// fails, delays or alters chosen operations. Fault commands and SQL typed
+  /// in the session are not affected.
+  void decorate_backend(const std::function<std::unique_ptr<Backend>(Backend&)>& wrap);
 
   SimCluster& cluster() { return *cluster_; }
   Backend& backend();
@@ -105,8 +119,9 @@ class SimSession {
 
  private:
   ExecutionReport run_subplan(const Plan& plan, const std::set<std::string>& ids, int parallel);
-  /// Runs a plan already narrowed to what is to run; records what got done.
-  ExecutionReport run_narrowed(const Plan& sub, int parallel);
+  /// Runs a plan already narrowed to what is to run; records what got done
+  /// (and, for the deploy plan, journals it for `resume`).
+  ExecutionReport run_narrowed(const Plan& sub, int parallel, bool journal);
   CommandResult wait_stopped(const std::string& instance, Millis limit_ms);
 
   // The commands, one method each, run through the table of
@@ -151,6 +166,14 @@ class SimSession {
   };
   std::map<std::string, Workload> workloads_;
   void workload_tick(const std::string& instance, Millis every);
+  // sim/session_faults.cc: fault schedules (what dpcctl explore generates).
+  CommandResult cmd_resume(const Words& w);
+  CommandResult cmd_isolate(const Words& w);
+  CommandResult cmd_after(const Words& w);
+  /// leader:RAFT in fault commands -> the group's leader (its host for
+  /// crash-host); an error when the group has none.
+  std::optional<std::string> resolve_leaders(std::vector<std::string>& words) const;
+  Backend& plan_backend() { return decorated_ ? *decorated_ : backend(); }
 
   Topology topo_;
   std::unique_ptr<SimCluster> cluster_;
@@ -158,6 +181,8 @@ class SimSession {
   Plan deploy_plan_;
   Plan stop_plan_;
   std::set<std::string> done_;
+  Journal journal_;  ///< deploy plan outcomes, for resume
+  std::unique_ptr<Backend> decorated_;
 };
 
 /// Splits a command line into words; '...' or "..." keep spaces, and

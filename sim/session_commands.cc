@@ -14,6 +14,8 @@ const std::vector<SessionCommand>& session_commands() {
       {"deploy", "deploy [upto STEP] [parallel N]", "run the deploy plan (the steps not yet done)", {}, 1, 5,
        &S::cmd_deploy},
       {"step", "step STEP", "run one plan step ('plan' lists them)", {A::Word}, 2, 2, &S::cmd_step},
+      {"resume", "resume [parallel N]", "the deploy plan as `dpcctl deploy --resume` runs it", {}, 1, 3,
+       &S::cmd_resume},
       {"stop", "stop", "run the stop plan in the manual's order", {}, 1, 1, &S::cmd_stop},
       {"plan", "plan", "list the deploy plan's steps, marking those done", {}, 1, 1, &S::cmd_plan},
       {"start", "start INST [mount]", "start dmserver (MOUNT for a RAFT member)", {A::Instance, A::Word}, 2, 3,
@@ -29,6 +31,10 @@ const std::vector<SessionCommand>& session_commands() {
        {A::HostOrInstance, A::HostOrInstance, A::Word}, 3, 4, &S::cmd_partition},
       {"heal", "heal [A B]", "restore one link, or every link", {A::HostOrInstance, A::HostOrInstance}, 1, 3,
        &S::cmd_heal},
+      {"isolate", "isolate A[,B...]", "cut instances (or leader:RAFT) off from every other instance", {A::Word},
+       2, 2, &S::cmd_isolate},
+      {"after", "after MS FAULT...", "run a fault command MS from now, in the middle of whatever runs then",
+       {A::Number, A::Word}, 3, kAnyWords, &S::cmd_after},
       {"link", "link A B LATENCY_MS [JITTER_MS [LOSS]]", "a link's latency, jitter and loss (0..1)",
        {A::HostOrInstance, A::HostOrInstance, A::Number, A::Number, A::Number}, 4, 6, &S::cmd_link},
       {"elect", "elect INST on|off", "SP_SET_RAFT_ELECT on a RAFT member", {A::Instance, A::Word}, 3, 3,
@@ -84,6 +90,14 @@ std::string unknown_host_or_instance(const Topology& topo, const std::string& na
 namespace {
 
 std::string check_arg(ArgKind kind, const std::string& word, const Topology& topo) {
+  // leader:RAFT stands for the group's leader at the moment a fault strikes
+  // (SimSession::resolve_leaders); only the group can be checked beforehand.
+  const std::string leader = "leader:";
+  const bool names_a_place = kind == ArgKind::Instance || kind == ArgKind::Host || kind == ArgKind::HostOrInstance;
+  if (names_a_place && word.rfind(leader, 0) == 0) {
+    const std::string raft = word.substr(leader.size());
+    return topo.find_raft(raft) ? "" : "no RAFT group '" + raft + "' in the topology";
+  }
   switch (kind) {
     case ArgKind::Word:
       return "";

@@ -80,10 +80,8 @@ Result<Rows> Catalog::call(const ProcCall& call, const std::string& self) {
 }
 
 const CatalogInstance* Catalog::instance(const std::string& name) const {
-  for (const CatalogInstance& i : instances_) {
-    if (i.name == name) return &i;
-  }
-  return nullptr;
+  auto it = instance_at_.find(name);
+  return it == instance_at_.end() ? nullptr : &instances_[it->second];
 }
 
 const CatalogRaft* Catalog::raft(const std::string& name) const {

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,6 +136,9 @@ class Catalog {
   CatalogBpGroup* find_bp_group(const std::string& name);
 
   std::vector<CatalogInstance> instances_;
+  /// name -> position in instances_: every status report looks its sender
+  /// up, so a scan made a cluster of N instances cost N^2 per report period.
+  std::map<std::string, size_t> instance_at_;
   std::vector<CatalogRaft> rafts_;
   std::vector<CatalogBpGroup> bp_groups_;
   std::vector<CatalogFaultDomain> fault_domains_;

@@ -186,6 +186,7 @@ Result<Rows> Catalog::create_instance(const std::vector<SqlValue>& args, const s
     for (const CatalogInstance* m : members(group->raft_id)) k = std::max(k, m->info1.value_or(0) >> 16);
     inst.info1 = (k + 1) << 16;
   }
+  instance_at_.emplace(inst.name, instances_.size());
   instances_.push_back(inst);
   return no_rows();
 }
@@ -293,6 +294,8 @@ Result<Rows> Catalog::drop_instance(const std::vector<SqlValue>& args, const std
                       "drop itself (log in to another MP of MP_RAFT to drop it)");
   }
   instances_.erase(it);
+  instance_at_.clear();
+  for (size_t i = 0; i < instances_.size(); ++i) instance_at_.emplace(instances_[i].name, i);
   return no_rows();
 }
 

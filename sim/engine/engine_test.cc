@@ -175,6 +175,23 @@ TEST(Trace, TailModeKeepsTheHashAndTheLastEventsOnly) {
   EXPECT_TRUE(off.events().empty());
 }
 
+TEST(Trace, HashIsFnvOfTheRenderedLinesWhateverTheirShape) {
+  Trace t(TraceMode::Tail, 2);
+  uint64_t h = 0xcbf29ce484222325ULL;
+  const std::vector<TraceEvent> events = {{0, "", "a", ""},         {-1500, "BP1", "b", "x"},
+                                          {7, "MP", "c.d", "e f"},   {123456789012345, "", "k", "long"},
+                                          {999, "X", "k", ""},       {1000, "Y", "kind", "detail"}};
+  for (const auto& e : events) {
+    t.record(e.time, e.instance, e.kind, e.detail);
+    for (unsigned char c : Trace::render(e) + "\n") {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+  }
+  EXPECT_EQ(t.hash(), h);
+  EXPECT_EQ(t.tail(2), "      0.999 X k\n      1.000 Y kind detail\n");
+}
+
 TEST(TimingProfile, DefaultsAndOverridesInMilliseconds) {
   auto p = parse_timing_profile(R"({"dminit_ms": 2500, "link_latency_ms": 0.25,
                                     "dirty_redo_lsn": 5000, "link_loss": 0.01})", "t.json");

@@ -30,21 +30,71 @@ std::string Trace::render(const TraceEvent& e) {
   return line;
 }
 
+namespace {
+
+/// format_time(t) into `buf` (at least 32 bytes) without allocating; returns its length.
+size_t format_time_to(char* buf, SimTime t) {
+  const bool neg = t < 0;
+  uint64_t a = neg ? static_cast<uint64_t>(-t) : static_cast<uint64_t>(t);
+  char rev[32];
+  size_t n = 0;
+  for (int i = 0; i < 3; ++i) {
+    rev[n++] = static_cast<char>('0' + a % 10);
+    a /= 10;
+  }
+  rev[n++] = '.';
+  do {
+    rev[n++] = static_cast<char>('0' + a % 10);
+    a /= 10;
+  } while (a != 0);
+  if (neg) rev[n++] = '-';
+  for (size_t i = 0; i < n; ++i) buf[i] = rev[n - 1 - i];
+  return n;
+}
+
+inline void fnv(uint64_t& h, std::string_view bytes) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+}
+
+}  // namespace
+
 void Trace::record(SimTime time, std::string_view instance, std::string_view kind,
                    std::string_view detail) {
   if (mode_ == TraceMode::Off) return;
-  TraceEvent e{time, std::string(instance), std::string(kind), std::string(detail)};
-  const std::string line = render(e);
-  for (unsigned char c : line) {
-    hash_ ^= c;
-    hash_ *= 0x100000001b3ULL;
+  // The hash covers render(e) + '\n', fed piece by piece (no line is built).
+  char tbuf[32];
+  const size_t tlen = format_time_to(tbuf, time);
+  for (size_t pad = tlen; pad < 11; ++pad) fnv(hash_, " ");
+  fnv(hash_, std::string_view(tbuf, tlen));
+  fnv(hash_, " ");
+  fnv(hash_, instance.empty() ? std::string_view("-") : instance);
+  fnv(hash_, " ");
+  fnv(hash_, kind);
+  if (!detail.empty()) {
+    fnv(hash_, " ");
+    fnv(hash_, detail);
   }
-  hash_ ^= static_cast<unsigned char>('\n');
-  hash_ *= 0x100000001b3ULL;
+  fnv(hash_, "\n");
   ++count_;
+  if (mode_ == TraceMode::Tail && events_.size() >= tail_) {
+    // Reuse the oldest event's strings: a bounded trace allocates nothing
+    // once it is full.
+    TraceEvent e = std::move(events_.front());
+    events_.pop_front();
+    e.time = time;
+    e.instance.assign(instance);
+    e.kind.assign(kind);
+    e.detail.assign(detail);
+    if (listener_) listener_(e);
+    events_.push_back(std::move(e));
+    return;
+  }
+  TraceEvent e{time, std::string(instance), std::string(kind), std::string(detail)};
   if (listener_) listener_(e);
   events_.push_back(std::move(e));
-  if (mode_ == TraceMode::Tail && events_.size() > tail_) events_.pop_front();
 }
 
 std::string Trace::hash_hex() const {

@@ -136,6 +136,9 @@ struct ScenarioStep {
   std::string command;
   std::optional<std::string> expect_error;   ///< the command must fail with this text
   std::optional<std::string> expect_output;  ///< the command must succeed printing this
+  /// The command may succeed or fail (a fault that finds nothing to hit, a
+  /// deploy under faults); a failed plan run must still name its step.
+  bool may_fail = false;
   // wait_until / expect / hold
   Condition condition;
   int64_t within_ms = 0;  ///< wait_until: virtual-time bound

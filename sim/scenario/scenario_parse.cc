@@ -30,7 +30,7 @@ const std::map<std::string, std::vector<std::string>>& field_table() {
       {"sim", {"seed", "jitter_ms", "profile", "links"}},
       {"link", {"a", "b", "latency_ms", "jitter_ms", "loss", "one_way"}},
       {"step",
-       {"do", "expect_error", "expect_output", "wait_until", "within_ms", "poll_ms", "expect", "hold",
+       {"do", "expect_error", "expect_output", "may_fail", "wait_until", "within_ms", "poll_ms", "expect", "hold",
         "for_ms", "mark", "at", "note"}},
       {"instance",
        {"instance", "status", "mode", "role", "process", "last_stop", "leader", "error_contains",
@@ -403,12 +403,18 @@ class Loader {
       check_command(st.command, json_path_key(path, "do"));
       st.expect_error = opt_string(j, path, "expect_error");
       st.expect_output = opt_string(j, path, "expect_output");
+      st.may_fail = opt_bool(j, path, "may_fail").value_or(false);
       if (st.expect_error && st.expect_output) {
         error(path, "a command cannot both fail (expect_error) and succeed (expect_output)", "");
+      }
+      if (st.may_fail && (st.expect_error || st.expect_output)) {
+        error(json_path_key(path, "may_fail"), "\"may_fail\" leaves the outcome open; it cannot be combined with expect_error or expect_output",
+              "drop one of them");
       }
     } else {
       only_with("expect_error", "do");
       only_with("expect_output", "do");
+      only_with("may_fail", "do");
     }
     if (!j.contains("wait_until")) only_with("within_ms", "wait_until");
     if (!j.contains("hold")) only_with("for_ms", "hold");

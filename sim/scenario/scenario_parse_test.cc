@@ -273,3 +273,24 @@ TEST(ScenarioParse, IsScenarioFileTellsScenariosFromTopologies) {
 
 }  // namespace
 }  // namespace dpc::sim
+
+namespace dpc::sim {
+namespace {
+
+TEST(ScenarioParse, MayFailBelongsToADoStepAndLeavesTheOutcomeOpen) {
+  const std::string file = std::string(DPC_SOURCE_DIR) + "/scenarios/parse-test.json";
+  auto ok = load_scenario_text(R"({"topology": "topologies/local-7.2.json", "steps": [
+      {"do": "kill leader:RAFT_1", "may_fail": true}, {"do": "resume"}, {"do": "isolate BP11,BP12"}]})", file);
+  ASSERT_TRUE(ok.ok()) << format_diagnostics(ok.diagnostics, file);
+  EXPECT_TRUE(ok.scenario->steps[0].may_fail);
+  EXPECT_FALSE(ok.scenario->steps[1].may_fail);
+  auto both = load_scenario_text(R"({"topology": "topologies/local-7.2.json", "steps": [
+      {"do": "deploy", "may_fail": true, "expect_error": "x"}, {"expect": {"catalog_consistent": true}, "may_fail": true}]})", file);
+  ASSERT_FALSE(both.ok());
+  const std::string text = format_diagnostics(both.diagnostics, file);
+  EXPECT_NE(text.find("steps[0].may_fail"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"may_fail\" belongs to a \"do\" step"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace dpc::sim

@@ -123,6 +123,12 @@ class Runner {
           }
           return std::nullopt;
         }
+        if (!r.ok && st.may_fail) {
+          if (r.report && r.report->failed_step.empty()) {
+            return "\"" + st.command + "\" failed without naming the step that failed: " + r.error;
+          }
+          return std::nullopt;
+        }
         if (!r.ok) return "\"" + st.command + "\" failed: " + r.error;
         if (st.expect_output && r.output.find(*st.expect_output) == std::string::npos) {
           return "\"" + st.command + "\" printed no \"" + *st.expect_output + "\"";

@@ -205,3 +205,22 @@ TEST(ScenarioCondition, GroupAndCatalogAndTraceChecksSeeTheCluster) {
 
 }  // namespace
 }  // namespace dpc::sim
+
+namespace dpc::sim {
+namespace {
+
+TEST(ScenarioRun, MayFailAcceptsAFailedCommandButNotAFailedRunWithoutItsStep) {
+  const std::string file = std::string(DPC_SOURCE_DIR) + "/scenarios/run-test.json";
+  auto l = load_scenario_text(R"({"topology": "topologies/local-7.2.json", "steps": [
+      {"do": "kill BP11", "may_fail": true},
+      {"do": "deploy upto register:BP11"}, {"do": "kill MP"},
+      {"do": "deploy", "may_fail": true}, {"do": "resume"},
+      {"expect": {"group": "RAFT_1", "open": true}}]})", file);
+  ASSERT_TRUE(l.ok()) << format_diagnostics(l.diagnostics, file);
+  const RunResult r = run_scenario(*l.scenario, 1);
+  EXPECT_TRUE(r.passed) << format_failure(r);
+  EXPECT_NE(r.transcript.find("  ! BP11 is not running"), std::string::npos) << r.transcript;
+}
+
+}  // namespace
+}  // namespace dpc::sim

@@ -945,7 +945,7 @@ if step 80 'wait-leader:RAFT_2' 'wait until RAFT_2 elects a PRIMARY/OPEN leader'
   wait_state 'RAFT_2 has a PRIMARY/OPEN leader' '^PRIMARY/OPEN$' 120 BP21,127.0.0.1,5241 BP22,127.0.0.1,5242 BP23,127.0.0.1,5243
 fi
 
-# 81. start:SP1 [start] after: 10 31 17
+# 81. start:SP1 [start] after: 10 31 17 46 65
 if step 81 'start:SP1' 'start SP1 (dmserver)'; then
   start_server SP1 127.0.0.1 5236 120 OPEN dmserver /tmp/dpcctl/local-7.2/sp1/DAMENG/dm.ini dpc_mode=SP
 fi

@@ -733,7 +733,7 @@ echo == [80/83] wait-leader:RAFT_2: wait until RAFT_2 elects a PRIMARY/OPEN lead
 call :dpc_wait "RAFT_2 has a PRIMARY/OPEN leader" PRIMARY/OPEN 120 BP21 223.254.30.136 5241 BP22 223.254.30.136 5242 BP23 223.254.30.136 5243 || (call :dpc_fail "80. wait-leader:RAFT_2" & exit /b 1)
 :dpc_s81
 
-rem ---- 81. start:SP1 [start] after: 10 31 17
+rem ---- 81. start:SP1 [start] after: 10 31 17 46 65
 if 81 LSS %START_AT% goto :dpc_s82
 echo == [81/83] start:SP1: start SP1 (dmserver)
 start "SP1" dmserver d:\dpc_data_mac\sp1\DAMENG\dm.ini dpc_mode=SP

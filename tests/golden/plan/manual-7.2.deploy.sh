@@ -948,7 +948,7 @@ if step 80 'wait-leader:RAFT_2' 'wait until RAFT_2 elects a PRIMARY/OPEN leader'
   wait_state 'RAFT_2 has a PRIMARY/OPEN leader' '^PRIMARY/OPEN$' 120 BP21,223.254.30.136,5241 BP22,223.254.30.136,5242 BP23,223.254.30.136,5243
 fi
 
-# 81. start:SP1 [start] after: 10 31 17
+# 81. start:SP1 [start] after: 10 31 17 46 65
 if step 81 'start:SP1' 'start SP1 (dmserver)'; then
   start_server SP1 223.254.30.136 5236 120 OPEN dmserver 'd:\dpc_data_mac\sp1\DAMENG\dm.ini' dpc_mode=SP
 fi
