@@ -59,6 +59,11 @@ bool Topology::mp_replicated() const {
   return g != nullptr && g->replicated();
 }
 
+std::string Topology::dm_package_for(const std::string& host) const {
+  auto it = host_dm_package.find(host);
+  return it != host_dm_package.end() ? it->second : dm_package;
+}
+
 SshSettings Topology::ssh_for(const std::string& host) const {
   SshSettings out = ssh;
   auto it = host_ssh.find(host);
