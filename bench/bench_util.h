@@ -1,6 +1,6 @@
 // Helpers shared by the Google Benchmark binaries in bench/: the minimal
 // mode CI uses, the example topologies, and the process's peak memory.
-// Owned by the benchmarks (issue 7). Header-only; call from the benchmark
+// Header-only; call from the benchmark
 // threads only what is marked thread-safe.
 #pragma once
 

@@ -13,8 +13,7 @@
 //    deployed, then left idle for a stretch of virtual time.
 //
 // Wall-clock measurement is not done here (the simulator stays free of
-// clocks): callers (bench/, cli/cmd_bench.cc) time these calls. Owned by the
-// benchmarks (issue 7). Each object is single-threaded; separate objects
+// clocks): callers (bench/, cli/cmd_bench.cc) time these calls. Each object is single-threaded; separate objects
 // share nothing, so seeds may run on several threads at once.
 #pragma once
 

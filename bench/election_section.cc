@@ -13,6 +13,7 @@
 #include "bench/sections.h"
 #include "bench/cluster_workload.h"
 #include "bench/election_workload.h"
+#include "bench/figure16.h"
 #include "bench/svg_plot.h"
 
 namespace dpc::bench {
@@ -30,6 +31,11 @@ Json setup_json(const ElectionSetup& s) {
   j["jitter_ms"] = s.jitter_ms;
   j["hb_interval_ms"] = s.hb_interval;
   j["latency_one_way_us"] = {s.latency_min_us, s.latency_max_us};
+  j["disk_write"] = {{"syncs", s.disk_syncs}, {"sync_us", {s.disk_sync_min_us, s.disk_sync_max_us}}};
+  j["candidate_writes_first"] = s.candidate_writes_first;
+  j["processing_us"] = {s.processing_min_us, s.processing_max_us};
+  j["continuous_timers"] = s.continuous_timers;
+  j["crash_within_interval_after_broadcast"] = s.crash_within_interval_after_broadcast;
   j["lagging_followers"] = s.lagging_followers;
   j["limit_ms"] = s.limit_ms;
   return j;
@@ -96,6 +102,89 @@ std::vector<std::pair<std::string, std::vector<double>>> cdf_series(
   return out;
 }
 
+/// Every setup over seeds first..first+n-1 on the worker threads, summarised.
+std::vector<ElectionSummary> sweep(const std::vector<ElectionSetup>& setups, uint64_t first, int n, int threads) {
+  std::vector<std::vector<ElectionTrial>> trials(setups.size(), std::vector<ElectionTrial>(static_cast<size_t>(n)));
+  parallel_for(static_cast<int>(setups.size()) * n, threads, [&](int k) {
+    const size_t s = static_cast<size_t>(k / n);
+    const size_t i = static_cast<size_t>(k % n);
+    trials[s][i] = run_election_trial(setups[s], first + i);
+  });
+  std::vector<ElectionSummary> out;
+  for (size_t s = 0; s < setups.size(); ++s) out.push_back(summarize(setups[s], trials[s]));
+  return out;
+}
+
+Json checks_json(const std::vector<Figure16Check>& checks) {
+  Json list = Json::array();
+  for (const Figure16Check& c : checks) {
+    list.push_back({{"what", c.what}, {"setup", c.setup}, {"stat", c.stat}, {"paper_ms", c.paper},
+                    {"model_ms", round_to(c.model, 1)}, {"within_20_percent", c.ok}});
+  }
+  return list;
+}
+
+std::string check_cell(const Figure16Check& c) {
+  if (c.stat == "min") return c.ok ? "never" : "elected in " + fmt(c.model, 0);
+  return fmt(c.model, c.stat == "mean" ? 1 : 0);
+}
+
+/// Figure 16 beside the paper: block 1 is the main sweep (seeds 1..n); the
+/// other blocks run the checked setups on the next disjoint seed ranges; the
+/// hypotheses run on block 1 each.
+void figure16_report(const BenchConfig& cfg, const std::vector<ElectionSummary>& main, SectionResult& out) {
+  const int n = cfg.seeds;
+  const int blocks = cfg.quick ? 1 : 5;
+  std::vector<std::vector<Figure16Check>> per_block = {figure16_checks(main)};
+  for (int b = 1; b < blocks; ++b) {
+    per_block.push_back(
+        figure16_checks(sweep(figure16_check_setups(), 1 + static_cast<uint64_t>(b) * n, n, cfg.threads)));
+  }
+  int all_ok = 0;
+  Json blocks_json = Json::array();
+  for (size_t b = 0; b < per_block.size(); ++b) {
+    all_ok += figure16_all_ok(per_block[b]) ? 1 : 0;
+    blocks_json.push_back({{"seeds", std::to_string(1 + b * n) + ".." + std::to_string((b + 1) * n)},
+                           {"all_within", figure16_all_ok(per_block[b])},
+                           {"checks", checks_json(per_block[b])}});
+  }
+  out.summary.push_back("Raft paper Figure 16 vs the model (" + std::to_string(n) + " trials per line; 150-150: limit " +
+                        fmt(kFigure16NeverMs / 1000, 0) + " s; ok = within +-20 %):");
+  const std::vector<Figure16Check>& first = per_block.front();
+  for (size_t i = 0; i < first.size(); ++i) {
+    std::string line = "  " + first[i].what;
+    line.resize(std::max<size_t>(line.size() + 1, 44), ' ');
+    line += "paper " + (first[i].stat == "min" ? std::string("never") : fmt(first[i].paper, 0)) + "  model";
+    for (const auto& block : per_block) line += " " + check_cell(block[i]) + (block[i].ok || cfg.quick ? "" : "(!)");
+    if (!cfg.quick) line += first[i].ok ? "  ok" : "  MISSED";
+    out.summary.push_back(line);
+  }
+  out.summary.push_back("  all within +-20 % in " + std::to_string(all_ok) + " of " + std::to_string(per_block.size()) +
+                        " seed blocks of " + std::to_string(n) + (cfg.quick ? " (--quick: too few trials to judge)" : ""));
+  out.json["figure16"] = {{"what", "the four numbers of the paper's text beside the model, per disjoint seed block"},
+                          {"blocks", std::move(blocks_json)},
+                          {"blocks_all_within", all_ok}};
+  if (cfg.quick) return;
+  // Each mechanism alone, on the first block.
+  Json hyp = Json::array();
+  out.summary.push_back("  hypotheses (seeds 1.." + std::to_string(n) + "): r0 | r5 p50 | r50 max | 12-24 mean, max");
+  for (const Figure16Hypothesis& h : figure16_hypotheses()) {
+    std::vector<ElectionSetup> setups = figure16_check_setups();
+    for (ElectionSetup& s : setups) h.apply(s);
+    const std::vector<Figure16Check> checks = figure16_checks(sweep(setups, 1, n, cfg.threads));
+    std::string line = "    " + h.name;
+    line.resize(std::max<size_t>(line.size() + 1, 28), ' ');
+    int ok = 0;
+    for (const Figure16Check& c : checks) {
+      line += check_cell(c) + (c.ok ? "" : "(!)") + "  ";
+      ok += c.ok ? 1 : 0;
+    }
+    out.summary.push_back(line);
+    hyp.push_back({{"name", h.name}, {"what", h.what}, {"within", ok}, {"checks", checks_json(checks)}});
+  }
+  out.json["figure16"]["hypotheses"] = std::move(hyp);
+}
+
 }  // namespace
 
 SectionResult run_election_section(const BenchConfig& cfg) {
@@ -105,23 +194,16 @@ SectionResult run_election_section(const BenchConfig& cfg) {
     for (ElectionSetup& s : dmdpc_election_setups(trigger)) setups.push_back(std::move(s));
   }
   const int n = cfg.seeds;
-  std::vector<std::vector<ElectionTrial>> trials(setups.size(), std::vector<ElectionTrial>(static_cast<size_t>(n)));
   const double t0 = wall_seconds();
-  parallel_for(static_cast<int>(setups.size()) * n, cfg.threads, [&](int k) {
-    const size_t s = static_cast<size_t>(k / n);
-    const size_t i = static_cast<size_t>(k % n);
-    trials[s][i] = run_election_trial(setups[s], i + 1);
-  });
+  const std::vector<ElectionSummary> summaries = sweep(setups, 1, n, cfg.threads);
   const double wall = wall_seconds() - t0;
 
-  std::vector<ElectionSummary> summaries;
   uint64_t events = 0;
   Json list = Json::array();
   for (size_t s = 0; s < setups.size(); ++s) {
-    summaries.push_back(summarize(setups[s], trials[s]));
-    events += summaries.back().events;
+    events += summaries[s].events;
     Json j = setup_json(setups[s]);
-    j["result"] = summary_json(summaries.back());
+    j["result"] = summary_json(summaries[s]);
     list.push_back(std::move(j));
   }
   out.json["what"] =
@@ -140,10 +222,13 @@ SectionResult run_election_section(const BenchConfig& cfg) {
   top.log_x = true;
   top.x_min = 100;
   top.x_max = 100000;
+  // The points the paper's text states (it publishes its curves only as a figure).
+  top.marks = {{287, 0.5, "paper: 150-155 median 287"}, {513, 1.0, "paper: 150-200 worst 513"}};
   out.svgs.emplace_back("election-fig16-top.svg",
                         svg_cdf(top, cdf_series(summaries, {"paper-150-150", "paper-150-155", "paper-150-175",
                                                             "paper-150-200", "paper-150-300"}, false)));
   PlotSpec bottom = top;
+  bottom.marks = {{152, 1.0, "paper: 12-24 longest 152 (mean 35)"}};
   bottom.title = "Leader crash to new leader, shorter timeouts (Raft paper Fig. 16, bottom)";
   bottom.x_min = 10;
   bottom.x_max = 10000;
@@ -166,6 +251,7 @@ SectionResult run_election_section(const BenchConfig& cfg) {
                         fmt(wall, 2) + " s wall, " + fmt(static_cast<double>(setups.size()) * n / wall, 0) +
                         " trials/s):");
   for (const ElectionSummary& s : summaries) out.summary.push_back(row(s.name, s));
+  figure16_report(cfg, summaries, out);
   return out;
 }
 

@@ -25,13 +25,18 @@ namespace {
 
 /// One RAFT group of RaftNodes on a private clock and network. Members are
 /// numbered 1..n (RAFT_SELF_ID); slot i holds member i+1, nullptr when crashed.
+/// Besides the link latency it models what a real server does around the
+/// RAFT rules (the [model] server-timing fields of ElectionSetup): receive
+/// processing, the stable-storage write before a reply, one message at a time.
 class GroupDriver {
  public:
   GroupDriver(const ElectionSetup& setup, uint64_t seed) : s_(setup), rng_(seed) {
-    const int n = static_cast<int>(s_.vote_intervals.size());
-    nodes_.resize(static_cast<size_t>(n));
-    last_tick_.assign(static_cast<size_t>(n), -1);
-    lagging_.assign(static_cast<size_t>(n), false);
+    const size_t n = s_.vote_intervals.size();
+    nodes_.resize(n);
+    last_tick_.assign(n, -1);
+    lagging_.assign(n, false);
+    busy_until_.assign(n, 0);
+    phase_.assign(n, 0);
   }
 
   /// Starts every member at time 0. `bootstrap`: member 1 stands first and
@@ -49,8 +54,10 @@ class GroupDriver {
         if (p != id) c.peers.push_back(RaftPeer{p, true});
       }
       const VMillis first_jitter = bootstrap ? (id == 1 ? 0 : longest) : jitter();
+      const int64_t sub = bootstrap ? 0 : sub_jitter();
       nodes_[static_cast<size_t>(id - 1)] =
           std::make_unique<RaftNode>(c, 0, std::vector<LogRun>{}, 0, first_jitter);
+      phase_[static_cast<size_t>(id - 1)] = sub;
     }
   }
 
@@ -83,16 +90,29 @@ class GroupDriver {
 
   void set_lagging(int id) { lagging_[static_cast<size_t>(id - 1)] = true; }
 
-  /// Sends what a node returned.
-  void route(RaftOutput out) {
+  /// Sends what a node returned, leaving its host at `send_at`. `heartbeat`:
+  /// the output of a timer (a leader's heartbeat), not an answer to a message.
+  void route(RaftOutput out, SimTime send_at, bool heartbeat) {
     for (RaftMessage& m : out.messages) {
-      const int64_t span = s_.latency_max_us - s_.latency_min_us;
-      const SimTime at = now_ + s_.latency_min_us + rng_.uniform(span);
-      queue_.emplace(std::pair(at, seq_++), std::move(m));
+      if (m.type == RaftMessage::Type::Append && lagging_[static_cast<size_t>(m.to - 1)]) {
+        // A lagging follower's link loses the leader's log traffic: it hears
+        // the heartbeats (without their entries) and nothing else, so it
+        // stays behind without a resend loop resetting its timer.
+        if (!heartbeat) continue;
+        m.runs.clear();
+      }
+      const SimTime at = send_at + draw(s_.latency_min_us, s_.latency_max_us);
+      queue_.emplace(std::pair(at, seq_++), Pending{std::move(m), false});
     }
   }
 
+  /// The leader's synchronized broadcast now (the earlier model's crash).
+  void broadcast(int id) { route(node(id)->replicate(to_ms(now_)), now_, true); }
+
   void crash(int id) { nodes_[static_cast<size_t>(id - 1)].reset(); }
+
+  /// When member `id`'s timer fires, or nullopt when none is armed.
+  std::optional<SimTime> timer_of(int id) const { return timer_at(static_cast<size_t>(id - 1)); }
 
   /// Runs events until `done()` holds (checked after each) or the next event
   /// would be after `until`; the clock then stands at `until` (or the event
@@ -121,16 +141,31 @@ class GroupDriver {
   const std::set<Term>& won() const { return won_; }
 
  private:
-  VMillis jitter() { return rng_.uniform(s_.jitter_ms); }
+  struct Pending {
+    RaftMessage msg;
+    bool processed = false;  ///< its receive processing is done
+  };
 
-  /// When member `i`'s timer fires, or nullopt when none is armed.
+  /// The whole-millisecond part of a re-armed timeout's jitter: 0..jitter_ms
+  /// (integer timers), 0..jitter_ms-1 (continuous: sub_jitter() adds the rest).
+  VMillis jitter() {
+    if (!s_.continuous_timers) return rng_.uniform(s_.jitter_ms);
+    return s_.jitter_ms > 0 ? rng_.uniform(s_.jitter_ms - 1) : 0;
+  }
+  /// The sub-millisecond part (microseconds) of a continuous jitter.
+  int64_t sub_jitter() { return s_.continuous_timers && s_.jitter_ms > 0 ? rng_.uniform(999) : 0; }
+  SimTime draw(int64_t lo, int64_t hi) { return lo + rng_.uniform(hi - lo); }
+
+  /// When member `i`'s timer fires, or nullopt when none is armed. A busy
+  /// member's timer waits for it (the timer needs the server's lock).
   std::optional<SimTime> timer_at(size_t i) const {
     const RaftNode* n = nodes_[i].get();
     if (!n) return std::nullopt;
     VMillis d = n->next_deadline();
     if (d == kNoDeadline) return std::nullopt;
-    if (d <= last_tick_[i]) d = last_tick_[i] + 1;  // never tick twice in one millisecond
-    return std::max(from_ms(d), now_);
+    SimTime at = from_ms(d) + phase_[i];
+    if (d <= last_tick_[i]) at = from_ms(last_tick_[i] + 1);  // never tick twice in one millisecond
+    return std::max({at, busy_until_[i], now_});
   }
 
   std::optional<SimTime> next_time() const {
@@ -147,32 +182,60 @@ class GroupDriver {
     now_ = at;
     ++events_;
     if (!queue_.empty() && queue_.begin()->first.first == at) {
-      RaftMessage msg = std::move(queue_.begin()->second);
+      Pending p = std::move(queue_.begin()->second);
       queue_.erase(queue_.begin());
-      deliver(std::move(msg));
+      deliver(std::move(p));
       return;
     }
     for (size_t i = 0; i < nodes_.size(); ++i) {
       const auto t = timer_at(i);
       if (t && *t == at) {
-        const VMillis ms = to_ms(now_);
-        last_tick_[i] = ms;
-        route(nodes_[i]->on_tick(ms, jitter()));
+        last_tick_[i] = to_ms(now_);
+        handle(i, nullptr);
         return;
       }
     }
   }
 
-  void deliver(RaftMessage msg) {
-    RaftNode* to = nodes_[static_cast<size_t>(msg.to - 1)].get();
-    if (!to) return;  // crashed: nothing listens
-    // A lagging follower loses the entries sent to it but still hears the
-    // leader: its election timer is reset and its replies count for the
-    // leader's lease, while the leader keeps retrying the entries.
-    if (lagging_[static_cast<size_t>(msg.to - 1)] && msg.type == RaftMessage::Type::Append) {
-      msg.runs.clear();
+  void deliver(Pending p) {
+    const size_t i = static_cast<size_t>(p.msg.to - 1);
+    if (!nodes_[i]) return;  // crashed: nothing listens
+    if (busy_until_[i] > now_) {  // the server is writing or handling another message
+      queue_.emplace(std::pair(busy_until_[i], seq_++), std::move(p));
+      return;
     }
-    route(to->on_message(msg, to_ms(now_), jitter()));
+    if (!p.processed && s_.processing_max_us > 0) {
+      busy_until_[i] = now_ + draw(s_.processing_min_us, s_.processing_max_us);
+      p.processed = true;
+      queue_.emplace(std::pair(busy_until_[i], seq_++), std::move(p));
+      return;
+    }
+    handle(i, &p.msg);
+  }
+
+  /// Runs member i's handler for `msg` (its timer when null) at now_, then
+  /// sends the output: at once, or after the stable-storage write when the
+  /// member's term, vote or log changed.
+  void handle(size_t i, const RaftMessage* msg) {
+    RaftNode* n = nodes_[i].get();
+    const Term term0 = n->term();
+    const std::optional<int> vote0 = n->voted_for();
+    const uint64_t log0 = n->log_version();
+    const VMillis deadline0 = n->next_deadline();
+    const VMillis j = jitter();
+    const int64_t sub = sub_jitter();
+    RaftOutput out = msg ? n->on_message(*msg, to_ms(now_), j) : n->on_tick(to_ms(now_), j);
+    if (n->next_deadline() != deadline0) phase_[i] = s_.continuous_timers ? now_ % kMicrosPerMilli + sub : 0;
+    const bool wrote = n->term() != term0 || n->voted_for() != vote0 || n->log_version() != log0;
+    SimTime send_at = now_;
+    if (wrote && s_.disk_syncs > 0 && s_.disk_sync_max_us > 0) {
+      SimTime write = 0;
+      for (int k = 0; k < s_.disk_syncs; ++k) write += draw(s_.disk_sync_min_us, s_.disk_sync_max_us);
+      busy_until_[i] = now_ + write;
+      const bool stood = !msg && n->role() == RaftRole::Candidate;
+      if (!stood || s_.candidate_writes_first) send_at = busy_until_[i];
+    }
+    route(std::move(out), send_at, !msg);
   }
 
   void observe() {
@@ -190,7 +253,9 @@ class GroupDriver {
   std::vector<std::unique_ptr<RaftNode>> nodes_;
   std::vector<VMillis> last_tick_;
   std::vector<bool> lagging_;
-  std::map<std::pair<SimTime, uint64_t>, RaftMessage> queue_;
+  std::vector<SimTime> busy_until_;  ///< a member handles nothing before this
+  std::vector<int64_t> phase_;       ///< microseconds added to its whole-ms deadline
+  std::map<std::pair<SimTime, uint64_t>, Pending> queue_;
   uint64_t seq_ = 0;
   SimTime now_ = 0;
   uint64_t events_ = 0;
@@ -251,11 +316,12 @@ ElectionTrial run_election_trial(const ElectionSetup& setup, uint64_t seed) {
     for (int i = 0; i < lagging; ++i) g.set_lagging(others[static_cast<size_t>(i)]);
     RaftNode* l = g.node(first);
     l->append(1, 0xB00057ULL);
-    g.route(l->replicate(to_ms(g.now())));
+    g.broadcast(first);
   }
   g.run_until(g.now() + from_ms(setup.warmup_ms), [] { return false; });
   // The crash window opens at the leader's next heartbeat. With timeouts too
   // short for the links, leaders come and go: crash whoever leads then.
+  const bool paper_timing = setup.crash_within_interval_after_broadcast;
   Rng offset_rng(seed ^ 0xC2A5BULL);
   int leader = 0;
   SimTime hb_at = 0;
@@ -266,18 +332,24 @@ ElectionTrial run_election_trial(const ElectionSetup& setup, uint64_t seed) {
       const RaftNode* n = g.node(candidate);
       return n && n->role() == RaftRole::Leader;
     };
-    hb_at = from_ms(g.node(candidate)->next_deadline());
+    hb_at = g.timer_of(candidate).value_or(g.now());
+    if (paper_timing) {
+      // The synchronized broadcast is this heartbeat carrying one new entry.
+      if (g.run_until(hb_at - 1, [&] { return !leads(); })) continue;
+      g.node(candidate)->append(1, 0xB00057ULL);
+    }
     if (g.run_until(hb_at, [&] { return !leads(); })) continue;
     const SimTime offset = offset_rng.uniform(from_ms(setup.hb_interval) - 1);
     if (g.run_until(hb_at + offset, [&] { return !leads(); })) continue;
     leader = candidate;
   }
   if (leader == 0) return fail();
-  RaftNode* l = g.node(leader);
-  // The synchronized broadcast: one new entry to every follower, then death.
-  const Term old_term = l->term();
-  l->append(1, 0xB00057ULL);
-  g.route(l->replicate(to_ms(g.now())));
+  const Term old_term = g.node(leader)->term();
+  if (!paper_timing) {
+    // The earlier model: the synchronized broadcast, then death at once.
+    g.node(leader)->append(1, 0xB00057ULL);
+    g.broadcast(leader);
+  }
   const SimTime crash_at = g.now();
   t.crashed = leader;
   t.crash_offset_ms = static_cast<double>(crash_at - hb_at) / 1000.0;
@@ -338,6 +410,19 @@ ElectionSummary run_election_sweep(const ElectionSetup& setup, uint64_t first_se
   return summarize(setup, trials);
 }
 
+void apply_model_server_timing(ElectionSetup& s) {
+  s.latency_min_us = 1600;
+  s.latency_max_us = 2400;
+  s.disk_syncs = 1;
+  s.disk_sync_min_us = 500;
+  s.disk_sync_max_us = 13500;
+  s.candidate_writes_first = false;
+  s.processing_min_us = 0;
+  s.processing_max_us = 0;
+  s.continuous_timers = true;
+  s.crash_within_interval_after_broadcast = true;
+}
+
 std::vector<ElectionSetup> paper_figure16_setups() {
   std::vector<ElectionSetup> out;
   auto add = [&](VMillis lo, VMillis r) {
@@ -348,8 +433,7 @@ std::vector<ElectionSetup> paper_figure16_setups() {
     s.vote_intervals.assign(5, lo);
     s.jitter_ms = r;
     s.hb_interval = lo / 2;  // "half of the minimum election timeout"
-    s.latency_min_us = 5000;  // one way 5..10 ms: a broadcast (round trip) of about 15 ms
-    s.latency_max_us = 10000;
+    apply_model_server_timing(s);
     s.lagging_followers = 2;  // "different log lengths, so some candidates were not eligible"
     s.warmup_ms = 1000;
     s.limit_ms = 60'000;
@@ -373,6 +457,7 @@ std::vector<ElectionSetup> dmdpc_election_setups(ElectionTrigger trigger, int64_
     s.vote_intervals = std::move(intervals);
     s.jitter_ms = jitter;
     s.hb_interval = 150;
+    apply_model_server_timing(s);
     s.latency_min_us = latency_us;
     s.latency_max_us = latency_us;
     s.lagging_followers = 0;

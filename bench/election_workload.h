@@ -10,7 +10,7 @@
 //
 // It uses the same RaftNode as the simulated dmserver, without the rest of
 // the server (no MP, no catalog, no PRIMARY/OPEN delays): the whole-cluster
-// counterpart is bench/cluster_workload.h. Owned by the benchmarks (issue 7).
+// counterpart is bench/cluster_workload.h.
 // Deterministic: the same setup and seed give the same trial; no wall clock.
 // Functions are pure and thread-safe (no shared state), so seeds may be
 // spread over threads.
@@ -45,12 +45,56 @@ struct ElectionSetup {
   /// Each (re)armed election timeout gets a uniform extra 0..jitter_ms.
   VMillis jitter_ms = 0;
   VMillis hb_interval = 150;  ///< RAFT_HB_INTERVAL
-  /// One-way message latency, microseconds, uniform in [min, max] per message.
+  /// One-way delay of a message, microseconds, uniform in [min, max] per
+  /// message: from the sender's handler to the receiver's (the wire plus the
+  /// RPC stack at both ends).
   int64_t latency_min_us = 500;
   int64_t latency_max_us = 500;
+
+  // ---- Server timing: what a real server does between receiving a message
+  // and answering it. Each is a [model] parameter (docs/simulator.md,
+  // "[model] server timing of the RAFT election model"). Left at these
+  // defaults there is no write and no processing; apply_model_server_timing()
+  // sets the model's values.
+
+  /// [model] Stable-storage write. A member whose term, vote or log changed
+  /// while handling a message writes them before it answers (Raft's
+  /// persistent state, Figure 2 of the paper): its timers were reset when the
+  /// message was handled, its replies leave when the write is done, and it
+  /// handles nothing else (no message, no timer) meanwhile, as LogCabin does
+  /// under its lock. One write per handled message, however many fields
+  /// changed; a write is `disk_syncs` fsyncs (LogCabin: the file, then its
+  /// directory), each uniform in [disk_sync_min_us, disk_sync_max_us] (a
+  /// disk's settle time plus its rotational delay).
+  int disk_syncs = 1;
+  int64_t disk_sync_min_us = 0;
+  int64_t disk_sync_max_us = 0;
+  /// [model] The candidate writes its new term and self-vote before its
+  /// RequestVotes leave (LogCabin's startNewElection does; etcd/raft hands
+  /// the write and the messages to the application together, which may send
+  /// first). Off: the RequestVotes leave at the timeout, the write follows.
+  bool candidate_writes_first = false;
+  /// [model] Per-message receive processing, microseconds, uniform in [min,
+  /// max]: the time from a message's arrival to its handler running
+  /// (deserialising, thread hand-off), spent by the receiver one message at a
+  /// time. It delays timer resets as well as replies.
+  int64_t processing_min_us = 0;
+  int64_t processing_max_us = 0;
+  /// [model] Election timers run in microseconds, with a continuous uniform
+  /// jitter in [0, jitter_ms) ms, as a real server's clock does; false keeps
+  /// RaftNode's whole-millisecond deadlines and integer jitter 0..jitter_ms
+  /// (the whole simulator's behaviour), where two members often time out in
+  /// the same microsecond.
+  bool continuous_timers = true;
+  /// LeaderCrash: [model] the paper's crash timing. true: the synchronized
+  /// broadcast goes out with a heartbeat and the leader dies a uniformly
+  /// random time within the next heartbeat interval (so no further heartbeat
+  /// leaves); false: it dies at the instant of the broadcast, a random time
+  /// after a heartbeat (the earlier model).
+  bool crash_within_interval_after_broadcast = true;
   /// LeaderCrash only: how many followers lag behind the leader's log (the
-  /// entries sent to them are lost; they still hear heartbeats and answer),
-  /// so they cannot win. The paper's worst case gives its servers different
+  /// leader's log traffic to them is lost: they hear its heartbeats, without
+  /// entries, and answer them), so they cannot win. The paper's worst case gives its servers different
   /// log lengths.
   int lagging_followers = 0;
   /// LeaderCrash only: virtual time the first leader runs (after appending
@@ -101,18 +145,29 @@ ElectionSummary summarize(const ElectionSetup& setup, const std::vector<Election
 /// Trials for seeds first, first+1, ..., first+count-1, summarised.
 ElectionSummary run_election_sweep(const ElectionSetup& setup, uint64_t first_seed, int count);
 
-/// The paper's Figure 16 setups: 5 servers, broadcast time about 15 ms (one
-/// way 5..10 ms), heartbeat half the minimum timeout, leader crashed at a
-/// random point of its heartbeat interval after a synchronized broadcast,
-/// two followers with short logs; timeouts 150..150+r for r = 0, 5, 25, 50,
-/// 150 (the top graph), then T..2T for T = 12, 25, 50, 100 (the bottom graph,
-/// which also shows 150-300). Names "paper-<lo>-<hi>".
+/// The model's server timing (the [model] fields above at the values that
+/// reproduce the paper's Figure 16; docs/simulator.md gives each one's
+/// source): 1.6..2.4 ms from one server's handler to another's, one
+/// stable-storage write of 0.5..13.5 ms before a reply that follows a change
+/// of term, vote or log, the candidate's RequestVotes leaving before its own
+/// write, no separate receive processing, continuous timers, and the paper's
+/// crash timing.
+void apply_model_server_timing(ElectionSetup& setup);
+
+/// The paper's Figure 16 setups: 5 servers with the model's server timing
+/// (a broadcast time of 2 x 2 ms plus a 7 ms write on average), heartbeat
+/// half the minimum timeout, leader crashed at a random point of its
+/// heartbeat interval after a synchronized broadcast, two followers with
+/// short logs; timeouts 150..150+r for r = 0, 5, 25, 50, 150 (the top
+/// graph), then T..2T for T = 12, 25, 50, 100 (the bottom graph, which also
+/// shows 150-300). Names "paper-<lo>-<hi>".
 std::vector<ElectionSetup> paper_figure16_setups();
 
 /// The DMDPC settings of a 3-member BP group with the manual's
 /// RAFT_VOTE_INTERVAL 1500/2000/2500 and RAFT_HB_INTERVAL 150 (and variants
-/// with randomized timeouts), for the given trigger. `latency_us` is the
-/// one-way link latency (the simulator's default between hosts: 500 us).
+/// with randomized timeouts), for the given trigger, with the same server
+/// timing as the paper's setups except the link: `latency_us` one way (the
+/// simulator's default between hosts: 500 us).
 std::vector<ElectionSetup> dmdpc_election_setups(ElectionTrigger trigger, int64_t latency_us = 500);
 
 }  // namespace dpc::sim

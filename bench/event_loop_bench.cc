@@ -7,38 +7,22 @@
 #include <cstdint>
 
 #include "bench/bench_util.h"
+#include "bench/engine_churn.h"
 #include "sim/engine/event_loop.h"
-#include "sim/engine/rng.h"
 
 namespace {
 
 using dpc::sim::EventLoop;
-using dpc::sim::Rng;
 using dpc::sim::SimTime;
 
-/// `pending` self-rescheduling events; each reschedules itself 1..1000 us ahead.
+/// `pending` self-rescheduling events (bench/engine_churn.h).
 void BM_EventLoopChurn(benchmark::State& state) {
-  const int pending = static_cast<int>(state.range(0));
-  EventLoop loop;
-  Rng rng(1);
-  uint64_t fired = 0;
-  struct Tick {
-    EventLoop* loop;
-    Rng* rng;
-    uint64_t* fired;
-    void operator()() const {
-      ++*fired;
-      loop->after(1 + static_cast<SimTime>(rng->uniform(999)), "bench.tick", *this);
-    }
-  };
-  for (int i = 0; i < pending; ++i) loop.after(i, "bench.tick", Tick{&loop, &rng, &fired});
-  for (auto _ : state) {
-    for (int i = 0; i < 1000; ++i) loop.step();
-  }
+  dpc::bench::EngineChurn churn(static_cast<int>(state.range(0)));
+  for (auto _ : state) churn.run(1000);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * 1000);
   state.counters["events_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations()) * 1000, benchmark::Counter::kIsRate);
-  benchmark::DoNotOptimize(fired);
+  benchmark::DoNotOptimize(churn.fired());
 }
 BENCHMARK(BM_EventLoopChurn)->Arg(16)->Arg(1024)->Arg(65536);
 

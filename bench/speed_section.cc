@@ -15,11 +15,10 @@
 #include <cstdio>
 #include <string>
 
-#include "bench/sections.h"
 #include "bench/cluster_workload.h"
+#include "bench/engine_churn.h"
+#include "bench/sections.h"
 #include "bench/svg_plot.h"
-#include "sim/engine/event_loop.h"
-#include "sim/engine/rng.h"
 
 namespace dpc::bench {
 
@@ -47,19 +46,12 @@ std::string path_text(const StartupRun& r) {
 
 /// Events per wall second of the bare event loop: `pending` self-rescheduling events.
 Json engine_speed(double seconds) {
-  EventLoop loop;
-  Rng rng(1);
-  struct Tick {
-    EventLoop* loop;
-    Rng* rng;
-    void operator()() const { loop->after(1 + static_cast<SimTime>(rng->uniform(999)), "bench.tick", *this); }
-  };
-  for (int i = 0; i < 1024; ++i) loop.after(i, "bench.tick", Tick{&loop, &rng});
+  EngineChurn churn(1024);
   uint64_t events = 0;
   const double t0 = wall_seconds(), c0 = cpu_seconds();
   double wall = 0;
   while (wall < seconds) {
-    for (int i = 0; i < 100'000; ++i) loop.step();
+    churn.run(100'000);
     events += 100'000;
     wall = wall_seconds() - t0;
   }

@@ -216,6 +216,14 @@ std::string svg_line_plot(const PlotSpec& spec, const std::vector<PlotSeries>& s
     s += "<polyline fill=\"none\" stroke=\"" + std::string(color) +
          "\" stroke-width=\"2\" points=\"" + pts + "\"/>\n" + dots;
   }
+  for (const PlotMark& m : spec.marks) {
+    if ((spec.log_x && m.x <= 0) || (spec.log_y && m.y <= 0) || !std::isfinite(m.x) || !std::isfinite(m.y)) continue;
+    const double px = std::clamp(xs(m.x), f.x0(), f.x1());
+    const double py = std::clamp(ys(m.y), f.y1(), f.y0());
+    s += "<circle cx=\"" + num(px) + "\" cy=\"" + num(py) + "\" r=\"6\" fill=\"none\" stroke=\"#000\" "
+         "stroke-width=\"2\"/>\n<text x=\"" + num(px + 9) + "\" y=\"" + num(py + 14) + "\" font-size=\"11\">" +
+         xml_escape(m.label) + "</text>\n";
+  }
   s += legend(f, labels);
   s += "</svg>\n";
   return s;

@@ -4,7 +4,7 @@
 // topology). Output is a complete, standalone SVG document with axes, ticks,
 // a legend and a title; no external fonts, scripts or styles.
 //
-// Owned by the benchmarks (issue 7). Pure functions over their arguments;
+// Pure functions over their arguments;
 // thread-safe; deterministic (the same data give the same bytes).
 #pragma once
 
@@ -19,6 +19,13 @@ struct PlotSeries {
   std::vector<std::pair<double, double>> points;  ///< (x, y), in x order for lines
 };
 
+/// A single reference point drawn over the curves (a black ring and its
+/// label), e.g. a figure a paper states.
+struct PlotMark {
+  double x = 0, y = 0;
+  std::string label;
+};
+
 struct PlotSpec {
   std::string title;
   std::string x_label;
@@ -29,6 +36,7 @@ struct PlotSpec {
   double x_min = 0, x_max = 0;
   double y_min = 0, y_max = 0;
   bool markers = true;  ///< dots on each point (lines plots)
+  std::vector<PlotMark> marks;  ///< reference points over the curves (line and CDF plots)
   int width = 760, height = 460;
 };
 

@@ -50,6 +50,18 @@ TEST(SvgCdf, StepsReachOne) {
   EXPECT_NE(svg.find("cumulative fraction"), std::string::npos);
 }
 
+TEST(SvgCdf, ReferenceMarksAreDrawnWithEscapedLabels) {
+  PlotSpec spec;
+  spec.marks = {{287, 0.5, "paper <median>"}, {-1, 0.5, "off a log axis"}};
+  spec.log_x = true;
+  spec.x_min = 100;
+  spec.x_max = 1000;
+  const std::string svg = svg_cdf(spec, {{"model", {150, 250, 300, 400}}});
+  EXPECT_NE(svg.find("paper &lt;median&gt;"), std::string::npos);
+  EXPECT_EQ(svg.find("off a log axis"), std::string::npos);
+  EXPECT_NE(svg.find("r=\"6\" fill=\"none\" stroke=\"#000\""), std::string::npos);
+}
+
 TEST(SvgCdf, LongSeriesAreThinned) {
   std::vector<double> v;
   for (int i = 0; i < 5000; ++i) v.push_back(i);

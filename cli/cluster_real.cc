@@ -1,6 +1,7 @@
 // The cluster commands on DM's real binaries (real-backend/): the state
 // directory keeps the journal, the logs, the console FIFOs and pid files,
 // so each command finds the servers an earlier one started.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -18,6 +19,8 @@ namespace dpc::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr Millis kStatusConnectTimeoutMs = 3000;
 
 int fail(const ClusterCommand& c, const std::string& why, int code = 1) {
   std::fprintf(stderr, "dpcctl %s: %s\n", c.verb.c_str(), why.c_str());
@@ -114,6 +117,11 @@ int run_real_command(const ClusterCommand& c) {
   auto cfg = real::real_config_from_options(c.topo, opts);
   if (!cfg) return fail(c, cfg.message(), 2);
   cfg->allow_mixed = c.args.has("allow-mixed");
+  if (c.verb == "status" && !opts.count("connect-timeout-ms")) {
+    // A status asks servers that run; one that does not answer at once is
+    // UNREACHABLE, not worth the deploy's patience (30 s of retries).
+    cfg->connect_timeout_ms = std::min<Millis>(cfg->connect_timeout_ms, kStatusConnectTimeoutMs);
+  }
   auto backend = real::RealBackend::create(*cfg);
   if (!backend) return fail(c, backend.message());
   if (c.verb == "deploy") return deploy(c, **backend, *cfg);

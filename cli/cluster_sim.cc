@@ -2,7 +2,13 @@
 // command through its history (sim/sim_history.h) in the state directory:
 // each command rebuilds the cluster from the seed, replays the history,
 // applies itself through the session's `ctl` words and appends one line.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -69,6 +75,24 @@ Result<sim::SimHistory> history_for(const ClusterCommand& c, const std::string& 
   return h;
 }
 
+/// One dpcctl command at a time on a simulated cluster: its history is read,
+/// replayed and appended under an exclusive lock of <state-dir>/lock, held
+/// until the command ends (the process exits). Kept to this one place.
+Status lock_state_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{"cannot create the state directory " + dir + ": " + ec.message()};
+  const std::string file = dir + "/lock";
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{"cannot open " + file + ": " + std::strerror(errno)};
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Error{"another dpcctl command is working on the simulated cluster in " + dir +
+                 "; run this one when it has finished"};
+  }
+  return Status::Ok();  // the descriptor stays open: the lock lasts as long as this process
+}
+
 Result<sim::SimOptions> options_of(const sim::SimHistory& h) {
   Args a;
   a.values["seed"] = std::to_string(h.seed);
@@ -83,6 +107,10 @@ int run_sim_command(const ClusterCommand& c) {
   const std::string state_dir =
       absolute_path(c.args.get_or("state-dir", ".dpcctl/" + c.topo.cluster + ".sim"));
   const std::string file = sim::history_path(state_dir);
+  std::error_code exists_ec;
+  if (c.verb == "deploy" || fs::exists(state_dir, exists_ec)) {
+    if (Status st = lock_state_dir(state_dir); !st) return fail(c, st.message());
+  }
   bool fresh = false;
   auto history = history_for(c, file, fresh);
   if (!history) return fail(c, history.message(), c.verb == "deploy" ? 2 : 1);
@@ -118,6 +146,7 @@ int run_sim_command(const ClusterCommand& c) {
   if (c.verb == "destroy" && r.ok) {
     std::error_code ec;
     fs::remove(file, ec);
+    fs::remove(state_dir + "/lock", ec);
     fs::remove(state_dir, ec);  // only when empty: nothing else of ours is there
     if (!c.json) std::printf("%sremoved %s\n", r.output.c_str(), file.c_str());
     return 0;

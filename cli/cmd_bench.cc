@@ -44,6 +44,9 @@ const char* kBenchUsage =
     "  --source DIR   the source tree holding scenarios/topologies (default: found\n"
     "                 from the current directory upwards)\n"
     "\n"
+    "dpcctl bench --backend=real TOPOLOGY: failover and restart times of a deployed\n"
+    "cluster beside the simulator's prediction (dpcctl bench --backend=real --help).\n"
+    "\n"
     "exit status: 0 every measurement ran (missed targets are reported, not\n"
     "failures), 1 a measurement failed or a file could not be written, 2 usage error\n";
 
@@ -73,6 +76,9 @@ bool write_text(const std::string& path, const std::string& text, std::string& e
 }  // namespace
 
 int cmd_bench(const Words& words) {
+  for (const std::string& w : words) {
+    if (w.rfind("--backend", 0) == 0) return cmd_bench_real(words);
+  }
   auto args = parse_args(words, {"quick", "help"}, {"out", "seeds", "threads", "only", "source"});
   if (!args) {
     std::fprintf(stderr, "dpcctl bench: %s\n\n%s", args.message().c_str(), kBenchUsage);

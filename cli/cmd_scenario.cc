@@ -35,6 +35,8 @@ namespace fs = std::filesystem;
 const char* kScenarioUsage =
     "usage: dpcctl scenario run PATH... [--seed N | --seeds A..B] [--jobs N]\n"
     "                           [--junit FILE] [--json] [--trace DIR] [--rewrite]\n"
+    "       dpcctl scenario record FILE [--state-dir DIR] [--out SCENARIO]\n"
+    "                           (a scenario from a simulated cluster's history; see --help there)\n"
     "\n"
     "Runs scenario files (docs/scenarios.md) on the simulator. A PATH that is a\n"
     "directory means every scenario *.json directly in it.\n"
@@ -141,7 +143,8 @@ int cmd_scenario(const Words& words) {
     std::fputs(kScenarioUsage, words.empty() ? stderr : stdout);
     return words.empty() ? 2 : 0;
   }
-  if (words[0] != "run") return usage_error("unknown subcommand '" + words[0] + "' (only 'run')");
+  if (words[0] == "record") return cmd_scenario_record(Words(words.begin() + 1, words.end()));
+  if (words[0] != "run") return usage_error("unknown subcommand '" + words[0] + "' (run or record)");
   auto args = parse_args(Words(words.begin() + 1, words.end()), {"json", "rewrite", "help"},
                          {"seed", "seeds", "jobs", "junit", "trace"});
   if (!args) return usage_error(args.message());

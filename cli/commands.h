@@ -24,6 +24,10 @@ int cmd_destroy(const Words& words);   ///< dpcctl destroy FILE [--yes]
 int cmd_shell(const Words& words);     ///< dpcctl shell FILE --backend=sim
 int cmd_check(const Words& words);     ///< dpcctl check FILE --backend=real
 int cmd_scenario(const Words& words);  ///< dpcctl scenario run PATH...
+int cmd_scenario_record(const Words& words);  ///< dpcctl scenario record FILE [--out F]
 int cmd_bench(const Words& words);     ///< dpcctl bench [--out DIR]
+int cmd_calibrate(const Words& words); ///< dpcctl calibrate JOURNAL... [--out FILE]
+/// dpcctl bench --backend=real TOPOLOGY: failover on a real cluster beside the simulator
+int cmd_bench_real(const Words& words);
 
 }  // namespace dpc::cli

@@ -42,8 +42,12 @@ const std::vector<Tool>& tools() {
       {"destroy", "destroy FILE [--yes]", "stop, then remove the instances' directories", cmd_destroy},
       {"shell", "shell FILE --backend=sim [--seed N]", "interactive simulated cluster", cmd_shell},
       {"check", "check FILE --backend=real", "preflight checks for a real deploy", cmd_check},
-      {"scenario", "scenario run PATH... [--seeds A..B]", "run scenario files", cmd_scenario},
+      {"scenario", "scenario run PATH... [--seeds A..B]\n         scenario record FILE [--out F]",
+       "run scenario files; or write one from a simulated cluster's history", cmd_scenario},
       {"bench", "bench [--out DIR]", "election/startup/speed benchmarks", cmd_bench},
+      {"bench", "bench --backend=real FILE [--repeat N]", "real failover beside the simulator's", cmd_bench},
+      {"calibrate", "calibrate JOURNAL... [--out FILE]", "a simulator timing profile from real deploys",
+       cmd_calibrate},
   };
   return table;
 }

@@ -1,7 +1,7 @@
 // Reports of `dpcctl scenario run`: the results of every (scenario, seed)
 // run grouped by scenario, rendered as JUnit XML (for CI dashboards) and as
 // JSON (--json). Pure functions of the results; no I/O; no threading
-// concerns. Owned by the scenario helper; used by cli/cmd_scenario.cc.
+// concerns. Used by cli/cmd_scenario.cc.
 #pragma once
 
 #include <string>

@@ -98,6 +98,15 @@ bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, c
   return rep.ok;
 }
 
+/// The members of a group that vote (shadow replicas and learners do not).
+std::vector<const Instance*> voters_of(const Topology& topo, const RaftGroup& raft) {
+  std::vector<const Instance*> out;
+  for (const Instance* m : topo.members_of(raft)) {
+    if (m->kind == ReplicaKind::Voter) out.push_back(m);
+  }
+  return out;
+}
+
 /// Whether stopping `targets` is refused; the reason when it is.
 std::string stop_refusal(const Topology& topo, const std::set<std::string>& running,
                          const std::vector<std::string>& targets) {
@@ -106,7 +115,8 @@ std::string stop_refusal(const Topology& topo, const std::set<std::string>& runn
   if (after.empty()) return "";
   for (const std::string& t : targets) {
     const Instance* inst = topo.find_instance(t);
-    if (inst == nullptr || inst->role != Role::MP || !running.count(t)) continue;
+    // A replicated MP is a RAFT group like the others: the majority rule below.
+    if (inst == nullptr || inst->role != Role::MP || !running.count(t) || topo.mp_replicated()) continue;
     bool others = false;
     for (const std::string& a : after) others = others || topo.find_instance(a)->role != Role::MP;
     if (others) return "refusing to stop the MP " + t + " while " + join({after.begin(), after.end()}) +
@@ -114,16 +124,16 @@ std::string stop_refusal(const Topology& topo, const std::set<std::string>& runn
   }
   for (const RaftGroup& raft : topo.rafts) {
     if (!raft.replicated()) continue;
-    const auto members = topo.members_of(raft);
+    const auto voters = voters_of(topo, raft);
     size_t up_before = 0, up_after = 0;
-    for (const Instance* m : members) {
+    for (const Instance* m : voters) {
       up_before += running.count(m->name);
       up_after += after.count(m->name);
     }
-    const size_t majority = members.size() / 2 + 1;
+    const size_t majority = voters.size() / 2 + 1;
     if (up_before >= majority && up_after < majority) {
       return "refusing to stop a majority of " + raft.name + " (" + std::to_string(up_before - up_after) + " of " +
-             std::to_string(members.size()) + " members) while " + join({after.begin(), after.end()}) +
+             std::to_string(voters.size()) + " voters) while " + join({after.begin(), after.end()}) +
              " run: the group loses its leader and the SPs fail with an invalid system state; " + kOutOfOrder +
              " (stop the whole cluster with 'stop', or add --force)";
     }
@@ -141,12 +151,12 @@ std::map<std::string, std::string> leaders_stopped(Backend& b, const Topology& t
     if (!raft.replicated()) continue;
     bool touched = false;
     size_t up_after = 0;
-    const auto members = topo.members_of(raft);
-    for (const Instance* m : members) {
+    const auto voters = voters_of(topo, raft);
+    for (const Instance* m : voters) {
       touched = touched || t.count(m->name);
       up_after += running.count(m->name) && !t.count(m->name);
     }
-    if (!touched || up_after < members.size() / 2 + 1) continue;
+    if (!touched || up_after < voters.size() / 2 + 1) continue;
     std::string leader = leader_of(b, topo, raft);
     if (!leader.empty() && t.count(leader)) out[raft.name] = leader;
   }

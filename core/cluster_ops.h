@@ -15,7 +15,8 @@
 //                             directory (only one holding DAMENG/dm.ini)
 // SEL: NAME, -N NAME[,NAME...], -R MP|SP|BP[,...], -G RAFT[,...] (their union).
 //
-// Safety: stopping or killing the MP, or a majority of a RAFT group, while
+// Safety: stopping or killing the MP, or a majority of the voters of a RAFT
+// group (MP_RAFT included: one member of a replicated MP is allowed), while
 // other instances keep running is refused unless --force: out of order, the
 // manual warns, the remaining machines may go down directly and must be
 // killed, and their next start replays a lot of REDO (manual 7.x.10).

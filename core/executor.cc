@@ -123,7 +123,7 @@ ExecutionReport Executor::run(const Plan& plan) {
     rec.finished = b.now();
     rec.error = error;
     st->running--;
-    if (opts.journal) (void)opts.journal->record(step.id, outcome, rec.finished, error);
+    if (opts.journal) (void)opts.journal->record(step.id, outcome, rec.finished, error, &step, rec.started);
     if (outcome == StepOutcome::Failed) {
       emit(StepEvent::Kind::Failed, step, i, rec.finished, rec.finished - rec.started, error);
       if (!st->failed) {

@@ -55,10 +55,17 @@ Result<Journal> Journal::open(const std::string& state_dir, const std::string& c
 }
 
 Status Journal::record(const std::string& step_id, StepOutcome outcome, Millis at,
-                       const std::string& error) {
+                       const std::string& error, const Step* step, Millis started) {
   last_[step_id] = outcome;
   if (file_.empty()) return Status::Ok();
   nlohmann::json rec{{"step", step_id}, {"outcome", step_outcome_name(outcome)}, {"at_ms", at}};
+  if (step && (outcome == StepOutcome::Done || outcome == StepOutcome::Failed)) {
+    rec["started_ms"] = started;
+    rec["duration_ms"] = at - started;
+    rec["kind"] = step_kind_name(step->kind);
+    if (step->kind == StepKind::StartServer) rec["mount"] = step->mount;
+    if (step->kind == StepKind::RunSql) rec["statements"] = step->statements.size();
+  }
   if (!error.empty()) rec["error"] = error;
   std::ofstream out(file_, std::ios::app);
   out << rec.dump() << "\n";

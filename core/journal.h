@@ -4,8 +4,9 @@
 // The file is JSON lines (`<state-dir>/journal.jsonl`), one complete line
 // per outcome, appended and flushed; a torn last line (a crash mid-write) is
 // ignored on load. A journal without a file lives in memory (simulator runs
-// and tests). It records step ids, outcomes, times and error text; never a
-// secret (the core never holds one). Single-threaded.
+// and tests). It records step ids, outcomes, times (and, for finished steps,
+// their start, duration and kind) and error text; never a secret (the core
+// never holds one). Single-threaded.
 #pragma once
 
 #include <map>
@@ -27,9 +28,12 @@ class Journal {
   /// written, or when it belongs to another cluster.
   static Result<Journal> open(const std::string& state_dir, const std::string& cluster);
 
-  /// Appends one outcome.
+  /// Appends one outcome. With `step`, a finished step also records what a
+  /// timing calibration needs (`dpcctl calibrate`): when it started, how long
+  /// it took, its kind, and for a start whether it was MOUNT, for SQL how many
+  /// statements it ran.
   Status record(const std::string& step_id, StepOutcome outcome, Millis at,
-                const std::string& error = "");
+                const std::string& error = "", const Step* step = nullptr, Millis started = 0);
   /// The last outcome recorded for a step.
   std::optional<StepOutcome> last(const std::string& step_id) const;
   /// Whether the last outcome was Done or Skipped (the step's effect was reached).

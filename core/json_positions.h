@@ -3,7 +3,7 @@
 // at which the member's key (or, for array elements and the root, the value)
 // begins. nlohmann::json keeps no positions, so readers of user files that
 // report a field at fault (the scenario loader) look its line up here.
-// Owned by the scenario helper; usable by any reader of user-written JSON.
+// Usable by any reader of user-written JSON.
 // Pure functions; no I/O; no threading concerns.
 #pragma once
 

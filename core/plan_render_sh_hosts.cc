@@ -69,7 +69,7 @@ std::string per_host(const Topology& topo, const Step& s, const std::string& com
 
 }  // namespace
 
-std::string library(const char* base_library) {
+std::string library(const std::string& base_library) {
   std::string out = "DPC_LOCAL_HOSTS=${DPC_LOCAL_HOSTS:-\"127.0.0.1 localhost ::1 $(hostname)\"}\n";
   out += "DPC_SSH_OPTS=${DPC_SSH_OPTS:-}\n";
   out += "DPC_LIB=$(cat <<'DPC_LIB_EOF'";

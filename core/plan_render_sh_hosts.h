@@ -13,7 +13,7 @@ namespace dpc::sh_hosts {
 
 /// Defines DPC_LIB (the function library as text, evaluated here and sent
 /// to each host) and on_host; replaces the library of a one-host runbook.
-std::string library(const char* base_library);
+std::string library(const std::string& base_library);
 
 /// A step's block for a several-host runbook: `body` (the one-host block)
 /// wrapped to run on the step's host, split per host for exits and waits

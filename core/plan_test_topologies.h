@@ -1,6 +1,6 @@
 // Test-only: small topologies built in code, so the plan builder's and the
 // renderers' tests do not depend on the topology loader. Used by
-// core/*_test.cc of the plan helper. Header-only; no threading concerns.
+// core/*_test.cc of the plan builder and renderers. Header-only; no threading concerns.
 #pragma once
 
 #include <cctype>

@@ -152,8 +152,9 @@ class ShRunbook : public ::testing::Test {
 
   void TearDown() override {
     // Whatever a failed run left behind: servers and FIFO holders.
-    if (fs::exists(root_ / "run")) {
-      for (const auto& entry : fs::directory_iterator(root_ / "run")) {
+    for (const char* run : {"run", "dpc-run-test"}) {
+      if (!fs::exists(root_ / run)) continue;
+      for (const auto& entry : fs::directory_iterator(root_ / run)) {
         const std::string ext = entry.path().extension().string();
         if (ext != ".pid" && ext != ".holder") continue;
         const pid_t pid = static_cast<pid_t>(std::atol(read(entry.path()).c_str()));
@@ -176,12 +177,14 @@ class ShRunbook : public ::testing::Test {
   }
 
   /// Writes the runbook and runs it with `shell`; exit status and output.
+  /// With `cwd`, runs it from that directory.
   std::pair<int, std::string> run_runbook(const std::string& shell, const std::string& name,
-                                          const std::string& text) {
-    const fs::path script = root_ / name;
+                                          const std::string& text, const std::string& cwd = "") {
+    const fs::path script = fs::absolute(root_ / name);
     std::ofstream(script) << text;
     std::string out;
-    FILE* pipe = popen((shell + " " + script.string() + " 2>&1").c_str(), "r");
+    const std::string cd = cwd.empty() ? "" : "cd '" + cwd + "' && ";
+    FILE* pipe = popen((cd + shell + " " + script.string() + " 2>&1").c_str(), "r");
     if (pipe == nullptr) return {-1, ""};
     char buf[4096];
     for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
@@ -254,12 +257,12 @@ class ShRunbook : public ::testing::Test {
     }
 
     if (rerun) {
-      // A second run stops at its first step (dminit refuses the existing
-      // directory) and says which step failed.
+      // A second run stops at its first step (no dminit over the existing
+      // database) and says why.
       const int before = log_lines();
       auto [rc2, out2] = run_runbook(shell, "deploy.sh", deploy);
       EXPECT_EQ(rc2, 1);
-      EXPECT_NE(out2.find("error: dminit for " + topo.instances.front().name + " failed"),
+      EXPECT_NE(out2.find("error: " + topo.instances.front().name + " already holds a database"),
                 std::string::npos)
           << out2;
       EXPECT_EQ(logged_at("dmserver", before), -1) << "nothing ran after the failed step";
@@ -310,6 +313,27 @@ TEST_F(ShRunbook, DeploysAndStopsAnMpRaftGroupWithBashPosix) {
   shape.mps = 3;
   shape.bp_groups = {1};
   deploy_then_stop("bash --posix", shape, false);
+}
+
+TEST_F(ShRunbook, TheStopRunbookFindsTheServersByTheirDmIniWhereverItIsRunFrom) {
+  const Topology topo = topology(Shape{});
+  unsetenv("DPC_RUN_DIR");  // the run directory is beside the runbook
+  auto [rc, out] = run_runbook("sh", "deploy.sh", render_plan_sh(build_deploy_plan(topo), topo), "/");
+  ASSERT_EQ(rc, 0) << out;
+  ASSERT_TRUE(fs::exists(root_ / "dpc-run-test" / "SP1.pid"));
+  const std::string stop = render_plan_sh(build_stop_plan(topo), topo);
+  // A run directory without the servers' pid files and consoles: the servers
+  // are found by their dm.ini all the same, and the stop fails naming one.
+  setenv("DPC_RUN_DIR", (root_ / "elsewhere").c_str(), 1);
+  auto [rc1, out1] = run_runbook("sh", "stop.sh", stop, "/");
+  EXPECT_EQ(rc1, 1) << out1;
+  EXPECT_NE(out1.find("no console for SP1"), std::string::npos) << out1;
+  EXPECT_EQ(state_files(), topo.instances.size()) << "nothing was stopped";
+  // From yet another directory, with the default run directory: stopped.
+  unsetenv("DPC_RUN_DIR");
+  auto [rc2, out2] = run_runbook("sh", "stop.sh", stop, root_.string());
+  EXPECT_EQ(rc2, 0) << out2;
+  EXPECT_EQ(state_files(), 0u) << "every server exited";
 }
 
 // Several hosts: each step on a host's files or servers goes through ssh

@@ -4,6 +4,7 @@
 
 #include "core/ini.h"
 #include "core/paths.h"
+#include "core/step_effect.h"
 #include "core/tool_output.h"
 
 namespace dpc {
@@ -80,7 +81,20 @@ void Runner::poll(std::function<void(Report)> probe) {
 
 void Runner::start() {
   switch (step_.kind) {
-    case StepKind::InitInstance:
+    case StepKind::InitInstance: {
+      // Never over a database (whatever AUTO_OVERWRITE says): a resumed
+      // deployment skips this step when the database is there; anything
+      // else reaching it means the directory holds a database already.
+      const std::string path = arg_value(step_.args, "path");
+      const OsKind os = path_style(path);
+      const std::string ini = path_join(os, path_join(os, path, "DAMENG"), "dm.ini");
+      if (!path.empty() && b().exists(step_.host, ini)) {
+        return finish_soon(Error{step_.instance + " already holds a database (" + ini +
+                                 "); deploy never runs dminit over one, whatever AUTO_OVERWRITE says: start it "
+                                 "with 'dpcctl start', or remove its directory to begin anew"});
+      }
+      return run_tool();
+    }
     case StepKind::Backup:
     case StepKind::Restore:
     case StepKind::UpdateDbMagic:

@@ -3,7 +3,7 @@
 // in the defaults (ports, paths, self ids, vote intervals, descriptions), and
 // run the semantic checks of validate.h, so that every problem in the file
 // is reported at once. The format is docs/topology.md (schema:
-// docs/topology.schema.json). Owned by the topology helper; pure functions
+// docs/topology.schema.json). Pure functions
 // apart from reading the file; no threading concerns.
 #pragma once
 

@@ -160,5 +160,32 @@ TEST_F(ClusterLifecycle, DestroyRemovesNothingWhileAnInstanceKeepsRunning) {
   for (const Instance& inst : c_.topo.instances) EXPECT_TRUE(fs::exists(inst.path + "/DAMENG/dm.ini")) << inst.name;
 }
 
+TEST_F(ClusterLifecycle, TheSequenceADbaRunsAfterTheDeploy) {
+  const auto before = magics(c_.topo);
+  OpResult killed = op({"kill", "BP11"});
+  ASSERT_TRUE(killed.ok) << killed.error;
+  EXPECT_THAT(killed.output, HasSubstr("BP11 was the leader of RAFT_1; the new leader is BP12"));
+  ClusterStatus after_kill = gather_status(*c_.backend, c_.topo);
+  EXPECT_EQ(after_kill.exit_code(), 1);
+  EXPECT_THAT(format_status(after_kill), HasSubstr("RAFT_1: leader BP12"));
+  for (const auto& s : after_kill.instances) EXPECT_EQ(s.state, s.name == "BP11" ? "DOWN" : "RUNNING") << s.name;
+
+  ASSERT_TRUE(op({"stop"}).ok);
+  ClusterStatus down = gather_status(*c_.backend, c_.topo);
+  for (const auto& s : down.instances) EXPECT_EQ(s.state, "DOWN") << s.name;
+  EXPECT_FALSE(down.healthy);
+  EXPECT_EQ(check_before_deploy(*c_.backend, c_.topo, build_deploy_plan(c_.topo)).kind, DeployCheck::Kind::Refused);
+
+  OpResult started = op({"start"});
+  ASSERT_TRUE(started.ok) << started.error;
+  ClusterStatus up = gather_status(*c_.backend, c_.topo);
+  EXPECT_EQ(up.exit_code(), 0) << format_status(up);
+  EXPECT_EQ(magics(c_.topo), before) << "the same databases";
+
+  OpResult destroyed = destroy_cluster(*c_.backend, c_.topo, OpOptions{});
+  ASSERT_TRUE(destroyed.ok) << destroyed.error;
+  for (const Instance& inst : c_.topo.instances) EXPECT_FALSE(fs::exists(inst.path)) << inst.name;
+}
+
 }  // namespace
 }  // namespace dpc::real

@@ -1,6 +1,7 @@
 #include "real-backend/local_host.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 namespace dpc::real {
 
@@ -56,6 +55,19 @@ bool is_local_host(const std::string& host_in) {
   return found;
 }
 
+std::string proc_cmdline(int pid) {
+  // POSIX reads: a process may exit while its file is read (ESRCH), which
+  // the C++ streams of libstdc++ turn into an exception.
+  const std::string path = "/proc/" + std::to_string(pid) + "/cmdline";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return text;
+}
+
 std::vector<int> pids_with_argument(const std::string& arg) {
   std::vector<int> out;
   std::error_code ec;
@@ -64,8 +76,7 @@ std::vector<int> pids_with_argument(const std::string& arg) {
     if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); })) {
       continue;
     }
-    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string text = proc_cmdline(std::atoi(name.c_str()));
     size_t start = 0;
     while (start < text.size()) {
       size_t end = text.find('\0', start);

@@ -15,6 +15,10 @@ namespace dpc::real {
 /// True when `host` names this machine.
 bool is_local_host(const std::string& host);
 
+/// /proc/<pid>/cmdline (arguments separated by NUL), or "" when the process
+/// is gone or a zombie; never throws.
+std::string proc_cmdline(int pid);
+
 /// The pids of this host's processes one of whose command-line arguments is
 /// exactly `arg` (read from /proc/<pid>/cmdline), lowest first.
 std::vector<int> pids_with_argument(const std::string& arg);

@@ -36,6 +36,10 @@ std::string host_script(const Topology& topo, const RealConfig& config, const st
     // The DM home's build (dm_install.h), or the first tool missing there.
     s += "b=$(" + build_query_command(config.dm_home) + ")\n";
     s += "case \"$b\" in MISSING*) echo \"$b\" ;; *) echo \"DMBUILD $b\" ;; esac\n";
+    // The route the password takes: dminit must know PARFILE= (when it is there).
+    const std::string dminit = bin + "/dminit";
+    s += "if [ -x " + sh_quote(dminit) + " ]; then (cd " + sh_quote(bin) + " && timeout 5 ./dminit help 2>&1) | "
+         "grep -q PARFILE && echo 'PARFILE yes' || echo 'PARFILE no'; fi\n";
   } else for (const char* tool : {"dminit", "dmserver", "dmrman"}) {
     const std::string& own = std::string(tool) == "dminit" ? config.dminit
                              : std::string(tool) == "dmserver" ? config.dmserver
@@ -47,6 +51,11 @@ std::string host_script(const Topology& topo, const RealConfig& config, const st
     }
     s += "if [ -x " + sh_quote(path) + " ]; then echo \"BUILD " + tool + " $(cksum < " + sh_quote(path) +
          " | cut -d' ' -f1,2)\"; else echo " + sh_quote("MISSING " + path) + "; fi\n";
+    if (std::string(tool) == "dminit") {
+      // The route the password takes: dminit must know PARFILE=.
+      s += "if [ -x " + sh_quote(path) + " ]; then (cd \"$(dirname " + sh_quote(path) + ")\" && timeout 5 " +
+           sh_quote(path) + " help 2>&1) | grep -q PARFILE && echo 'PARFILE yes' || echo 'PARFILE no'; fi\n";
+    }
   }
   for (const Instance& inst : topo.instances) {
     if (inst.host != host) continue;
@@ -112,6 +121,7 @@ void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vec
     out.push_back({name, true, "reachable over ssh as " + login + " (" + std::to_string(a.elapsed_ms) + " ms)", ""});
     std::istringstream lines(a.result->output);
     std::vector<std::string> missing, busy, nonempty;
+    std::string parfile;
     std::map<std::string, long long> free_kb;
     for (std::string line; std::getline(lines, line);) {
       std::istringstream w(line);
@@ -125,6 +135,7 @@ void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vec
       if (tag == "NONEMPTY") nonempty.push_back(rest);
       if (tag == "BUILD" && rest.rfind("dminit ", 0) == 0) builds[a.host] = "dminit checksum " + rest.substr(7);
       if (tag == "DMBUILD") builds[a.host] = rest;
+      if (tag == "PARFILE") parfile = rest;
       if (tag == "DISK") {
         std::istringstream d(rest);
         std::string fs;
@@ -170,6 +181,16 @@ void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vec
                      "install DM at the same DM home on " + a.host +
                          " (or set defaults.dm_home / --dm-home), or name a package to install from "
                          "(defaults.dm_package, hosts.<host>.dm_package or --dm-package)"});
+    }
+    if (parfile == "yes") {
+      out.push_back({"password route " + a.host, true,
+                     "`dminit help` there lists PARFILE: SYSDBA_PWD goes in a PARFILE sent over ssh", ""});
+    } else if (parfile == "no") {
+      out.push_back({"password route " + a.host, false,
+                     "`dminit help` on " + a.host + " does not list PARFILE; this DM build may not take "
+                     "SYSDBA_PWD from a PARFILE, the only way dpcctl passes it",
+                     "use a DM build whose dminit takes PARFILE= on " + a.host +
+                         ", or initialise its instances by hand (dpcctl plan --format sh)"});
     }
     if (busy.empty()) {
       out.push_back({"ports " + a.host, true, "every port of its instances is free there", ""});

@@ -31,8 +31,7 @@ namespace {
 
 /// Whether /proc says `pid` runs a command line containing `needle`.
 bool cmdline_contains(int pid, const std::string& needle) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text = proc_cmdline(pid);
   for (char& c : text) {
     if (c == '\0') c = ' ';
   }

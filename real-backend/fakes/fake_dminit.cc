@@ -29,7 +29,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (words.size() == 1 && fake::upper(words[0]) == "HELP") {
-    std::printf("initdb V8 (stand-in)\nformat: ./dminit KEYWORD=value\n");
+    std::printf("initdb V8 (stand-in)\nformat: ./dminit KEYWORD=value\n"
+                "keyword                 explanation\n"
+                "PATH                    initial database path\n"
+                "SYSDBA_PWD              SYSDBA password\n"
+                "PARFILE                 parameter file\n");
     return 0;
   }
   auto kv = fake::parse_kv(words);

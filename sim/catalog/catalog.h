@@ -9,7 +9,7 @@
 // A Catalog is a value: it lives inside an MP's database image, is copied by
 // backup/restore with it, and is updated by the server model when RAFT groups
 // elect. Pure logic: no time, no randomness, no I/O. Single-threaded.
-// Owner: helper C (catalog); the server model (sim/dmserver) is its user.
+// The server model (sim/model/dmserver.h) is its user.
 //
 // [model] decisions, where the manual is silent:
 // - Names (instances, RAFT groups, BP groups, fault domains) compare exactly,

@@ -1,6 +1,6 @@
 // Signatures of the MP catalog's procedures and the check of a call's
 // arguments against them (count and types). Internal to the catalog's .cc
-// files (catalog.cc, catalog_procs.cc); owned by helper C. Pure; no state.
+// files (catalog.cc, catalog_procs.cc). Pure; no state.
 #pragma once
 
 #include <string>

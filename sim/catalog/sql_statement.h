@@ -6,7 +6,7 @@
 // optional `;`, arguments NULL, integers or '...' strings with '' escapes);
 // `SELECT * | col[, col...] FROM table [WHERE col = value [AND ...]]`;
 // anything else is kept as OtherStatement (e.g. `SELECT 1 FROM DUAL`, DML).
-// Owner: helper C (sql_parse.cc). Pure; no threading concerns.
+// Implemented in sql_parse.cc. Pure; no threading concerns.
 //
 // Details: keywords are case-insensitive; names are upper-cased unless written
 // "quoted"; `$` and `#` may appear in names (V$INSTANCE, STATUS$); a SCHEMA.

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/engine/rng.h"
 #include "sim/raft/raft_invariants.h"
 #include "sim/raft/raft_node.h"
 
@@ -209,18 +210,8 @@ class RaftHarness {
     s.node = std::make_unique<RaftNode>(config, s.term, s.log, now_, jitter(), s.vote);
   }
 
-  /// splitmix64: small, seeded, the same everywhere.
-  uint64_t next_random() {
-    rng_ += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = rng_;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  VMillis jitter() {
-    if (options_.jitter_max <= 0) return 0;
-    return static_cast<VMillis>(next_random() % static_cast<uint64_t>(options_.jitter_max + 1));
-  }
+  /// The simulator's one seeded random source (sim/engine/rng.h), here too.
+  VMillis jitter() { return static_cast<VMillis>(rng_.uniform(options_.jitter_max)); }
 
   VMillis latency(int from, int to) const {
     const auto it = latency_.find({from, to});
@@ -317,7 +308,7 @@ class RaftHarness {
   static constexpr uint64_t kMaxEvents = 5'000'000;
 
   HarnessOptions options_;
-  uint64_t rng_;
+  Rng rng_;
   std::vector<Slot> slots_;
   VMillis now_ = 0;
   uint64_t seq_ = 0;

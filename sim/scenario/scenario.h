@@ -16,7 +16,7 @@
 //
 // Loading reports every problem at once, each with the JSON path of the
 // field, its line and column, what is wrong and how to fix it (exit code 2
-// at the CLI). Owned by the scenario helper; plain data and pure functions
+// at the CLI). Plain data and pure functions
 // apart from reading files; a loaded Scenario is immutable and may be shared
 // by runs on several threads.
 #pragma once

@@ -317,6 +317,7 @@ TEST_F(MultiHost, PreflightNamesAHostWhoseSshdIsDownWithinFiveSeconds) {
   EXPECT_THAT(cli, HasSubstr("PASS  host " + hosts_[0]));
   EXPECT_THAT(cli, HasSubstr("PASS  tools " + hosts_[2]));
   EXPECT_THAT(cli, HasSubstr("PASS  ports " + hosts_[2]));
+  EXPECT_THAT(cli, HasSubstr("PASS  password route " + hosts_[2]));
 }
 
 /// Puts the stand-in DM home into DM home `dm` on host N (1-based) only.

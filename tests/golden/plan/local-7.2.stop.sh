@@ -14,7 +14,7 @@
 set -eu
 
 DM_HOME=${DM_HOME:-''}
-DPC_RUN_DIR=${DPC_RUN_DIR:-'./dpc-run-local-7.2'}
+DPC_RUN_DIR=${DPC_RUN_DIR:-"$(cd "$(dirname "$0")" && pwd)"/'dpc-run-local-7.2'}
 START_AT=${START_AT:-1}
 DPC_TICK=${DPC_TICK:-1}
 DPC_TOTAL=6
@@ -37,11 +37,34 @@ dpc_pid() { cat "$DPC_RUN_DIR/$1.pid" 2>/dev/null || true; }
 # pid file is not trusted alone: where /proc exists the process must still
 # be a dmserver (a zombie, or a pid reused by another program, has not that
 # command line; an orphan's zombie lingers where init does not reap it).
+#
+# A server with no (or a stale) pid file here still counts when a process's
+# command line names NAME's dm.ini (dpc_ini below): a server started by hand,
+# or by this runbook run from another directory, is running all the same.
 is_running() {
   dpc_p=$(dpc_pid "$1")
-  [ -n "$dpc_p" ] && kill -0 "$dpc_p" 2>/dev/null || return 1
+  if [ -n "$dpc_p" ] && kill -0 "$dpc_p" 2>/dev/null; then
+    [ -d /proc/self ] || return 0
+    if tr '\000' '\n' <"/proc/$dpc_p/cmdline" 2>/dev/null | grep -q dmserver; then return 0; fi
+  fi
+  [ -n "$(ini_pid "$1")" ]
+}
+
+# ini_pid NAME: the pid of a process one of whose arguments is exactly NAME's
+# dm.ini, or nothing. grep only narrows the candidates, with the path less its
+# first character as the pattern, so that grep's own command line is not a
+# match; the exact match is made by the shell.
+ini_pid() {
   [ -d /proc/self ] || return 0
-  tr '\000' '\n' <"/proc/$dpc_p/cmdline" 2>/dev/null | grep -q dmserver
+  dpc_ini_path=$(dpc_ini "$1")
+  grep -lsF -- "${dpc_ini_path#?}" /proc/[0-9]*/cmdline 2>/dev/null | while IFS= read -r dpc_c; do
+    if tr '\000' '\n' <"$dpc_c" 2>/dev/null |
+      { while IFS= read -r dpc_a; do [ "$dpc_a" = "$dpc_ini_path" ] && exit 0; done; exit 1; }; then
+      dpc_c=${dpc_c#/proc/}
+      echo "${dpc_c%/cmdline}"
+      break
+    fi
+  done
 }
 
 # run_tool NAME PROGRAM ARGS...: runs a DM tool to completion, its output in
@@ -59,8 +82,16 @@ run_tool() {
 }
 
 # run_dminit NAME dminit ARGS...: dminit, with SYSDBA_PWD in a PARFILE that
-# only this user can read and that is removed right after.
+# only this user can read and that is removed right after; never over an
+# existing database (its path=<dir> holds DAMENG/dm.ini).
 run_dminit() {
+  for dpc_a in "$@"; do
+    case $dpc_a in
+      path=*)
+        [ ! -f "${dpc_a#path=}/DAMENG/dm.ini" ] ||
+          die "$1 already holds a database (${dpc_a#path=}/DAMENG/dm.ini); this runbook never runs dminit over one, whatever AUTO_OVERWRITE says" ;;
+    esac
+  done
   dpc_par="$DPC_RUN_DIR/$1.dminit.par"
   (umask 077 && printf 'SYSDBA_PWD=%s\n' "$DPC_PW" >"$dpc_par")
   run_tool "$@" "PARFILE=$dpc_par"
@@ -268,6 +299,20 @@ exit_remaining() {
     if is_running "$dpc_m"; then console "$dpc_m" exit; fi
   done
   wait_stopped "$dpc_tmo" "$@"
+}
+
+# dpc_ini NAME: the dm.ini of each instance (is_running finds servers by it).
+dpc_ini() {
+  case $1 in
+    MP) printf '%s\n' '/tmp/dpcctl/local-7.2/mp/DAMENG/dm.ini' ;;
+    SP1) printf '%s\n' '/tmp/dpcctl/local-7.2/sp1/DAMENG/dm.ini' ;;
+    BP11) printf '%s\n' '/tmp/dpcctl/local-7.2/bp11/DAMENG/dm.ini' ;;
+    BP12) printf '%s\n' '/tmp/dpcctl/local-7.2/bp12/DAMENG/dm.ini' ;;
+    BP13) printf '%s\n' '/tmp/dpcctl/local-7.2/bp13/DAMENG/dm.ini' ;;
+    BP21) printf '%s\n' '/tmp/dpcctl/local-7.2/bp21/DAMENG/dm.ini' ;;
+    BP22) printf '%s\n' '/tmp/dpcctl/local-7.2/bp22/DAMENG/dm.ini' ;;
+    BP23) printf '%s\n' '/tmp/dpcctl/local-7.2/bp23/DAMENG/dm.ini' ;;
+  esac
 }
 
 [ -n "${DM_SYSDBA_PWD:-}" ] || die "set DM_SYSDBA_PWD to the SYSDBA password (it is read from the environment and never printed)"
