@@ -274,52 +274,6 @@ TEST_F(MultiHost, ANetworkCutNamesTheHostAndResumeFinishesAfterHealing) {
   EXPECT_TRUE(status.healthy) << status.health_note;
 }
 
-TEST_F(MultiHost, PreflightNamesAHostWhoseSshdIsDownWithinFiveSeconds) {
-  const std::string pid_file = words(env("DPC_MH_SSHD_PIDS"))[1];
-  auto pid = read_whole_file(pid_file);
-  ASSERT_TRUE(pid.ok());
-  ASSERT_EQ(::kill(std::atoi(pid->c_str()), SIGTERM), 0);
-  ::usleep(300 * 1000);
-  const auto started = std::chrono::steady_clock::now();
-  PreflightReport report = preflight(topo_, config_);
-  const auto took = std::chrono::steady_clock::now() - started;
-  EXPECT_LT(took, std::chrono::seconds(6));
-  const std::string text = format_preflight(report);
-  EXPECT_FALSE(report.ok());
-  EXPECT_THAT(text, HasSubstr("FAIL  host " + hosts_[1]));
-  EXPECT_THAT(text, HasSubstr("host unreachable"));
-  EXPECT_THAT(text, HasSubstr("PASS  host " + hosts_[0]));
-
-  // The same through `dpcctl check`, with the SSH settings in the topology
-  // file (defaults.ssh) rather than in code.
-  std::ifstream in(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/spread-7.2.json");
-  nlohmann::json doc = nlohmann::json::parse(in, nullptr, true, true);
-  doc["defaults"]["base_dir"] = env("DPC_MH_DATA");
-  doc["defaults"]["dm_home"] = DPC_FAKE_DM_HOME;
-  doc["defaults"]["ssh"] = {{"user", "root"},
-                            {"identity_file", env("DPC_MH_IDENTITY")},
-                            {"options", {"UserKnownHostsFile=" + env("DPC_MH_KNOWN_HOSTS"),
-                                         "StrictHostKeyChecking=yes"}}};
-  const std::string file = root_ + "/spread.json";
-  ASSERT_TRUE(write_file_atomic(file, doc.dump(2)).ok());
-  const std::string command = std::string(DPCCTL) + " check " + file + " --backend=real --state-dir " + root_ +
-                              "/check-state 2>&1";
-  const auto cli_started = std::chrono::steady_clock::now();
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string cli;
-  char buf[4096];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) cli.append(buf, n);
-  const int rc = ::pclose(pipe);
-  EXPECT_LT(std::chrono::steady_clock::now() - cli_started, std::chrono::seconds(6));
-  EXPECT_NE(rc, 0);
-  EXPECT_THAT(cli, HasSubstr("FAIL  host " + hosts_[1]));
-  EXPECT_THAT(cli, HasSubstr("PASS  host " + hosts_[0]));
-  EXPECT_THAT(cli, HasSubstr("PASS  tools " + hosts_[2]));
-  EXPECT_THAT(cli, HasSubstr("PASS  ports " + hosts_[2]));
-  EXPECT_THAT(cli, HasSubstr("PASS  password route " + hosts_[2]));
-}
-
 /// Puts the stand-in DM home into DM home `dm` on host N (1-based) only.
 void place_fake_dm(const std::string& root, int host, const std::string& build) {
   const std::string home = root + "/h" + std::to_string(host) + "/dm";
@@ -330,6 +284,7 @@ void place_fake_dm(const std::string& root, int host, const std::string& build) 
   }
 }
 
+// Before the test that stops host 2's sshd (tests run in file order).
 TEST_F(MultiHost, AHostWithoutDmGetsItFromThePackageAndTheClusterComesUpHealthy) {
   // DM lives in a directory private to every host; the second host has none.
   const std::string dm = env("DPC_MH_DATA") + "/dm";
@@ -389,6 +344,52 @@ TEST_F(MultiHost, PreflightRefusesMixedBuildsNamingHostsAndBuilds) {
   check_remote_hosts(topo_, config_, allowed.checks);
   EXPECT_TRUE(allowed.ok()) << format_preflight(allowed);
   EXPECT_THAT(format_preflight(allowed), HasSubstr("warning: mixed DM builds"));
+}
+
+TEST_F(MultiHost, PreflightNamesAHostWhoseSshdIsDownWithinFiveSeconds) {
+  const std::string pid_file = words(env("DPC_MH_SSHD_PIDS"))[1];
+  auto pid = read_whole_file(pid_file);
+  ASSERT_TRUE(pid.ok());
+  ASSERT_EQ(::kill(std::atoi(pid->c_str()), SIGTERM), 0);
+  ::usleep(300 * 1000);
+  const auto started = std::chrono::steady_clock::now();
+  PreflightReport report = preflight(topo_, config_);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_LT(took, std::chrono::seconds(6));
+  const std::string text = format_preflight(report);
+  EXPECT_FALSE(report.ok());
+  EXPECT_THAT(text, HasSubstr("FAIL  host " + hosts_[1]));
+  EXPECT_THAT(text, HasSubstr("host unreachable"));
+  EXPECT_THAT(text, HasSubstr("PASS  host " + hosts_[0]));
+
+  // The same through `dpcctl check`, with the SSH settings in the topology
+  // file (defaults.ssh) rather than in code.
+  std::ifstream in(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/spread-7.2.json");
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, true, true);
+  doc["defaults"]["base_dir"] = env("DPC_MH_DATA");
+  doc["defaults"]["dm_home"] = DPC_FAKE_DM_HOME;
+  doc["defaults"]["ssh"] = {{"user", "root"},
+                            {"identity_file", env("DPC_MH_IDENTITY")},
+                            {"options", {"UserKnownHostsFile=" + env("DPC_MH_KNOWN_HOSTS"),
+                                         "StrictHostKeyChecking=yes"}}};
+  const std::string file = root_ + "/spread.json";
+  ASSERT_TRUE(write_file_atomic(file, doc.dump(2)).ok());
+  const std::string command = std::string(DPCCTL) + " check " + file + " --backend=real --state-dir " + root_ +
+                              "/check-state 2>&1";
+  const auto cli_started = std::chrono::steady_clock::now();
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string cli;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) cli.append(buf, n);
+  const int rc = ::pclose(pipe);
+  EXPECT_LT(std::chrono::steady_clock::now() - cli_started, std::chrono::seconds(6));
+  EXPECT_NE(rc, 0);
+  EXPECT_THAT(cli, HasSubstr("FAIL  host " + hosts_[1]));
+  EXPECT_THAT(cli, HasSubstr("PASS  host " + hosts_[0]));
+  EXPECT_THAT(cli, HasSubstr("PASS  tools " + hosts_[2]));
+  EXPECT_THAT(cli, HasSubstr("PASS  ports " + hosts_[2]));
+  EXPECT_THAT(cli, HasSubstr("PASS  password route " + hosts_[2]));
 }
 
 }  // namespace
