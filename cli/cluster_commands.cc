@@ -27,7 +27,8 @@ std::string usage(const std::string& verb) {
   std::string what = verb == "deploy"     ? "FILE"
                      : verb == "status"   ? "FILE [--json]"
                      : verb == "switchover" ? "FILE RAFT --to INSTANCE"
-                     : verb == "destroy"  ? "FILE [--yes]"
+                     : verb == "destroy"  ? "FILE [--yes] [--uninstall]"
+                     : verb == "install"  ? "FILE --backend=real [--dm-package PATH]"
                      : verb == "kill"     ? "FILE SEL... [--force]"
                      : verb == "scale-out" || verb == "scale-in" ? "FILE [--dry-run]"
                      : verb == "convert"  ? "FILE INSTANCE --to shadow|raft [--dry-run]"
@@ -54,6 +55,10 @@ std::string usage(const std::string& verb) {
          "real-backend options:\n"
          "  --resume             continue a failed deployment from the state directory's journal\n"
          "  --dm-home DIR        the DM installation (bin/dminit, bin/dmserver, bin/dmrman)\n"
+         "  --dm-package PATH    install DM from this DM home directory or tarball where a host\n"
+         "                       lacks it or holds another build (over the topology's dm_package)\n"
+         "  --allow-mixed        let preflight pass hosts whose DM builds differ\n"
+         "  --uninstall          destroy: also remove DM homes dpcctl installed itself\n"
          "  --dminit/--dmserver/--dmrman PATH, --odbc-driver NAME, --odbc-dsn DSN,\n"
          "  --password-env VAR, --password-file FILE, --connect-timeout-ms N, --ready-timeout-ms N\n"
          "  --ssh-user U, --ssh-port N, --ssh-identity FILE, --ssh-jump HOST, --ssh-option K=V,\n"
@@ -64,16 +69,16 @@ std::string usage(const std::string& verb) {
 
 int run_cluster_command(const std::string& verb, const Words& words) {
   std::set<std::string> options = sim_option_names();
-  options.insert({"backend", "parallel", "trace", "to"});
+  options.insert({"backend", "parallel", "trace", "to", "dm-package"});
   for (const auto& n : real::real_option_names()) options.insert(n);
-  auto args = parse_args(words, {"json", "resume", "help", "force", "yes", "dry-run"}, options);
+  auto args = parse_args(words, {"json", "resume", "help", "force", "yes", "dry-run", "allow-mixed", "uninstall"}, options);
   if (!args) {
     std::fprintf(stderr, "dpcctl %s: %s\n\n%s", verb.c_str(), args.message().c_str(), usage(verb).c_str());
     return 2;
   }
   if (args->has("help")) return std::fputs(usage(verb).c_str(), stdout), 0;
   const bool reshape = verb == "scale-out" || verb == "scale-in" || verb == "convert";
-  const bool takes_selectors = verb != "deploy" && verb != "status" && verb != "destroy" && !reshape;
+  const bool takes_selectors = verb != "deploy" && verb != "status" && verb != "destroy" && verb != "install" && !reshape;
   const size_t want_positional = verb == "convert" ? 2 : 1;
   if (args->positional.empty() || (!takes_selectors && args->positional.size() != want_positional)) {
     std::fprintf(stderr, "dpcctl %s: %s\n\n%s", verb.c_str(),
@@ -92,6 +97,10 @@ int run_cluster_command(const std::string& verb, const Words& words) {
   c.args = *args;
   c.json = args->has("json");
   c.resume = args->has("resume");
+  if (args->has("uninstall") && verb != "destroy") {
+    std::fprintf(stderr, "dpcctl %s: --uninstall is for destroy\n", verb.c_str());
+    return 2;
+  }
   if (c.resume && verb != "deploy") {
     std::fprintf(stderr, "dpcctl %s: --resume is for deploy\n", verb.c_str());
     return 2;
@@ -146,11 +155,26 @@ int run_cluster_command(const std::string& verb, const Words& words) {
   auto topo = load_topology_arg(args->positional[0], verb);
   if (!topo) return 1;
   c.topo = *topo;
+  if (auto home = args->get("dm-home")) c.topo.dm_home = *home;  // install steps go where the tools are run
+  if (auto pkg = args->get("dm-package")) {
+    if (pkg->empty() || c.topo.dm_home.empty()) {
+      std::fprintf(stderr, "dpcctl %s: --dm-package needs a package path and a DM home to install into "
+                   "(defaults.dm_home or --dm-home)\n", verb.c_str());
+      return 2;
+    }
+    c.topo.dm_package = *pkg;  // over defaults.dm_package and every hosts.<host>.dm_package
+    c.topo.host_dm_package.clear();
+  }
   if (takes_selectors && verb != "switchover") {
     auto chosen = select_instances(c.topo, std::vector<std::string>(c.words.begin() + 1, c.words.end()));
     if (!chosen) return std::fprintf(stderr, "dpcctl %s: %s\n", verb.c_str(), chosen.message().c_str()), 2;
   }
   const std::string backend = args->get_or("backend", "sim");
+  if (verb == "install" && backend != "real") {
+    std::fprintf(stderr, "dpcctl install: installs DM on real hosts; add --backend=real "
+                         "(on the simulator, deploy runs the install steps)\n");
+    return 2;
+  }
   if (backend == "sim") return run_sim_command(c);
   if (backend == "real") return run_real_command(c);
   std::fprintf(stderr, "dpcctl %s: --backend takes 'sim' or 'real', got '%s'\n", verb.c_str(), backend.c_str());
@@ -233,5 +257,6 @@ int cmd_destroy(const Words& words) { return run_cluster_command("destroy", word
 int cmd_scale_out(const Words& words) { return run_cluster_command("scale-out", words); }
 int cmd_scale_in(const Words& words) { return run_cluster_command("scale-in", words); }
 int cmd_convert(const Words& words) { return run_cluster_command("convert", words); }
+int cmd_install(const Words& words) { return run_cluster_command("install", words); }
 
 }  // namespace dpc::cli

@@ -9,6 +9,7 @@
 
 #include "cli/cluster_cli.h"
 #include "cli/interrupt.h"
+#include "core/install_plan.h"
 #include "core/journal.h"
 #include "core/plan_builder.h"
 #include "core/progress.h"
@@ -98,6 +99,48 @@ int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::Real
   return report.ok ? 0 : 1;
 }
 
+/// `dpcctl install`: only the install steps, each deciding on its host
+/// whether DM must be put there.
+int install(const ClusterCommand& c, real::RealBackend& backend) {
+  const Plan plan = build_install_plan(c.topo);
+  if (plan.steps.empty()) {
+    return fail(c, "no host names a DM package to install from; set defaults.dm_package (or "
+                   "hosts.<host>.dm_package) in " + c.args.positional[0] + ", or pass --dm-package PATH", 2);
+  }
+  ProgressPrinter printer(stdout, c.json);
+  ExecutorOptions o;
+  o.parallel = c.parallel;
+  o.on_event = [&](const StepEvent& e) { printer(e); };
+  ExecutionReport report = Executor(backend, o).run(plan);
+  if (!c.json) std::printf("\n%s", format_report(report, plan).c_str());
+  if (!c.json) std::printf("what each host got: %s/logs/install-<host>.log\n", backend.config().state_dir.c_str());
+  return report.ok ? 0 : 1;
+}
+
+/// `destroy --uninstall`: removes the DM home on each host where dpcctl
+/// installed it (kInstalledMarker there); other DM homes are left alone.
+bool uninstall(const ClusterCommand& c, real::RealBackend& backend) {
+  bool ok = true;
+  if (c.topo.dm_home.empty()) {
+    std::printf("no DM home is configured; nothing to uninstall\n");
+    return true;
+  }
+  for (const std::string& host : c.topo.hosts()) {
+    if (!backend.exists(host, c.topo.dm_home + "/" + kInstalledMarker)) {
+      std::printf("left DM in %s on %s: dpcctl did not install it\n", c.topo.dm_home.c_str(), host.c_str());
+      continue;
+    }
+    Status st = backend.remove_tree(host, c.topo.dm_home);
+    if (st) {
+      std::printf("removed DM from %s on %s (dpcctl had installed it)\n", c.topo.dm_home.c_str(), host.c_str());
+    } else {
+      ok = false;
+      std::fprintf(stderr, "dpcctl destroy: %s\n", st.message().c_str());
+    }
+  }
+  return ok;
+}
+
 /// Removes what dpcctl keeps in the state directory, then the directory
 /// when nothing else is left in it.
 void remove_state_dir(const std::string& dir) {
@@ -117,6 +160,7 @@ int run_real_command(const ClusterCommand& c) {
   }
   auto cfg = real::real_config_from_options(c.topo, opts);
   if (!cfg) return fail(c, cfg.message(), 2);
+  cfg->allow_mixed = c.args.has("allow-mixed");
   if (c.verb == "status" && !opts.count("connect-timeout-ms")) {
     // A status asks servers that run; one that does not answer at once is
     // UNREACHABLE, not worth the deploy's patience (30 s of retries).
@@ -137,9 +181,11 @@ int run_real_command(const ClusterCommand& c) {
   auto backend = real::RealBackend::create(*cfg);
   if (!backend) return fail(c, backend.message());
   if (c.verb == "deploy") return deploy(c, **backend, *cfg, *state);
+  if (c.verb == "install") return install(c, **backend);
   if (c.verb == "status") return print_status(c, gather_status(**backend, c.topo), "");
   if (c.verb == "destroy" &&
-      !confirm_destroy(c, "every instance directory of cluster " + c.topo.cluster + " and " + cfg->state_dir)) {
+      !confirm_destroy(c, "every instance directory of cluster " + c.topo.cluster + " and " + cfg->state_dir +
+                              (c.args.has("uninstall") ? " and the DM homes dpcctl installed" : ""))) {
     return 2;
   }
   ProgressPrinter printer(stdout, c.json);
@@ -150,6 +196,7 @@ int run_real_command(const ClusterCommand& c) {
   auto op = parse_cluster_op(c.verb == "destroy" ? std::vector<std::string>{"destroy"} : c.words);
   if (!op) return fail(c, op.message(), 2);
   OpResult r = run_cluster_op(**backend, c.topo, *op, o);
+  if (c.verb == "destroy" && r.ok && c.args.has("uninstall") && !uninstall(c, **backend)) r.ok = false;
   if (c.verb == "destroy" && r.ok) remove_state_dir(cfg->state_dir);
   if (c.json) {
     nlohmann::json j{{"event", "result"}, {"ok", r.ok}, {"output", r.output}};

@@ -26,6 +26,8 @@ const char* kPlanUsage =
     "  --format json    the plan's DAG for machines\n"
     "  --format sh      a POSIX sh runbook for a Linux DM host\n"
     "  --format cmd     a Windows cmd runbook in the manual's style\n"
+    "  --dm-package P   install DM from P (a DM home directory or tarball) first\n"
+    "                   on each host, over the topology's dm_package fields\n"
     "\n"
     "The runbooks read the SYSDBA password from the environment variable the\n"
     "topology names (default DM_SYSDBA_PWD) and never print it.\n"
@@ -40,7 +42,7 @@ int usage_error(const std::string& message) {
 }  // namespace
 
 int cmd_plan(const Words& words) {
-  auto args = parse_args(words, {"stop", "help"}, {"format"});
+  auto args = parse_args(words, {"stop", "help"}, {"format", "dm-package"});
   if (!args) return usage_error(args.message());
   if (args->has("help")) {
     std::fputs(kPlanUsage, stdout);
@@ -64,7 +66,14 @@ int cmd_plan(const Words& words) {
                  file.c_str());
     return 1;
   }
-  const Topology& topo = *outcome.topology;
+  Topology topo = *outcome.topology;
+  if (auto pkg = args->get("dm-package")) {
+    if (pkg->empty() || topo.dm_home.empty()) {
+      return usage_error("--dm-package needs a package path and defaults.dm_home in " + file);
+    }
+    topo.dm_package = *pkg;
+    topo.host_dm_package.clear();
+  }
   const Plan plan = args->has("stop") ? build_stop_plan(topo) : build_deploy_plan(topo);
   const std::string text = render_plan(plan, topo, *format);
   std::fwrite(text.data(), 1, text.size(), stdout);

@@ -17,4 +17,10 @@ void Backend::copy_backup(const CopyRun& run, std::function<void(Status)> done) 
   call_at(now(), [done = std::move(done), message]() { done(Error{message}); });
 }
 
+void Backend::install_dm(const InstallRun& run, std::function<void(Status)> done) {
+  const std::string message = "the " + name() + " backend cannot install DM from " + run.package + " on host " +
+                              run.host;
+  call_at(now(), [done = std::move(done), message]() { done(Error{message}); });
+}
+
 }  // namespace dpc

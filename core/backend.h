@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/install_plan.h"
 #include "core/plan.h"
 #include "core/result.h"
 
@@ -64,6 +65,17 @@ struct CopyRun {
   std::string from_host;
   std::string to_host;
   std::string dir;  ///< the backup set directory
+  /// Give up after this long (ms); 0 = the backend's own default.
+  int timeout_ms = 0;
+};
+
+/// DM put into a host's DM home from a package on this machine (a DM home
+/// directory or a tarball of one), unless that DM home already holds the
+/// package's build.
+struct InstallRun {
+  std::string host;
+  std::string package;  ///< on this machine
+  std::string dm_home;  ///< on `host`
   /// Give up after this long (ms); 0 = the backend's own default.
   int timeout_ms = 0;
 };
@@ -117,6 +129,12 @@ class Backend {
   /// or not at all. The default fails: a backend without several hosts has
   /// nothing to copy between.
   virtual void copy_backup(const CopyRun& run, std::function<void(Status)> done);
+  /// Installs DM on a host (the install-dm step): when the host's DM home
+  /// lacks the tools or holds another build than the package, the package is
+  /// copied there once, verified by checksum, unpacked into the DM home, and
+  /// the DM home marked as installed by dpcctl (kInstalledMarker); a DM home
+  /// already holding the package's build is left alone. The default fails.
+  virtual void install_dm(const InstallRun& run, std::function<void(Status)> done);
   /// Whether the instance's last exit was a forced HALT; false when the
   /// backend cannot tell.
   virtual bool server_halted(const std::string& instance) {

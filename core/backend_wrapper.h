@@ -42,6 +42,9 @@ class BackendWrapper : public Backend {
   void copy_backup(const CopyRun& run, std::function<void(Status)> done) override {
     target_.copy_backup(run, std::move(done));
   }
+  void install_dm(const InstallRun& run, std::function<void(Status)> done) override {
+    target_.install_dm(run, std::move(done));
+  }
   bool server_halted(const std::string& instance) override { return target_.server_halted(instance); }
   Status remove_tree(const std::string& host, const std::string& path) override {
     return target_.remove_tree(host, path);

@@ -17,6 +17,7 @@ const char* step_kind_name(StepKind kind) {
     case StepKind::ConsoleExit: return "exit";
     case StepKind::ConsoleExitAll: return "exit-all";
     case StepKind::CopyBackup: return "copy-backup";
+    case StepKind::InstallDm: return "install-dm";
   }
   return "?";
 }

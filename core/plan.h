@@ -30,10 +30,12 @@ enum class StepKind {
   ConsoleExit,     ///< type `exit` on a server console; done when it has exited
   ConsoleExitAll,  ///< type `exit all` on a group member; done when the group has exited
   CopyBackup,      ///< carry a backup set from the seed's host to another host, verified
+  InstallDm,       ///< put DM into the DM home of a host from a package (when it lacks it)
 };
 
 /// "init", "write", "edit-ini", "start", "sql", "verify", "backup", "restore",
-/// "update-magic", "wait", "exit", "exit-all", "copy-backup".
+/// "update-magic", "wait", "exit", "exit-all", "copy-backup",
+/// "install-dm".
 const char* step_kind_name(StepKind kind);
 
 /// Where SQL is sent: an instance's host and PORT_NUM, as SYSDBA.
@@ -92,6 +94,9 @@ struct Step {
   std::string source_host;
   std::string content;
   std::vector<std::pair<std::string, std::string>> ini_set;
+  /// InstallDm: the package on this machine (a DM home directory or a
+  /// tarball of one); `path` is the DM home on `host`.
+  std::string package;
 
   // RunSql, Verify and the polling of WaitState go to `endpoint`.
   SqlEndpoint endpoint;

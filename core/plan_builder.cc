@@ -8,6 +8,7 @@
 
 #include "core/dm_files.h"
 #include "core/dm_params.h"
+#include "core/install_plan.h"
 #include "core/paths.h"
 #include "core/registration_sql.h"
 
@@ -406,6 +407,10 @@ class DeployBuilder {
 
 }  // namespace
 
-Plan build_deploy_plan(const Topology& topo) { return DeployBuilder(topo).build(); }
+Plan build_deploy_plan(const Topology& topo) {
+  Plan plan = DeployBuilder(topo).build();
+  add_install_steps(topo, plan);
+  return plan;
+}
 
 }  // namespace dpc

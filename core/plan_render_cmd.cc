@@ -374,6 +374,14 @@ std::string render_plan_cmd(const Plan& plan, const Topology& topo) {
         }
         break;
       }
+      case StepKind::InstallDm:
+        w.line("echo Install DM on host " + s.host + " into " + path_text(s.path) + " from " + s.package +
+               " unless it holds that build,");
+        w.line("echo then press a key here.");
+        w.line("pause > nul");
+        w.line("if not exist " + path_text(s.path + "\\bin\\dmserver.exe") + " (call :dpc_fail \"" + n + ". " +
+               s.id + "\" & exit /b 1)");
+        break;
       case StepKind::CopyBackup:
         w.line("echo Copy the backup set " + path_text(s.path) + " from host " + s.source_host +
                " to the same path on this host (" + s.host + "), compare the file sizes,");

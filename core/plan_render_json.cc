@@ -14,7 +14,7 @@ constexpr StepKind kAllKinds[] = {
     StepKind::InitInstance, StepKind::WriteFile,     StepKind::EditIni, StepKind::StartServer,
     StepKind::RunSql,       StepKind::Verify,        StepKind::Backup,  StepKind::Restore,
     StepKind::UpdateDbMagic, StepKind::WaitState,    StepKind::ConsoleExit,
-    StepKind::ConsoleExitAll, StepKind::CopyBackup};
+    StepKind::ConsoleExitAll, StepKind::CopyBackup, StepKind::InstallDm};
 
 const char* wait_name(WaitSpec::What what) {
   switch (what) {
@@ -53,6 +53,7 @@ json step_to_json(const Step& s) {
   if (s.mount) j["mount"] = true;
   if (!s.path.empty()) j["path"] = s.path;
   if (!s.source_host.empty()) j["source_host"] = s.source_host;
+  if (!s.package.empty()) j["package"] = s.package;
   if (s.kind == StepKind::WriteFile) j["content"] = s.content;
   if (!s.ini_set.empty()) {
     json set = json::array();
@@ -104,6 +105,7 @@ class StepReader {
     if (!known) return fail("kind", "unknown step kind '" + kind + "'");
     if (!str("instance", s.instance) || !str("host", s.host) || !str("title", s.title) ||
         !str("program", s.program) || !str("path", s.path) || !str("source_host", s.source_host) ||
+        !str("package", s.package) ||
         !str("content", s.content) ||
         !str("guard_query", s.guard_query) || !str("console_line", s.console_line)) {
       return fail(bad_, "must be a string");

@@ -37,6 +37,51 @@ copy_backup() {
 }
 )SH";
 
+// Only in runbooks whose plan installs DM on a host.
+const char* kInstallLibrary = R"SH(
+# install_dm HOST PACKAGE DM_HOME: puts DM into DM_HOME on HOST from PACKAGE
+# (a DM home directory or a tarball of one, on this machine) unless
+# DM_HOME/bin/dmserver -v there already reports the package's build: the
+# package goes over once (ssh -o BatchMode=yes, or here for a local host),
+# its SHA-256 is compared with this machine's, it is unpacked beside DM_HOME
+# and renamed into place (an earlier DM home is kept as DM_HOME.before-dpcctl),
+# and DM_HOME/.dpcctl-installed records that this runbook installed it.
+dpc_sh_on() {
+  case " ${DPC_LOCAL_HOSTS:-127.0.0.1 localhost ::1 $(hostname)} " in
+    *" $1 "*) sh -c "$2" ;;
+    *) ssh -o BatchMode=yes ${DPC_SSH_OPTS:-} "$1" "$2" ;;
+  esac
+}
+dpc_build_of() {
+  printf '%s' "for t in dminit dmserver dmrman; do [ -x \"$1/bin/\$t\" ] || exit 0; done; cd \"$1/bin\" && ./dmserver -v 2>&1 | head -n 1"
+}
+install_dm() {
+  if [ -d "$2" ]; then
+    dpc_want=$(sh -c "$(dpc_build_of "$2")")
+    dpc_tar="$DPC_RUN_DIR/dm-package.tar"
+    tar -C "$2" -cf "$dpc_tar" . || die "cannot pack the DM package $2"
+  else
+    [ -r "$2" ] || die "cannot read the DM package $2"
+    dpc_tmp=$(mktemp -d) && tar -C "$dpc_tmp" -xf "$2" || die "cannot unpack the DM package $2"
+    dpc_want=$(sh -c "$(dpc_build_of "$dpc_tmp")"); rm -rf "$dpc_tmp"
+    dpc_tar=$2
+  fi
+  [ -n "$dpc_want" ] || die "the DM package $2 has no runnable bin/dminit, bin/dmserver and bin/dmrman"
+  dpc_have=$(dpc_sh_on "$1" "$(dpc_build_of "$3")") || die "cannot ask host $1 for its DM build"
+  if [ "$dpc_have" = "$dpc_want" ]; then say "   $3 on $1 already holds build $dpc_want; left alone"; return 0; fi
+  dpc_sum=$(sha256sum < "$dpc_tar" | cut -d' ' -f1)
+  dpc_sh_on "$1" "mkdir -p '$(dirname "$3")' && cat > '$3.dpc-package.tar'" < "$dpc_tar" ||
+    die "copying the DM package to $1 failed"
+  dpc_got=$(dpc_sh_on "$1" "sha256sum < '$3.dpc-package.tar' | cut -d' ' -f1") || die "cannot checksum the copy on $1"
+  [ "$dpc_got" = "$dpc_sum" ] || die "the copy of the DM package on $1 has SHA-256 $dpc_got, not $dpc_sum"
+  dpc_sh_on "$1" "rm -rf '$3.dpc-new' && mkdir -p '$3.dpc-new' && tar -C '$3.dpc-new' -xf '$3.dpc-package.tar' &&
+    if [ -e '$3' ]; then rm -rf '$3.before-dpcctl' && mv '$3' '$3.before-dpcctl'; fi &&
+    mv '$3.dpc-new' '$3' && printf 'package=%s\nsha256=%s\nbuild=%s\n' '$2' '$dpc_sum' '$dpc_want' > '$3/.dpcctl-installed' &&
+    rm -f '$3.dpc-package.tar'" || die "installing DM into $3 on $1 failed"
+  say "   installed build $dpc_want into $3 on $1 (SHA-256 $dpc_sum verified there)"
+}
+)SH";
+
 const char* kLibrary = R"SH(
 say() { printf '%s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -464,6 +509,8 @@ std::string body(const Step& s, const Topology& topo) {
     }
     case StepKind::CopyBackup:
       return "  copy_backup " + word(s.source_host) + " " + word(s.host) + " " + word(s.path) + "\n";
+    case StepKind::InstallDm:
+      return "  install_dm " + word(s.host) + " " + word(s.package) + " " + word(s.path) + "\n";
   }
   return out;
 }
@@ -553,6 +600,9 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
     out += kCopyLibrary;
     break;
   }
+  bool installs = false;
+  for (const Step& s : plan.steps) installs = installs || s.kind == StepKind::InstallDm;
+  if (installs) out += kInstallLibrary;
   out += "\n";
   if (!topo.password.file.empty()) {
     out += "DPC_PWFILE=" + quoted(topo.password.file) + "\n";
@@ -566,6 +616,7 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
   out += "[ -n \"$DM_HOME\" ] || die \"set DM_HOME to the DM installation directory\"\n";
   for (const std::string& tool : tools) {
     if (several && tool != "disql") continue;  // the others are needed on the hosts
+    if (installs) continue;                     // the plan puts them there first
     out += "[ -x \"$DM_HOME/bin/" + tool + "\" ] || die \"$DM_HOME/bin/" + tool +
            " is missing or not executable; set DM_HOME to the DM installation directory\"\n";
   }

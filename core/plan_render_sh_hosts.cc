@@ -100,6 +100,7 @@ std::string step_block(const Step& s, const Topology& topo, const std::string& b
     case StepKind::RunSql:
     case StepKind::Verify:
     case StepKind::CopyBackup:
+    case StepKind::InstallDm:
       return body;  // on the control machine (disql to HOST:PORT; ssh + tar)
     case StepKind::WaitState:
       if (s.wait.what != WaitSpec::What::Stopped) return body;

@@ -2,6 +2,7 @@
 #include <map>
 #include <string>
 
+#include "core/install_plan.h"
 #include "core/plan_render.h"
 
 namespace dpc {
@@ -116,6 +117,12 @@ std::vector<std::string> details(const Step& s) {
         out.push_back("type \"" + s.console_line + "\" on " + s.instance + "'s console; until " +
                       join(s.wait.instances) + " stopped");
       }
+      break;
+    case StepKind::InstallDm:
+      out.push_back("on host " + s.host + ": unless " + s.path + "/bin/dmserver -v reports the build of " +
+                    s.package + ", copy the package there, compare its SHA-256 with this machine's, unpack it");
+      out.push_back("into " + s.path + " (an earlier DM home kept as " + s.path + ".before-dpcctl) and mark it " +
+                    kInstalledMarker);
       break;
     case StepKind::CopyBackup:
       out.push_back("copy " + s.path + " from host " + s.source_host + " to host " + s.host +

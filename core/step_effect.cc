@@ -81,6 +81,11 @@ EffectCheck local_effect(const StepEnv& env, const Plan& plan, int index, const 
       bool holds = !set.empty() && b.exists(step.host, set);
       return said(holds, holds ? "backup set " + set + " exists" : "backup set missing");
     }
+    case StepKind::InstallDm: {
+      // Repeating it is harmless: a DM home holding the package's build is
+      // left alone. So it is never taken as done on the journal's word.
+      return said(false, "the install step decides itself whether " + step.host + " needs DM");
+    }
     case StepKind::CopyBackup: {
       // The copy is renamed into place only once verified: present = whole.
       bool holds = !step.path.empty() && b.exists(step.host, step.path);

@@ -145,6 +145,15 @@ void Runner::start() {
       run.timeout_ms = step_.timeout_ms;
       return b().copy_backup(run, [self](Status st) { self->finish(st); });
     }
+    case StepKind::InstallDm: {
+      auto self = shared_from_this();
+      InstallRun run;
+      run.host = step_.host;
+      run.package = step_.package;
+      run.dm_home = step_.path;
+      run.timeout_ms = step_.timeout_ms;
+      return b().install_dm(run, [self](Status st) { self->finish(st); });
+    }
   }
 }
 

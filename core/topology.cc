@@ -70,6 +70,11 @@ std::string machine_of(const std::string& host) {
   return host;
 }
 
+std::string Topology::dm_package_for(const std::string& host) const {
+  auto it = host_dm_package.find(host);
+  return it != host_dm_package.end() ? it->second : dm_package;
+}
+
 SshSettings Topology::ssh_for(const std::string& host) const {
   SshSettings out = ssh;
   auto it = host_ssh.find(host);

@@ -146,6 +146,10 @@ struct Topology {
   PasswordSource password;
   SshSettings ssh;                               ///< defaults.ssh
   std::map<std::string, SshSettings> host_ssh;  ///< hosts.<host>.ssh, as written
+  /// Where DM comes from when a host lacks it (defaults.dm_package): a DM
+  /// home directory or a tarball of one on this machine; "" = none.
+  std::string dm_package;
+  std::map<std::string, std::string> host_dm_package;  ///< hosts.<host>.dm_package
   std::optional<int64_t> mp_reconn_timeout;  ///< MP_RECONN_TIMEOUT in mp.ini, if set
   RaftTiming timing;
   ArchiveSettings archive;
@@ -162,6 +166,8 @@ struct Topology {
   std::set<std::string> hosts() const;
   /// defaults.ssh with hosts.<host>.ssh over it.
   SshSettings ssh_for(const std::string& host) const;
+  /// hosts.<host>.dm_package, else defaults.dm_package ("" = none).
+  std::string dm_package_for(const std::string& host) const;
   const RaftGroup* find_raft(const std::string& name) const;
   std::vector<const Instance*> of_role(Role role) const;
   /// The members of a group as instances, in RAFT_SELF_ID order.

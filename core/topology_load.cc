@@ -42,9 +42,10 @@ const std::map<std::string, std::vector<std::string>>& field_table() {
       {"top", {"$schema", "cluster", "description", "defaults", "raft_timing", "archive", "mp",
                "sp", "bp_rafts", "bp_groups", "fault_domains", "ini", "role_ini", "hosts"}},
       {"defaults",
-       {"host", "os", "base_dir", "dm_home", "sysdba_password", "auto_overwrite", "init", "ssh"}},
+       {"host", "os", "base_dir", "dm_home", "dm_package", "sysdba_password", "auto_overwrite", "init",
+        "ssh"}},
       {"ssh", {"user", "port", "identity_file", "jump_host", "options"}},
-      {"host", {"ssh"}},
+      {"host", {"ssh", "dm_package"}},
       {"sysdba_password", {"env", "file"}},
       {"raft_timing", {"raft_hb_interval", "xmal_hb_interval"}},
       {"archive", {"dir_name", "arch_file_size", "arch_space_limit", "backup_name", "shadow_method"}},
@@ -338,6 +339,13 @@ void read_hosts(Reader& r, const json& doc, TopologySpec& spec) {
     const std::string path = json_path_key("hosts", it.key());
     if (!r.object(it.value(), path, "host")) continue;
     if (it.value().contains("ssh")) read_ssh(r, it.value()["ssh"], path + ".ssh", spec.host_ssh[it.key()]);
+    if (auto pkg = r.string(it.value(), path, "dm_package")) {
+      if (pkg->empty()) {
+        r.error(path + ".dm_package", "the DM package is empty", "name a DM home directory or a tarball of one");
+      } else {
+        spec.host_dm_package[it.key()] = *pkg;
+      }
+    }
   }
 }
 
@@ -349,6 +357,10 @@ void read_defaults(Reader& r, const json& doc, TopologySpec& spec) {
   spec.defaults.host = r.string(d, path, "host");
   spec.defaults.base_dir = r.string(d, path, "base_dir");
   spec.defaults.dm_home = r.string(d, path, "dm_home");
+  spec.defaults.dm_package = r.string(d, path, "dm_package");
+  if (spec.defaults.dm_package && spec.defaults.dm_package->empty()) {
+    r.error("defaults.dm_package", "the DM package is empty", "name a DM home directory or a tarball of one");
+  }
   if (auto os = r.string(d, path, "os")) {
     if (*os == "linux") {
       spec.defaults.os = OsKind::Linux;

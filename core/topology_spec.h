@@ -40,7 +40,7 @@ struct RaftSpec {
 };
 
 struct DefaultsSpec {
-  std::optional<std::string> host, base_dir, dm_home;
+  std::optional<std::string> host, base_dir, dm_home, dm_package;
   std::optional<OsKind> os;
   InitParams init;  ///< defaults.init
 };
@@ -53,6 +53,7 @@ struct TopologySpec {
   PasswordSource password;
   SshSettings ssh;
   std::map<std::string, SshSettings> host_ssh;
+  std::map<std::string, std::string> host_dm_package;  ///< hosts.<host>.dm_package
   std::optional<int> auto_overwrite;
   std::optional<int64_t> mp_reconn_timeout;
   RaftTiming timing;

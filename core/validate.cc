@@ -266,7 +266,16 @@ void check_fault_domains(const Topology& topo, std::vector<Diagnostic>& out) {
 /// leave that host on the defaults' SSH settings).
 void check_host_settings(const Topology& topo, std::vector<Diagnostic>& out) {
   const std::set<std::string> used = topo.hosts();
-  for (const auto& [host, ssh] : topo.host_ssh) {
+  std::set<std::string> named;
+  for (const auto& entry : topo.host_ssh) named.insert(entry.first);
+  for (const auto& entry : topo.host_dm_package) named.insert(entry.first);
+  const bool any_package = !topo.dm_package.empty() || !topo.host_dm_package.empty();
+  if (any_package && topo.dm_home.empty()) {
+    out.push_back(error_at(topo.dm_package.empty() ? "hosts" : "defaults.dm_package",
+                           "a DM package is named but no DM home to install it into",
+                           "set defaults.dm_home (the same directory on every host)"));
+  }
+  for (const auto& host : named) {
     if (used.count(host)) continue;
     std::string list;
     for (const auto& h : used) list += (list.empty() ? "" : ", ") + h;

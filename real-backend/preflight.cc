@@ -322,7 +322,14 @@ PreflightReport preflight(const Topology& topo, const RealConfig& config) {
   }
   check_hosts(topo, out);
   check_remote_hosts(topo, config, out);
-  check_binaries(config, out);
+  bool local_package = false;
+  for (const Instance* inst : local) local_package = local_package || !topo.dm_package_for(inst->host).empty();
+  if (local_package) {
+    out.push_back(pass("tools", "DM on this host comes from " + topo.dm_package_for(local.front()->host) +
+                                    " when the DM home lacks it or holds another build (the install step)"));
+  } else {
+    check_binaries(config, out);
+  }
   check_odbc(config, out);
   check_password(config, out);
   check_ports(local, out);

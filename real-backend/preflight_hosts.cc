@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/paths.h"
+#include "real-backend/dm_install.h"
 #include "real-backend/local_host.h"
 #include "real-backend/preflight_hosts.h"
 
@@ -31,7 +32,15 @@ double wall_seconds() {
 std::string host_script(const Topology& topo, const RealConfig& config, const std::string& host) {
   std::string s = "PATH=$PATH:/usr/sbin:/sbin\n";
   const std::string bin = config.dm_home.empty() ? std::string() : config.dm_home + "/bin";
-  for (const char* tool : {"dminit", "dmserver", "dmrman"}) {
+  if (config.dminit.empty() && config.dmserver.empty() && config.dmrman.empty() && !bin.empty()) {
+    // The DM home's build (dm_install.h), or the first tool missing there.
+    s += "b=$(" + build_query_command(config.dm_home) + ")\n";
+    s += "case \"$b\" in MISSING*) echo \"$b\" ;; *) echo \"DMBUILD $b\" ;; esac\n";
+    // The route the password takes: dminit must know PARFILE= (when it is there).
+    const std::string dminit = bin + "/dminit";
+    s += "if [ -x " + sh_quote(dminit) + " ]; then (cd " + sh_quote(bin) + " && timeout 5 ./dminit help 2>&1) | "
+         "grep -q PARFILE && echo 'PARFILE yes' || echo 'PARFILE no'; fi\n";
+  } else for (const char* tool : {"dminit", "dmserver", "dmrman"}) {
     const std::string& own = std::string(tool) == "dminit" ? config.dminit
                              : std::string(tool) == "dmserver" ? config.dmserver
                                                                : config.dmrman;
@@ -124,7 +133,8 @@ void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vec
       if (tag == "MISSING") missing.push_back(rest);
       if (tag == "BUSY") busy.push_back(rest);
       if (tag == "NONEMPTY") nonempty.push_back(rest);
-      if (tag == "BUILD" && rest.rfind("dminit ", 0) == 0) builds[a.host] = rest.substr(7);
+      if (tag == "BUILD" && rest.rfind("dminit ", 0) == 0) builds[a.host] = "dminit checksum " + rest.substr(7);
+      if (tag == "DMBUILD") builds[a.host] = rest;
       if (tag == "PARFILE") parfile = rest;
       if (tag == "DISK") {
         std::istringstream d(rest);
@@ -149,11 +159,28 @@ void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vec
       for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
       return s;
     };
-    if (missing.empty()) {
+    const std::string package = topo.dm_package_for(a.host);
+    if (!package.empty()) {
+      // The install step puts the package's build there when it differs.
+      auto pb = package_build(package, timeout_ms);
+      if (!pb) {
+        out.push_back({"DM package " + a.host, false, pb.message(), "name a DM home directory or a tarball of one"});
+        builds.erase(a.host);
+      } else {
+        const std::string now = missing.empty() ? (builds.count(a.host) ? builds[a.host] : "?") : "none";
+        out.push_back({"tools " + a.host, true,
+                       now == *pb ? "build " + now + " there, the package's: left alone"
+                                  : "DM there: " + now + "; the deploy installs build " + *pb + " from " + package,
+                       ""});
+        builds[a.host] = *pb;
+      }
+    } else if (missing.empty()) {
       out.push_back({"tools " + a.host, true, "dminit, dmserver and dmrman present there", ""});
     } else {
       out.push_back({"tools " + a.host, false, "missing on " + a.host + ": " + joined(missing),
-                     "install DM at the same DM home on " + a.host + " (or set defaults.dm_home / --dm-home)"});
+                     "install DM at the same DM home on " + a.host +
+                         " (or set defaults.dm_home / --dm-home), or name a package to install from "
+                         "(defaults.dm_package, hosts.<host>.dm_package or --dm-package)"});
     }
     if (parfile == "yes") {
       out.push_back({"password route " + a.host, true,
@@ -192,14 +219,22 @@ void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vec
                    enough ? "" : "free space on " + a.host + " or move the instances"});
   }
   if (builds.size() > 1) {
-    std::string first = builds.begin()->second, differ;
-    for (const auto& [h, b] : builds) {
-      if (b != first) differ += (differ.empty() ? "" : ", ") + h;
+    std::map<std::string, std::string> hosts_of;  // build -> its hosts
+    for (const auto& [h, b] : builds) hosts_of[b] += (hosts_of[b].empty() ? "" : ", ") + h;
+    if (hosts_of.size() == 1) {
+      out.push_back({"same DM build", true, "build " + builds.begin()->second + " on every host", ""});
+    } else {
+      std::string detail = "mixed DM builds:";
+      for (const auto& [b, hs] : hosts_of) detail += " " + hs + " " + (b.empty() ? "(no answer)" : b) + ";";
+      detail.pop_back();
+      if (config.allow_mixed) {
+        out.push_back({"same DM build", true, "warning: " + detail + " (allowed by --allow-mixed)", ""});
+      } else {
+        out.push_back({"same DM build", false, detail,
+                       "install the same DM build on every host (name a package: defaults.dm_package or "
+                       "--dm-package), or pass --allow-mixed"});
+      }
     }
-    out.push_back({"same DM build", differ.empty(),
-                   differ.empty() ? "dminit is the same file on every host"
-                                  : "dminit differs on " + differ + " from " + builds.begin()->first,
-                   differ.empty() ? "" : "install the same DM build on every host"});
   }
 }
 

@@ -70,6 +70,7 @@ class RealBackend final : public Backend {
   Status signal(const std::string& instance, Signal sig) override;
   bool server_running(const std::string& instance) override;
   void copy_backup(const CopyRun& run, std::function<void(Status)> done) override;
+  void install_dm(const InstallRun& run, std::function<void(Status)> done) override;
   Status remove_tree(const std::string& host, const std::string& path) override;
 
   void sql(const SqlEndpoint& at, const std::string& statement,

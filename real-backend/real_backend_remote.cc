@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "real-backend/atomic_file.h"
+#include "real-backend/dm_install.h"
 #include "real-backend/local_host.h"
 #include "real-backend/real_backend_internal.h"
 #include "core/tool_output.h"
@@ -429,6 +430,23 @@ void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> do
     op->timed_out = true;
     (void)processes_->send_signal(op->pid, SIGKILL);
   });
+}
+
+}  // namespace dpc::real
+
+namespace dpc::real {
+
+// ---- DM onto a host from a package (dm_install.h) ------------------------
+
+void RealBackend::install_dm(const InstallRun& run, std::function<void(Status)> done) {
+  ++pending_;
+  const std::string log = "install-" + run.host;
+  log_line(log, "[" + timestamp() + "] install DM from " + run.package + " into " + run.dm_home + " on " + run.host);
+  Millis timeout = run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms;
+  auto r = install_dm_on(*transport(run.host), run, config_.state_dir + "/install", timeout);
+  log_line(log, "[" + timestamp() + "] " + (r ? *r : r.message()));
+  if (!r) return complete([done, m = "install DM on " + run.host + ": " + r.message()]() { done(Error{m}); });
+  complete([done]() { done(Status::Ok()); });
 }
 
 }  // namespace dpc::real

@@ -28,6 +28,8 @@ struct RealConfig {
   /// The DM installation; the binaries are <dm_home>/bin/{dminit,dmserver,dmrman}.
   std::string dm_home;
   std::string dm_home_origin;  ///< where dm_home came from, for messages
+  /// Preflight lets hosts with different DM builds through (--allow-mixed).
+  bool allow_mixed = false;
   /// Explicit binary paths; each wins over dm_home when set.
   std::string dminit, dmserver, dmrman;
 

@@ -67,6 +67,14 @@ void SimBackend::copy_backup(const CopyRun& run, std::function<void(Status)> don
   });
 }
 
+void SimBackend::install_dm(const InstallRun& run, std::function<void(Status)> done) {
+  // [model] install_dm: every simulated host already holds the package's
+  // build, so the install step finds nothing to do and succeeds one
+  // virtual second later (a host without DM is not modelled yet).
+  (void)run;
+  cluster_->call_at(cluster_->now() + 1000, [done]() { done(Status::Ok()); });
+}
+
 void SimBackend::start_server(const ServerLaunch& launch, std::function<void(Status)> done) {
   auto fired = std::make_shared<bool>(false);
   if (launch.timeout_ms > 0) {

@@ -43,6 +43,7 @@ class SimBackend : public Backend {
   Status signal(const std::string& instance, Signal sig) override;
   bool server_running(const std::string& instance) override;
   void copy_backup(const CopyRun& run, std::function<void(Status)> done) override;
+  void install_dm(const InstallRun& run, std::function<void(Status)> done) override;
   bool server_halted(const std::string& instance) override;
   Status remove_tree(const std::string& host, const std::string& path) override;
 

@@ -20,6 +20,21 @@ std::string upper(std::string s) {
   return s;
 }
 
+std::string build_string(const char* argv0) {
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string dir = n > 0 ? parent_dir(std::string(self, static_cast<size_t>(n)))
+                          : parent_dir(argv0 ? argv0 : "");
+  if (dir.empty()) dir = ".";
+  std::string text;
+  if (read_file(dir + "/BUILD", &text)) {
+    text = trim(text.substr(0, text.find('\n')));
+    if (!text.empty()) return text;
+  }
+  const char* env = std::getenv("DPC_FAKE_BUILD");
+  return env && *env ? env : "stand-in-1";
+}
+
 std::string trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";

@@ -22,6 +22,10 @@ namespace fake {
 
 std::string upper(std::string s);
 std::string trim(const std::string& s);
+/// The stand-in's build string (`-v`): the first line of BUILD beside the
+/// program, else $DPC_FAKE_BUILD, else "stand-in-1". Tests give one host
+/// another build by writing that file into its DM home's bin/.
+std::string build_string(const char* argv0);
 
 /// KEY=VALUE words (keys upper-cased); words without '=' are under "".
 std::map<std::string, std::string> parse_kv(const std::vector<std::string>& words);

@@ -24,6 +24,10 @@ int fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.size() == 1 && words[0] == "-v") {
+    std::printf("initdb V8 %s\n", fake::build_string(argv[0]).c_str());
+    return 0;
+  }
   if (words.size() == 1 && fake::upper(words[0]) == "HELP") {
     std::printf("initdb V8 (stand-in)\nformat: ./dminit KEYWORD=value\n"
                 "keyword                 explanation\n"

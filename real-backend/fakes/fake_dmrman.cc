@@ -41,6 +41,10 @@ std::string render(const std::map<std::string, std::string>& kv) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.size() == 1 && words[0] == "-v") {
+    std::printf("dmrman V8 %s\n", fake::build_string(argv[0]).c_str());
+    return 0;
+  }
   if (words.size() == 1 && fake::upper(words[0]) == "HELP") {
     std::printf("dmrman V8 (stand-in)\nformat: ./dmrman KEYWORD=value\n");
     return 0;

@@ -39,6 +39,10 @@ void say(const std::string& line) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.size() == 1 && words[0] == "-v") {
+    std::printf("DM Database Server 64 V8 %s\n", fake::build_string(argv[0]).c_str());
+    return 0;
+  }
   if (words.size() == 1 && fake::upper(words[0]) == "HELP") {
     say("DM Database Server (stand-in)\nformat: ./dmserver [ini_file_path] [-noconsole] [mount] [dpc_mode=...]");
     return 0;

@@ -38,6 +38,7 @@
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/atomic_file.h"
 #include "real-backend/preflight.h"
+#include "real-backend/preflight_hosts.h"
 #include "real-backend/real_backend.h"
 #include "real-backend/testing/fake_dpc_sql.h"
 
@@ -271,6 +272,78 @@ TEST_F(MultiHost, ANetworkCutNamesTheHostAndResumeFinishesAfterHealing) {
   ASSERT_TRUE(resumed.ok) << resumed.failed_step << ": " << resumed.error;
   ClusterStatus status = gather_status(*backend_, topo_);
   EXPECT_TRUE(status.healthy) << status.health_note;
+}
+
+/// Puts the stand-in DM home into DM home `dm` on host N (1-based) only.
+void place_fake_dm(const std::string& root, int host, const std::string& build) {
+  const std::string home = root + "/h" + std::to_string(host) + "/dm";
+  fs::create_directories(home);
+  fs::copy(DPC_FAKE_DM_HOME, home, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  if (!build.empty()) {
+    ASSERT_TRUE(write_file_atomic(home + "/bin/BUILD", build + "\n").ok());
+  }
+}
+
+// Before the test that stops host 2's sshd (tests run in file order).
+TEST_F(MultiHost, AHostWithoutDmGetsItFromThePackageAndTheClusterComesUpHealthy) {
+  // DM lives in a directory private to every host; the second host has none.
+  const std::string dm = env("DPC_MH_DATA") + "/dm";
+  place_fake_dm(root_, 1, "");
+  place_fake_dm(root_, 3, "");
+  ASSERT_FALSE(fs::exists(root_ + "/h2/dm"));
+  config_.dm_home = dm;
+  topo_.dm_home = dm;
+  topo_.dm_package = DPC_FAKE_DM_HOME;  // a DM home directory on this machine
+  make_backend();
+
+  PreflightReport pre;
+  check_remote_hosts(topo_, config_, pre.checks);
+  const std::string text = format_preflight(pre);
+  EXPECT_TRUE(pre.ok()) << text;
+  EXPECT_THAT(text, ::testing::ContainsRegex("PASS  tools " + hosts_[1] + " +DM there: none; the deploy installs build"));
+  EXPECT_THAT(text, HasSubstr("PASS  same DM build"));
+
+  const Plan plan = build_deploy_plan(topo_);
+  ASSERT_EQ(plan.steps[0].kind, StepKind::InstallDm);
+  ExecutionReport deployed = Executor(*backend_, options()).run(plan);
+  ASSERT_TRUE(deployed.ok) << deployed.failed_step << ": " << deployed.error;
+  // Installed where it lacked, left alone where the same build was.
+  EXPECT_TRUE(fs::exists(root_ + "/h2/dm/bin/dmserver"));
+  EXPECT_TRUE(fs::exists(root_ + "/h2/dm/" + std::string(kInstalledMarker)));
+  EXPECT_FALSE(fs::exists(root_ + "/h1/dm/" + std::string(kInstalledMarker)));
+  EXPECT_FALSE(fs::exists(root_ + "/h3/dm/" + std::string(kInstalledMarker)));
+  auto log = read_whole_file(config_.state_dir + "/logs/install-" + hosts_[0] + ".log");
+  ASSERT_TRUE(log.ok());
+  EXPECT_THAT(*log, HasSubstr("left alone"));
+  for (const Instance& inst : topo_.instances) EXPECT_TRUE(backend_->server_running(inst.name)) << inst.name;
+  ClusterStatus status = gather_status(*backend_, topo_);
+  EXPECT_TRUE(status.healthy) << status.health_note;
+  ExecutionReport stopped = Executor(*backend_, options()).run(build_stop_plan(topo_));
+  EXPECT_TRUE(stopped.ok) << stopped.failed_step << ": " << stopped.error;
+}
+
+TEST_F(MultiHost, PreflightRefusesMixedBuildsNamingHostsAndBuilds) {
+  const std::string dm = env("DPC_MH_DATA") + "/dm";
+  place_fake_dm(root_, 1, "");
+  place_fake_dm(root_, 2, "stand-in-2");
+  place_fake_dm(root_, 3, "");
+  config_.dm_home = dm;
+  topo_.dm_home = dm;
+  PreflightReport pre;
+  check_remote_hosts(topo_, config_, pre.checks);
+  const std::string text = format_preflight(pre);
+  EXPECT_FALSE(pre.ok()) << text;
+  EXPECT_THAT(text, HasSubstr("FAIL  same DM build"));
+  EXPECT_THAT(text, HasSubstr("mixed DM builds: " + hosts_[0] + ", " + hosts_[2] +
+                              " DM Database Server 64 V8 stand-in-1; " + hosts_[1] +
+                              " DM Database Server 64 V8 stand-in-2"));
+  EXPECT_THAT(text, HasSubstr("--allow-mixed"));
+
+  config_.allow_mixed = true;
+  PreflightReport allowed;
+  check_remote_hosts(topo_, config_, allowed.checks);
+  EXPECT_TRUE(allowed.ok()) << format_preflight(allowed);
+  EXPECT_THAT(format_preflight(allowed), HasSubstr("warning: mixed DM builds"));
 }
 
 TEST_F(MultiHost, PreflightNamesAHostWhoseSshdIsDownWithinFiveSeconds) {
