@@ -47,6 +47,7 @@ int rough_cost_ms(const Step& step) {
     case StepKind::InitInstance: return 2000;
     case StepKind::Backup:
     case StepKind::CopyBackup:
+    case StepKind::InstallDm:
     case StepKind::Restore: return 3000;
     case StepKind::UpdateDbMagic:
     case StepKind::StartServer:
