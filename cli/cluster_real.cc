@@ -9,6 +9,7 @@
 
 #include "cli/cluster_cli.h"
 #include "cli/interrupt.h"
+#include "core/dm_uninstall.h"
 #include "core/install_plan.h"
 #include "core/journal.h"
 #include "core/plan_builder.h"
@@ -117,30 +118,6 @@ int install(const ClusterCommand& c, real::RealBackend& backend) {
   return report.ok ? 0 : 1;
 }
 
-/// `destroy --uninstall`: removes the DM home on each host where dpcctl
-/// installed it (kInstalledMarker there); other DM homes are left alone.
-bool uninstall(const ClusterCommand& c, real::RealBackend& backend) {
-  bool ok = true;
-  if (c.topo.dm_home.empty()) {
-    std::printf("no DM home is configured; nothing to uninstall\n");
-    return true;
-  }
-  for (const std::string& host : c.topo.hosts()) {
-    if (!backend.exists(host, c.topo.dm_home + "/" + kInstalledMarker)) {
-      std::printf("left DM in %s on %s: dpcctl did not install it\n", c.topo.dm_home.c_str(), host.c_str());
-      continue;
-    }
-    Status st = backend.remove_tree(host, c.topo.dm_home);
-    if (st) {
-      std::printf("removed DM from %s on %s (dpcctl had installed it)\n", c.topo.dm_home.c_str(), host.c_str());
-    } else {
-      ok = false;
-      std::fprintf(stderr, "dpcctl destroy: %s\n", st.message().c_str());
-    }
-  }
-  return ok;
-}
-
 /// Removes what dpcctl keeps in the state directory, then the directory
 /// when nothing else is left in it.
 void remove_state_dir(const std::string& dir) {
@@ -196,7 +173,11 @@ int run_real_command(const ClusterCommand& c) {
   auto op = parse_cluster_op(c.verb == "destroy" ? std::vector<std::string>{"destroy"} : c.words);
   if (!op) return fail(c, op.message(), 2);
   OpResult r = run_cluster_op(**backend, c.topo, *op, o);
-  if (c.verb == "destroy" && r.ok && c.args.has("uninstall") && !uninstall(c, **backend)) r.ok = false;
+  if (c.verb == "destroy" && r.ok && c.args.has("uninstall")) {
+    UninstallOutcome u = uninstall_dm(**backend, c.topo);
+    r.output += u.output;
+    if (!u.ok) r.ok = false, r.error = u.error;
+  }
   if (c.verb == "destroy" && r.ok) remove_state_dir(cfg->state_dir);
   if (c.json) {
     nlohmann::json j{{"event", "result"}, {"ok", r.ok}, {"output", r.output}};

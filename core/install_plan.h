@@ -10,6 +10,8 @@
 // build is left alone. Pure functions of a valid topology; no I/O.
 #pragma once
 
+#include <string>
+
 #include "core/plan.h"
 #include "core/topology.h"
 
@@ -18,6 +20,21 @@ namespace dpc {
 /// The file in a DM home that says dpcctl installed it (and from what);
 /// `destroy --uninstall` removes only DM homes holding it.
 inline constexpr const char* kInstalledMarker = ".dpcctl-installed";
+
+/// DM's own installer: a package whose file name is this is run on the host
+/// as `DMInstall.bin -q <answer file>` instead of being unpacked.
+inline constexpr const char* kSilentInstaller = "DMInstall.bin";
+
+/// Whether `package` names DM's installer (its file name is DMInstall.bin).
+bool is_silent_installer(const std::string& package);
+
+/// The XML answer file for `DMInstall.bin -q` that installs DM's files into
+/// `dm_home` and nothing else: no database (dpcctl runs dminit itself), no
+/// service. [model] The elements follow the example DM's users publish for
+/// DM 8 (DATABASE with LANGUAGE, TIME_ZONE, KEY, INSTALL_TYPE, INSTALL_PATH,
+/// INIT_DB, CREATE_DB_SERVICE, STARTUP_DB_SERVICE); not checked against a
+/// real installer.
+std::string silent_install_answer(const std::string& dm_home);
 
 /// Kill the install after this long: a package is copied and unpacked.
 constexpr int kInstallTimeoutMs = 1800000;
