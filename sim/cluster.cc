@@ -3,6 +3,7 @@
 #include <cmath>
 #include <utility>
 
+#include "sim/model/dm_home.h"
 #include "sim/model/invariants.h"
 #include "sim/engine/text_util.h"
 #include "sim/model/tools.h"
@@ -54,6 +55,10 @@ void SimCluster::copy_backup(const std::string& from, const std::string& to,
 
 void SimCluster::start_server(const std::string& host, const std::vector<std::string>& args,
                               std::function<void(Status)> done) {
+  if (auto missing = missing_dm_tool(*w_, host, "dmserver")) {
+    w_->loop.after(w_->timing.tool_error, "tool.error", [done, m = *missing]() { done(Error{m}); });
+    return;
+  }
   start_dmserver(*w_, host, args, std::move(done));
 }
 

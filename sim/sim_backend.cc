@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "sim/model/dm_home.h"
+
 namespace dpc::sim {
 namespace {
 
@@ -68,11 +70,22 @@ void SimBackend::copy_backup(const CopyRun& run, std::function<void(Status)> don
 }
 
 void SimBackend::install_dm(const InstallRun& run, std::function<void(Status)> done) {
-  // [model] install_dm: every simulated host already holds the package's
-  // build, so the install step finds nothing to do and succeeds one
-  // virtual second later (a host without DM is not modelled yet).
-  (void)run;
-  cluster_->call_at(cluster_->now() + 1000, [done]() { done(Status::Ok()); });
+  // [model] DM's installation on the hosts: sim/model/dm_home.h.
+  auto fired = std::make_shared<bool>(false);
+  if (run.timeout_ms > 0) {
+    const std::string what = "installing DM on " + run.host + " from " + run.package;
+    const int limit = run.timeout_ms;
+    cluster_->call_at(cluster_->now() + run.timeout_ms, [fired, done, what, limit]() {
+      if (*fired) return;
+      *fired = true;
+      done(Error{what + " did not finish within " + std::to_string(limit) + " ms"});
+    });
+  }
+  install_dm_package(cluster_->world(), run.host, run.package, run.dm_home, [fired, done](Status st) {
+    if (*fired) return;
+    *fired = true;
+    done(std::move(st));
+  });
 }
 
 void SimBackend::start_server(const ServerLaunch& launch, std::function<void(Status)> done) {

@@ -12,6 +12,7 @@
 #include "sim/model/dmserver.h"
 #include "sim/engine/text_util.h"
 #include "sim/model/tools.h"
+#include "sim/model/dm_home.h"
 
 namespace dpc::sim {
 namespace {
@@ -400,6 +401,10 @@ void run_tool(World& w, const std::string& host, const std::string& program,
     w.loop.after(w.timing.tool_error, "tool.error", [done, program]() {
       done(Error{"the simulator has no program '" + program + "'; it runs dminit and dmrman"});
     });
+    return;
+  }
+  if (auto missing = missing_dm_tool(w, host, base)) {
+    w.loop.after(w.timing.tool_error, "tool.error", [done, m = *missing]() { done(Error{m}); });
     return;
   }
   std::string line = base;

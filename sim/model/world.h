@@ -11,10 +11,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "sim/engine/event_loop.h"
+#include "sim/model/dm_setup.h"
 #include "sim/model/host.h"
 #include "sim/engine/network.h"
 #include "sim/raft/raft_invariants.h"
@@ -44,6 +46,9 @@ struct SimOptions {
   /// host that wrote it, and a restore on another host needs the plan's
   /// copy-backup step first.
   bool shared_backup_sets = false;
+  /// Which DM each host's DM home holds, and each package's build
+  /// (sim/model/dm_setup.h; put on the hosts by sim/model/dm_home.h).
+  DmSetup dm;
 };
 
 /// An invariant broken during a run.
@@ -103,6 +108,10 @@ class World {
   const std::map<std::string, std::unique_ptr<DmServer>>& servers() const { return servers_; }
   /// Where dminit created each instance (by INSTANCE_NAME).
   std::map<std::string, InstanceHome> homes;
+  /// The DM home whose tools are modelled ("" = none: tools run anywhere)
+  /// and the hosts where it is (sim/model/dm_home.h).
+  std::string dm_home;
+  std::set<std::string> dm_hosts;
 
   /// A fresh magic (DB_MAGIC, PERMANENT_MAGIC, DPC_MAGIC). Identifiers, not
   /// randomness: drawn from a counter so they do not depend on the seed.
