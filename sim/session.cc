@@ -10,6 +10,7 @@
 #include "core/plan_builder.h"
 #include "sim/catalog/catalog.h"
 #include "sim/limits.h"
+#include "sim/model/dm_home.h"
 #include "sim/session_commands.h"
 #include "sim/sim_backend.h"
 
@@ -105,6 +106,7 @@ SimSession::SimSession(Topology topo, SimOptions options)
     cluster_->host(inst.host);
     if (!inst.ip_internal.empty() && inst.ip_internal != inst.host) cluster_->add_alias(inst.ip_internal, inst.host);
   }
+  set_up_dm_homes(cluster_->world(), topo_.dm_home.empty() ? kSimDefaultDmHome : topo_.dm_home, topo_.hosts());
 }
 
 SimSession::~SimSession() = default;

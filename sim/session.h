@@ -26,7 +26,9 @@
 //   tool INST dminit|dmrman|dmserver ARGS...  DM's tools on INST's host
 //   show INST | jitter INST MS        inspect an instance; its election jitter
 //   ctl deploy [--resume] | ctl status | ctl start|stop|restart|kill [SEL] [--force]
-//   ctl switchover RAFT --to INST | ctl destroy
+//   ctl switchover RAFT --to INST | ctl destroy [--uninstall]
+//   ctl deploy [--allow-mixed] [--dm-package P] | ctl install [--dm-package P]
+//                                     DM put on the hosts (sim/model/dm_home.h)
 //                                     dpcctl's cluster commands (core/cluster_ops.h)
 //   ctl scale-out FILE | ctl scale-in FILE | ctl convert INST --to shadow|raft
 //                                     grow or reshape the running cluster
@@ -157,6 +159,8 @@ class SimSession {
   CommandResult cmd_ctl(const Words& w);
   /// ctl scale-out / scale-in / convert (sim/session_ctl.cc).
   CommandResult execute_scale(const std::vector<std::string>& rest);
+  /// ctl install: only the plan's install-dm steps (sim/session_ctl.cc).
+  CommandResult execute_install(const std::vector<std::string>& rest);
   // sim/session_workload.cc: background status queries.
   CommandResult cmd_workload(const Words& w);
   CommandResult cmd_workload_check(const Words& w);

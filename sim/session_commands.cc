@@ -55,8 +55,9 @@ const std::vector<SessionCommand>& session_commands() {
       {"jitter", "jitter INST MS", "the election-timeout jitter bound of one instance", {A::Instance, A::Number}, 3,
        3, &S::cmd_jitter},
       {"ctl", "ctl VERB ...",
-       "dpcctl's cluster commands: ctl deploy [--resume] | status | start|stop|restart [SEL] [--force] | "
-       "kill SEL [--force] | switchover RAFT --to INST | destroy | scale-out FILE | scale-in FILE | "
+       "dpcctl's cluster commands: ctl deploy [--resume] [--allow-mixed] [--dm-package P] | install "
+       "[--dm-package P] | status | start|stop|restart [SEL] [--force] | "
+       "kill SEL [--force] | switchover RAFT --to INST | destroy [--uninstall] | scale-out FILE | scale-in FILE | "
        "convert INST --to shadow|raft (SEL: NAME, -N A,B, -R BP, -G RAFT_1)",
        {A::Word}, 2, kAnyWords, &S::cmd_ctl},
       {"workload", "workload INST EVERY_MS COUNT",

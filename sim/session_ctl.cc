@@ -4,20 +4,50 @@
 // These are the lines a simulated cluster's history stores
 // (sim/sim_history.h), so a history replays, and becomes a scenario, as is.
 #include <filesystem>
+#include <optional>
 
 #include "core/cluster_ops.h"
 #include "core/diagnostic.h"
+#include "core/dm_uninstall.h"
+#include "core/install_plan.h"
+#include "core/paths.h"
 #include "core/plan_builder.h"
 #include "core/scale_ops.h"
 #include "core/topology_load.h"
+#include "sim/model/dm_home.h"
 #include "sim/session.h"
 
 namespace dpc::sim {
 
 CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
   CommandResult r;
-  const std::vector<std::string> rest(w.begin() + 1, w.end());
+  // DM's installation: --dm-package P (deploy, install), --allow-mixed
+  // (deploy), --uninstall (destroy), anywhere after the verb.
+  std::vector<std::string> rest;
+  bool allow_mixed = false, uninstall = false;
+  std::optional<std::string> package;
+  for (size_t i = 1; i < w.size(); ++i) {
+    if (w[i] == "--allow-mixed") allow_mixed = true;
+    else if (w[i] == "--uninstall") uninstall = true;
+    else if (w[i] == "--dm-package" && i + 1 < w.size()) package = w[++i];
+    else rest.push_back(w[i]);
+  }
   const std::string verb = rest.empty() ? "" : rest[0];
+  if ((allow_mixed && verb != "deploy") || (uninstall && verb != "destroy") ||
+      (package && verb != "deploy" && verb != "install")) {
+    return r.ok = false,
+           r.error = "ctl " + verb + ": --allow-mixed is for deploy, --uninstall for destroy, --dm-package for "
+                     "deploy and install", r;
+  }
+  if (package) {
+    if (topo_.dm_home.empty() || package->empty()) {
+      return r.ok = false, r.error = "--dm-package needs a package and defaults.dm_home in the topology", r;
+    }
+    topo_.dm_package = *package;  // over defaults.dm_package and hosts.<host>.dm_package
+    topo_.host_dm_package.clear();
+    deploy_plan_ = build_deploy_plan(topo_);
+  }
+  if (verb == "install") return execute_install(rest);
   if (verb == "deploy") {
     const bool resume = rest.size() == 2 && rest[1] == "--resume";
     if (rest.size() > 2 || (rest.size() == 2 && !resume)) {
@@ -33,12 +63,16 @@ CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
         r.status = status();
         return r;
       }
+      // The real backend's preflight compares the hosts' DM builds.
+      Result<std::string> same = check_same_dm_build(cluster_->world(), topo_, allow_mixed);
+      if (!same) return r.ok = false, r.error = same.message(), r;
+      if (!same->empty()) r.output = *same + "\n";
       done_.clear();  // a fresh deployment, as the real backend resets its journal
     }
     ExecutionReport rep = deploy("", parallel);
     r.ok = rep.ok;
     r.report = rep;
-    if (rep.ok) r.output = "deployed: " + std::to_string(rep.done) + " steps";
+    if (rep.ok) r.output += "deployed: " + std::to_string(rep.done) + " steps";
     else r.error = rep.error;
     r.status = status();
     return r;
@@ -63,6 +97,11 @@ CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
   r.ok = res.ok;
   r.output = res.output;
   r.error = res.error;
+  if (uninstall && res.ok) {
+    UninstallOutcome u = uninstall_dm(backend(), topo_);
+    r.output += u.output;
+    if (!u.ok) r.ok = false, r.error = u.error;
+  }
   if (!res.reports.empty()) r.report = res.reports.back();
   if (op->verb == "stop" && op->selectors.empty()) r.status = status();
   return r;
@@ -77,6 +116,31 @@ void SimSession::adopt_topology(Topology topo) {
     cluster_->host(inst.host);
     if (!inst.ip_internal.empty() && inst.ip_internal != inst.host) cluster_->add_alias(inst.ip_internal, inst.host);
   }
+  set_up_dm_homes(cluster_->world(), topo_.dm_home.empty() ? kSimDefaultDmHome : topo_.dm_home, topo_.hosts());
+}
+
+CommandResult SimSession::execute_install(const std::vector<std::string>& rest) {
+  CommandResult r;
+  if (rest.size() != 1) return r.ok = false, r.error = "usage: ctl install [--dm-package PATH]", r;
+  const Plan plan = build_install_plan(topo_);
+  if (plan.steps.empty()) {
+    return r.ok = false,
+           r.error = "no host names a DM package to install from; set defaults.dm_package (or "
+                     "hosts.<host>.dm_package) in the topology, or pass --dm-package PATH", r;
+  }
+  ExecutorOptions o;
+  o.parallel = parallel;
+  o.on_event = on_event;
+  ExecutionReport rep = run_plan(backend(), topo_, plan, o);
+  r.ok = rep.ok;
+  r.report = rep;
+  if (!rep.ok) return r.error = rep.error, r;
+  for (const Step& s : plan.steps) {
+    const std::string build = dm_build_on(cluster_->world(), s.host, s.path);
+    const bool ours = cluster_->exists(s.host, path_join(path_style(s.path), s.path, kInstalledMarker));
+    r.output += s.host + ": build " + build + " in " + s.path + (ours ? " (installed by dpcctl)" : "") + "\n";
+  }
+  return r;
 }
 
 CommandResult SimSession::execute_scale(const std::vector<std::string>& rest) {

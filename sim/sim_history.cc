@@ -1,5 +1,7 @@
 #include "sim/sim_history.h"
 
+#include "sim/model/dm_setup.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -30,7 +32,8 @@ std::string history_header(const SimHistory& h) {
          "topology " + h.topology + "\n"
          "seed " + std::to_string(h.seed) + "\n"
          "jitter " + std::to_string(h.jitter_ms) + "\n"
-         "profile " + (h.profile.empty() ? "-" : h.profile) + "\n";
+         "profile " + (h.profile.empty() ? "-" : h.profile) + "\n" +
+         (h.dm.empty() ? "" : "dm " + h.dm + "\n");
 }
 
 std::string history_line(const HistoryEntry& e) {
@@ -68,6 +71,10 @@ Result<SimHistory> load_history(const std::string& file) {
       h.jitter_ms = num;
     } else if (key == "profile") {
       h.profile = value == "-" ? "" : value;
+    } else if (key == "dm") {
+      auto setup = parse_dm_setup(value);
+      if (!setup) return bad(setup.message());
+      h.dm = setup->text();
     } else if (key == "at") {
       std::istringstream words(value);
       std::string at, outcome;
@@ -152,6 +159,7 @@ std::string history_scenario(const SimHistory& h, const std::string& topology_re
   ordered_json sim{{"seed", h.seed}};
   if (h.jitter_ms != 0) sim["jitter_ms"] = h.jitter_ms;
   if (!h.profile.empty()) sim["profile"] = h.profile;
+  if (!h.dm.empty()) sim["dm"] = h.dm;
   ordered_json doc{{"description", "recorded from the history of the simulated cluster " + h.cluster},
                    {"topology", topology_ref},
                    {"sim", sim},

@@ -11,6 +11,7 @@
 //   seed 3
 //   jitter 0
 //   profile -                  (or the path of a timing profile)
+//   dm h2=none                 (only when --sim-dm set one: sim/model/dm_setup.h)
 //   at 0 ok ctl deploy
 //   at 16902 ok ctl kill BP11
 //   at 17500 ok ctl scale-out /abs/state-dir/topology-1.json   (a copy of the edited file)
@@ -40,6 +41,7 @@ struct SimHistory {
   uint64_t seed = 1;
   int64_t jitter_ms = 0;
   std::string profile;   ///< a timing profile file, or ""
+  std::string dm;        ///< SimOptions::dm as text (sim/model/dm_setup.h), "" = default
   std::vector<HistoryEntry> entries;
 };
 

@@ -31,6 +31,7 @@
 #include "core/topology.h"
 #include "sim/engine/timing_profile.h"
 #include "sim/limits.h"
+#include "sim/model/dm_setup.h"
 
 namespace dpc::sim {
 
@@ -169,6 +170,7 @@ struct Scenario {
   int64_t jitter_ms = 0;
   TimingProfile profile;
   std::vector<LinkSetting> links;
+  DmSetup dm;  ///< sim.dm: which DM each host holds (sim/model/dm_setup.h)
   std::vector<ScenarioStep> steps;
   /// <dir>/<stem>.transcript beside the file.
   std::string transcript_path() const;

@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 const std::map<std::string, std::vector<std::string>>& field_table() {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"top", {"$schema", "name", "description", "topology", "sim", "steps"}},
-      {"sim", {"seed", "jitter_ms", "profile", "links"}},
+      {"sim", {"seed", "jitter_ms", "profile", "links", "dm"}},
       {"link", {"a", "b", "latency_ms", "jitter_ms", "loss", "one_way"}},
       {"step",
        {"do", "expect_error", "expect_output", "may_fail", "wait_until", "within_ms", "poll_ms", "expect", "hold",
@@ -319,6 +319,13 @@ class Loader {
       } else {
         error("sim.profile", prof.message(), "see docs/simulator.md for the profile's keys");
       }
+    }
+    if (sim.contains("dm")) {
+      const json& d = sim.at("dm");
+      auto setup = d.is_string() ? parse_dm_setup(d.get<std::string>())
+                                 : Result<DmSetup>(Error{"must be a string, not " + json_type_phrase(d)});
+      if (setup) s.dm = *setup;
+      else error("sim.dm", setup.message(), "e.g. \"h2=none\" (docs/scenarios.md, sim)");
     }
     if (sim.contains("links")) {
       const json& links = sim.at("links");

@@ -41,6 +41,7 @@ class Runner {
     so.seed = seed_;
     so.jitter_ms = s_.jitter_ms;
     so.timing = s_.profile;
+    so.dm = s_.dm;
     session_ = std::make_unique<SimSession>(s_.topology, so);
     // `ctl scale-out FILE` names FILE as the topology is named: relative to the scenario file.
     session_->base_dir = std::filesystem::path(s_.file).parent_path().string();
