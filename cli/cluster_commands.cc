@@ -16,6 +16,7 @@
 #include "cli/sim_args.h"
 #include "cli/topology_arg.h"
 #include "core/diagnostic.h"
+#include "core/install_plan.h"
 #include "core/progress.h"
 #include "core/scale_ops.h"
 #include "real-backend/real_config.h"
@@ -28,7 +29,7 @@ std::string usage(const std::string& verb) {
                      : verb == "status"   ? "FILE [--json]"
                      : verb == "switchover" ? "FILE RAFT --to INSTANCE"
                      : verb == "destroy"  ? "FILE [--yes] [--uninstall]"
-                     : verb == "install"  ? "FILE --backend=real [--dm-package PATH]"
+                     : verb == "install"  ? "FILE [--dm-package PATH]"
                      : verb == "kill"     ? "FILE SEL... [--force]"
                      : verb == "scale-out" || verb == "scale-in" ? "FILE [--dry-run]"
                      : verb == "convert"  ? "FILE INSTANCE --to shadow|raft [--dry-run]"
@@ -49,16 +50,17 @@ std::string usage(const std::string& verb) {
          "  --json               one JSON object per event instead of text\n"
          "  --force              stop or kill the MP or a group's majority while the rest runs\n"
          "  --yes                destroy without asking\n"
+         "  --dm-package PATH    deploy, install: put DM where a host lacks it or holds another build,\n"
+         "                       from a DM home directory, a tarball of one, or DM's DMInstall.bin\n"
+         "                       (over the topology's dm_package)\n"
+         "  --allow-mixed        deploy: let preflight pass hosts whose DM builds differ\n"
+         "  --uninstall          destroy: also remove DM homes dpcctl installed itself\n"
          "simulator options (taken when the cluster is first deployed):\n" +
          std::string(sim_options_usage()) +
          "  --trace FILE         write the simulation's event trace\n"
          "real-backend options:\n"
          "  --resume             continue a failed deployment from the state directory's journal\n"
          "  --dm-home DIR        the DM installation (bin/dminit, bin/dmserver, bin/dmrman)\n"
-         "  --dm-package PATH    install DM from this DM home directory or tarball where a host\n"
-         "                       lacks it or holds another build (over the topology's dm_package)\n"
-         "  --allow-mixed        let preflight pass hosts whose DM builds differ\n"
-         "  --uninstall          destroy: also remove DM homes dpcctl installed itself\n"
          "  --dminit/--dmserver/--dmrman PATH, --odbc-driver NAME, --odbc-dsn DSN,\n"
          "  --password-env VAR, --password-file FILE, --connect-timeout-ms N, --ready-timeout-ms N\n"
          "  --ssh-user U, --ssh-port N, --ssh-identity FILE, --ssh-jump HOST, --ssh-option K=V,\n"
@@ -169,12 +171,13 @@ int run_cluster_command(const std::string& verb, const Words& words) {
     auto chosen = select_instances(c.topo, std::vector<std::string>(c.words.begin() + 1, c.words.end()));
     if (!chosen) return std::fprintf(stderr, "dpcctl %s: %s\n", verb.c_str(), chosen.message().c_str()), 2;
   }
-  const std::string backend = args->get_or("backend", "sim");
-  if (verb == "install" && backend != "real") {
-    std::fprintf(stderr, "dpcctl install: installs DM on real hosts; add --backend=real "
-                         "(on the simulator, deploy runs the install steps)\n");
+  if (verb == "install" && build_install_plan(c.topo).steps.empty()) {
+    std::fprintf(stderr, "dpcctl install: no host names a DM package to install from; set defaults.dm_package "
+                         "(or hosts.<host>.dm_package) in %s, or pass --dm-package PATH\n",
+                 args->positional[0].c_str());
     return 2;
   }
+  const std::string backend = args->get_or("backend", "sim");
   if (backend == "sim") return run_sim_command(c);
   if (backend == "real") return run_real_command(c);
   std::fprintf(stderr, "dpcctl %s: --backend takes 'sim' or 'real', got '%s'\n", verb.c_str(), backend.c_str());

@@ -49,7 +49,7 @@ Result<sim::SimHistory> history_for(const ClusterCommand& c, const std::string& 
   auto so = sim_options(c.args);
   if (!so) return Error{so.message()};
   if (fresh) {
-    if (c.verb != "deploy") {
+    if (c.verb != "deploy" && c.verb != "install") {
       return Error{"no simulated cluster " + c.topo.cluster + " in " + fs::path(file).parent_path().string() +
                    " (deploy it first: dpcctl deploy " + c.args.positional[0] + " --backend=sim)"};
     }
@@ -61,6 +61,7 @@ Result<sim::SimHistory> history_for(const ClusterCommand& c, const std::string& 
     h.seed = so->seed;
     h.jitter_ms = so->jitter_ms;
     if (auto p = c.args.get("profile")) h.profile = absolute_path(*p);
+    h.dm = so->dm.text();
     return h;
   }
   auto h = sim::load_history(file);
@@ -70,10 +71,12 @@ Result<sim::SimHistory> history_for(const ClusterCommand& c, const std::string& 
                  "; give another --state-dir"};
   }
   if ((c.args.has("seed") && so->seed != h->seed) || (c.args.has("jitter") && so->jitter_ms != h->jitter_ms) ||
-      (c.args.has("profile") && absolute_path(*c.args.get("profile")) != h->profile)) {
+      (c.args.has("profile") && absolute_path(*c.args.get("profile")) != h->profile) ||
+      (c.args.has("sim-dm") && so->dm.text() != h->dm)) {
     return Error{"this simulated cluster was deployed with seed " + std::to_string(h->seed) + ", jitter " +
                  std::to_string(h->jitter_ms) + " ms and " +
                  (h->profile.empty() ? "no timing profile" : "the timing profile " + h->profile) +
+                 (h->dm.empty() ? "" : " and --sim-dm " + h->dm) +
                  "; its options cannot change (leave them out, or destroy it and deploy again)"};
   }
   return h;
@@ -127,6 +130,7 @@ Result<sim::SimOptions> options_of(const sim::SimHistory& h) {
   a.values["seed"] = std::to_string(h.seed);
   a.values["jitter"] = std::to_string(h.jitter_ms);
   if (!h.profile.empty()) a.values["profile"] = h.profile;
+  if (!h.dm.empty()) a.values["sim-dm"] = h.dm;
   return sim_options(a);
 }
 
@@ -142,7 +146,7 @@ int run_sim_command(const ClusterCommand& c) {
   // (core/state_dir.h: the lock naming the holder's pid, private modes, no
   // symbolic links), until the command ends.
   std::optional<StateDir> held;
-  if (c.verb == "deploy" || fs::exists(state_dir, exists_ec)) {
+  if (c.verb == "deploy" || c.verb == "install" || fs::exists(state_dir, exists_ec)) {
     auto acquired = StateDir::acquire(state_dir);
     if (!acquired) return fail(c, acquired.message());
     held.emplace(std::move(*acquired));
@@ -174,6 +178,13 @@ int run_sim_command(const ClusterCommand& c) {
   if (c.verb == "deploy") words = c.resume ? std::vector<std::string>{"deploy", "--resume"} : std::vector<std::string>{"deploy"};
   if (c.verb == "status") words = {"status"};
   if (c.verb == "destroy") words = {"destroy"};
+  if (c.verb == "install") words = {"install"};
+  if (c.verb == "deploy" && !c.resume && c.args.has("allow-mixed")) words.push_back("--allow-mixed");
+  if (c.verb == "destroy" && c.args.has("uninstall")) words.push_back("--uninstall");
+  if (auto pkg = c.args.get("dm-package"); pkg && (c.verb == "deploy" || c.verb == "install")) {
+    words.push_back("--dm-package");  // in the history line, so a replay installs from it too
+    words.push_back(*pkg);
+  }
   if (c.verb == "destroy" && !confirm_destroy(c, "the simulated cluster " + c.topo.cluster + " and " + state_dir)) {
     return 2;
   }
@@ -228,6 +239,9 @@ int run_sim_command(const ClusterCommand& c) {
       more += halts.empty() ? "\nevery instance exited normally (no HALT)" : "\nHALTED:" + halts;
     }
     if (!c.json && !r.output.empty() && c.verb == "stop") std::printf("%s", r.output.c_str());
+    if (!c.json && c.verb == "deploy" && r.output.rfind("warning: ", 0) == 0) {
+      std::printf("%s", r.output.substr(0, r.output.find('\n') + 1).c_str());  // --allow-mixed's note
+    }
     print_outcome(c, *r.report, plan, *r.status, more);
     if (!r.ok) std::fprintf(stderr, "dpcctl %s: %s\n", c.verb.c_str(), r.error.c_str());
     return r.ok && clean && (c.verb != "deploy" || r.status->exit_code() == 0) ? 0 : 1;

@@ -27,7 +27,7 @@ const std::vector<Tool>& tools() {
   static const std::vector<Tool> table = {
       {"validate", "validate FILE [--json] [--strict]", "check a topology file", cmd_validate},
       {"plan", "plan FILE [--stop] [--format text|json|sh|cmd]", "print the deployment (or stop) plan", cmd_plan},
-      {"install", "install FILE --backend=real [--dm-package PATH]",
+      {"install", "install FILE --backend=sim|real [--dm-package PATH]",
        "put DM on the hosts that lack it or hold another build", cmd_install},
       {"deploy",
        "deploy FILE --backend=sim|real [--seed N] [--parallel N] [--resume]\n"

@@ -7,14 +7,16 @@
 namespace dpc::cli {
 
 const std::set<std::string>& sim_option_names() {
-  static const std::set<std::string> names{"seed", "jitter", "profile"};
+  static const std::set<std::string> names{"seed", "jitter", "profile", "sim-dm"};
   return names;
 }
 
 const char* sim_options_usage() {
   return "  --seed N             the simulation's seed (default 1)\n"
          "  --jitter MS          election-timeout jitter bound for every RAFT node (default 0)\n"
-         "  --profile FILE       a timing profile (docs/simulator.md)\n";
+         "  --profile FILE       a timing profile (docs/simulator.md)\n"
+         "  --sim-dm SPEC        which DM each simulated host holds, e.g. h2=none,h3=8.1.2.128\n"
+         "                       (default: every host 8.1.3.100-sim; docs/simulator.md)\n";
 }
 
 Result<sim::SimOptions> sim_options(const Args& args) {
@@ -36,6 +38,11 @@ Result<sim::SimOptions> sim_options(const Args& args) {
     auto prof = sim::parse_timing_profile(*text, *p);
     if (!prof) return Error{prof.message()};
     so.timing = *prof;
+  }
+  if (auto d = args.get("sim-dm")) {
+    auto setup = sim::parse_dm_setup(*d);
+    if (!setup) return Error{"option --sim-dm: " + setup.message()};
+    so.dm = *setup;
   }
   return so;
 }
