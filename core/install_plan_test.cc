@@ -81,5 +81,37 @@ TEST(InstallPlan, APackageNeedsADmHomeAndAKnownHost) {
   EXPECT_THAT(errors_of(empty), HasSubstr("defaults.dm_package: the DM package is empty"));
 }
 
+TEST(InstallPlan, DmsInstallerIsKnownByItsNameAndGetsAnAnswerFile) {
+  EXPECT_TRUE(is_silent_installer("/srv/dm/DMInstall.bin"));
+  EXPECT_TRUE(is_silent_installer("DMInstall.bin"));
+  EXPECT_FALSE(is_silent_installer("/srv/dm/DMInstall.bin.tar"));
+  EXPECT_FALSE(is_silent_installer("/srv/DMInstall.bin/dm.tar"));
+  const std::string xml = silent_install_answer("/opt/dm & co");
+  EXPECT_THAT(xml, HasSubstr("<?xml version=\"1.0\"?>\n<DATABASE>\n"));
+  EXPECT_THAT(xml, HasSubstr("<INSTALL_PATH>/opt/dm &amp; co</INSTALL_PATH>"));
+  EXPECT_THAT(xml, HasSubstr("<INIT_DB>N</INIT_DB>"));  // dpcctl runs dminit itself
+  EXPECT_THAT(xml, HasSubstr("<CREATE_DB_SERVICE>N</CREATE_DB_SERVICE>"));
+  EXPECT_THAT(xml, HasSubstr("</DATABASE>\n"));
+}
+
+TEST(InstallPlan, RunbooksCarryTheSilentInstall) {
+  const LoadOutcome o = load(R"(, "dm_home": "/opt/dm", "dm_package": "/pkg/DMInstall.bin")");
+  ASSERT_TRUE(o.ok()) << errors_of(o);
+  const Plan plan = build_deploy_plan(*o.topology);
+  const std::string sh = render_plan(plan, *o.topology, PlanFormat::Sh);
+  EXPECT_THAT(sh, HasSubstr("*DMInstall.bin) install_dm_silent \"$1\" \"$2\" \"$3\""));
+  EXPECT_THAT(sh, HasSubstr("install_dm_silent() {"));
+  EXPECT_THAT(sh, HasSubstr("'$3.dpc-install/DMInstall.bin' -q '$3.dpc-install/auto_install.xml'"));
+  EXPECT_THAT(sh, HasSubstr("dpc_answer \"$3.dpc-new\""));
+  EXPECT_THAT(sh, HasSubstr("    \"    <INSTALL_PATH>$1</INSTALL_PATH>\""));
+  const std::string text = render_plan(plan, *o.topology, PlanFormat::Text);
+  EXPECT_THAT(text, HasSubstr("run DMInstall.bin -q /opt/dm.dpc-install/auto_install.xml (INSTALL_PATH /opt/dm.dpc-new"));
+  // A tarball's runbook has no silent-install library.
+  const LoadOutcome tar = load(R"(, "dm_home": "/opt/dm", "dm_package": "/pkg/dm.tar")");
+  ASSERT_TRUE(tar.ok());
+  EXPECT_THAT(render_plan(build_deploy_plan(*tar.topology), *tar.topology, PlanFormat::Sh),
+              testing::Not(HasSubstr("install_dm_silent() {")));
+}
+
 }  // namespace
 }  // namespace dpc

@@ -7,6 +7,7 @@
 
 #include "core/paths.h"
 #include "core/plan_render.h"
+#include "core/plan_render_sh_install.h"
 #include "core/plan_render_sh_hosts.h"
 #include "core/text_rules.h"
 
@@ -56,6 +57,7 @@ dpc_build_of() {
   printf '%s' "for t in dminit dmserver dmrman; do [ -x \"$1/bin/\$t\" ] || exit 0; done; cd \"$1/bin\" && ./dmserver -v 2>&1 | head -n 1"
 }
 install_dm() {
+  case "$2" in *DMInstall.bin) install_dm_silent "$1" "$2" "$3"; return $? ;; esac
   if [ -d "$2" ]; then
     dpc_want=$(sh -c "$(dpc_build_of "$2")")
     dpc_tar="$DPC_RUN_DIR/dm-package.tar"
@@ -602,7 +604,7 @@ std::string render_plan_sh(const Plan& plan, const Topology& topo) {
   }
   bool installs = false;
   for (const Step& s : plan.steps) installs = installs || s.kind == StepKind::InstallDm;
-  if (installs) out += kInstallLibrary;
+  if (installs) out += kInstallLibrary + sh_silent_install_library(plan);
   out += "\n";
   if (!topo.password.file.empty()) {
     out += "DPC_PWFILE=" + quoted(topo.password.file) + "\n";

@@ -119,6 +119,14 @@ std::vector<std::string> details(const Step& s) {
       }
       break;
     case StepKind::InstallDm:
+      if (is_silent_installer(s.package)) {
+        out.push_back("on host " + s.host + ": unless " + s.path + "/bin/dmserver -v reports the build DM's installer " +
+                      s.package + " installs, copy it to " + s.path + ".dpc-install/ there (SHA-256 compared),");
+        out.push_back("run DMInstall.bin -q " + s.path + ".dpc-install/auto_install.xml (INSTALL_PATH " + s.path +
+                      ".dpc-new, INIT_DB N), check the build, rename it into " + s.path + " and mark it " +
+                      kInstalledMarker);
+        break;
+      }
       out.push_back("on host " + s.host + ": unless " + s.path + "/bin/dmserver -v reports the build of " +
                     s.package + ", copy the package there, compare its SHA-256 with this machine's, unpack it");
       out.push_back("into " + s.path + " (an earlier DM home kept as " + s.path + ".before-dpcctl) and mark it " +
