@@ -105,7 +105,8 @@ TEST(InstallPlan, RunbooksCarryTheSilentInstall) {
   EXPECT_THAT(sh, HasSubstr("dpc_answer \"$3.dpc-new\""));
   EXPECT_THAT(sh, HasSubstr("    \"    <INSTALL_PATH>$1</INSTALL_PATH>\""));
   const std::string text = render_plan(plan, *o.topology, PlanFormat::Text);
-  EXPECT_THAT(text, HasSubstr("run DMInstall.bin -q /opt/dm.dpc-install/auto_install.xml (INSTALL_PATH /opt/dm.dpc-new"));
+  EXPECT_THAT(text,
+              HasSubstr("run DMInstall.bin -q /opt/dm.dpc-install/auto_install.xml (INSTALL_PATH /opt/dm.dpc-new"));
   // A tarball's runbook has no silent-install library.
   const LoadOutcome tar = load(R"(, "dm_home": "/opt/dm", "dm_package": "/pkg/dm.tar")");
   ASSERT_TRUE(tar.ok());

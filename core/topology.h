@@ -147,7 +147,8 @@ struct Topology {
   SshSettings ssh;                               ///< defaults.ssh
   std::map<std::string, SshSettings> host_ssh;  ///< hosts.<host>.ssh, as written
   /// Where DM comes from when a host lacks it (defaults.dm_package): a DM
-  /// home directory or a tarball of one on this machine; "" = none.
+  /// home directory, a tarball of one, or DM's installer DMInstall.bin,
+  /// on this machine; "" = none.
   std::string dm_package;
   std::map<std::string, std::string> host_dm_package;  ///< hosts.<host>.dm_package
   std::optional<int64_t> mp_reconn_timeout;  ///< MP_RECONN_TIMEOUT in mp.ini, if set

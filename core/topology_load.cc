@@ -341,7 +341,8 @@ void read_hosts(Reader& r, const json& doc, TopologySpec& spec) {
     if (it.value().contains("ssh")) read_ssh(r, it.value()["ssh"], path + ".ssh", spec.host_ssh[it.key()]);
     if (auto pkg = r.string(it.value(), path, "dm_package")) {
       if (pkg->empty()) {
-        r.error(path + ".dm_package", "the DM package is empty", "name a DM home directory or a tarball of one");
+        r.error(path + ".dm_package", "the DM package is empty",
+                "name a DM home directory, a tarball of one, or DM's installer DMInstall.bin");
       } else {
         spec.host_dm_package[it.key()] = *pkg;
       }
@@ -359,7 +360,8 @@ void read_defaults(Reader& r, const json& doc, TopologySpec& spec) {
   spec.defaults.dm_home = r.string(d, path, "dm_home");
   spec.defaults.dm_package = r.string(d, path, "dm_package");
   if (spec.defaults.dm_package && spec.defaults.dm_package->empty()) {
-    r.error("defaults.dm_package", "the DM package is empty", "name a DM home directory or a tarball of one");
+    r.error("defaults.dm_package", "the DM package is empty",
+            "name a DM home directory, a tarball of one, or DM's installer DMInstall.bin");
   }
   if (auto os = r.string(d, path, "os")) {
     if (*os == "linux") {

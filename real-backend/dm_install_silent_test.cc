@@ -126,7 +126,8 @@ TEST_F(SilentInstall, TheShRunbookInstallsWithTheInstallerToo) {
   auto out = here_.run("DPC_LOCAL_HOSTS=127.0.0.1 sh " + sh_quote(dir_ + "/install.sh") + " 2>&1", "", 60000);
   ASSERT_TRUE(out.ok()) << out.message();
   EXPECT_EQ(out->exit_code, 0) << out->output;
-  EXPECT_THAT(out->output, HasSubstr("DMInstall.bin -q " + run_.dm_home + ".dpc-install/auto_install.xml on 127.0.0.1"));
+  EXPECT_THAT(out->output,
+              HasSubstr("DMInstall.bin -q " + run_.dm_home + ".dpc-install/auto_install.xml on 127.0.0.1"));
   EXPECT_THAT(out->output, HasSubstr("installed build DM Database Server 64 V8 stand-in-1 into " + run_.dm_home));
   EXPECT_THAT(out->output, HasSubstr("already holds build DM Database Server 64 V8 stand-in-1; left alone"));
   EXPECT_TRUE(fs::exists(run_.dm_home + "/bin/dmserver"));

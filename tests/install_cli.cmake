@@ -91,6 +91,17 @@ expect_in("${out}" "healthy: SELECT 1 FROM DUAL succeeded on SP1")
 dpc(0 d status ${HOME_ONLY})  # the history replays the install from the same package
 expect_in("${out}" "healthy: SELECT 1 FROM DUAL succeeded on SP1")
 
+# The runbook carries the silent install: dpcctl plan --format sh --dm-package DMInstall.bin.
+execute_process(COMMAND ${DPCCTL} plan ${HOME_ONLY} --format sh --dm-package /srv/dm/DMInstall.bin
+                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "dpcctl plan --format sh --dm-package: exit ${code}\n${err}")
+endif()
+expect_in("${out}" "install_dm 10.213.0.13 /srv/dm/DMInstall.bin /opt/dmdbms\n")
+expect_in("${out}" "'$3.dpc-install/DMInstall.bin' -q '$3.dpc-install/auto_install.xml'")
+expect_in("${out}" "<INSTALL_PATH>$1</INSTALL_PATH>")
+expect_in("${out}" "<INIT_DB>N</INIT_DB>")
+
 # ---- The real backend, stand-in tools on this machine ----------------------
 if(NOT FAKE_INSTALLER OR NOT EXISTS "${FAKE_INSTALLER}")
   message(STATUS "the stand-in DMInstall.bin is not built; the real-backend part is skipped")

@@ -130,7 +130,8 @@ TEST_F(DmHome, DmsInstallerRunsWithItsAnswerFile) {
   ASSERT_TRUE(install("h2", "/srv/dm/DMInstall.bin").ok());
   EXPECT_EQ(dm_build_on(c->world(), "h2", kHome), kSimDmBuild);
   EXPECT_THAT(c->trace().text(),
-              HasSubstr("DMInstall.bin -q /opt/dmdbms.dpc-install/auto_install.xml: build " + std::string(kSimDmBuild)));
+              HasSubstr("DMInstall.bin -q /opt/dmdbms.dpc-install/auto_install.xml: build " +
+                        std::string(kSimDmBuild)));
   EXPECT_FALSE(c->exists("h2", "/opt/dmdbms.dpc-install"));
 }
 

@@ -35,7 +35,9 @@ bool DmSetup::is_default() const {
 
 std::string DmSetup::text() const {
   std::string out;
-  auto add = [&out](const std::string& k, const std::string& v) { out += (out.empty() ? "" : ",") + k + "=" + word(v); };
+  auto add = [&out](const std::string& k, const std::string& v) {
+    out += (out.empty() ? "" : ",") + k + "=" + word(v);
+  };
   if (build != kSimDmBuild) add("*", build);
   for (const auto& [h, b] : hosts) add(h, b);
   if (package_build_set) add("package", package_build);
