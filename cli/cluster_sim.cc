@@ -185,7 +185,9 @@ int run_sim_command(const ClusterCommand& c) {
     words.push_back("--dm-package");  // in the history line, so a replay installs from it too
     words.push_back(*pkg);
   }
-  if (c.verb == "destroy" && !confirm_destroy(c, "the simulated cluster " + c.topo.cluster + " and " + state_dir)) {
+  if (c.verb == "destroy" &&
+      !confirm_destroy(c, "the simulated cluster " + c.topo.cluster + " and " + state_dir +
+                              (c.args.has("uninstall") ? " and the DM homes dpcctl installed" : ""))) {
     return 2;
   }
   ProgressPrinter printer(stdout, c.json);

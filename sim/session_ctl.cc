@@ -52,7 +52,7 @@ CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
     const bool resume = rest.size() == 2 && rest[1] == "--resume";
     if (rest.size() > 2 || (rest.size() == 2 && !resume)) {
       r.ok = false;
-      r.error = "usage: ctl deploy [--resume]";
+      r.error = "usage: ctl deploy [--resume] [--allow-mixed] [--dm-package PATH]";
       return r;
     }
     if (!resume) {
@@ -86,7 +86,7 @@ CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
   auto op = parse_cluster_op(rest);
   if (!op) {
     r.ok = false;
-    r.error = "ctl: " + op.message() + "\nor: ctl deploy [--resume] | ctl status";
+    r.error = "ctl: " + op.message() + "\nor: ctl deploy [--resume] | ctl install | ctl status";
     return r;
   }
   OpOptions o;
