@@ -50,6 +50,7 @@ int cmd_scenario_record(const Words& words) {
   opts.values["seed"] = std::to_string(history->seed);
   opts.values["jitter"] = std::to_string(history->jitter_ms);
   if (!history->profile.empty()) opts.values["profile"] = history->profile;
+  if (!history->dm.empty()) opts.values["sim-dm"] = history->dm;
   auto so = sim_options(opts);
   if (!so) return record_error(so.message(), 1);
   sim::SimSession session(*topo, *so);

@@ -90,6 +90,16 @@ expect_in("${out}" "done     install-dm:10.213.0.13")
 expect_in("${out}" "healthy: SELECT 1 FROM DUAL succeeded on SP1")
 dpc(0 d status ${HOME_ONLY})  # the history replays the install from the same package
 expect_in("${out}" "healthy: SELECT 1 FROM DUAL succeeded on SP1")
+# The history as a scenario keeps the DM setup (sim.dm) and the package, and passes.
+dpc(0 d scenario record ${HOME_ONLY} --out ${WORKDIR}/recorded.json)
+file(READ ${WORKDIR}/recorded.json recorded)
+expect_in("${recorded}" "\"dm\": \"10.213.0.13=none\"")
+expect_in("${recorded}" "ctl deploy --resume --dm-package /srv/dm/DMInstall.bin")
+execute_process(COMMAND ${DPCCTL} scenario run ${WORKDIR}/recorded.json
+                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "the recorded scenario: exit ${code}\n${out}${err}")
+endif()
 
 # The runbook carries the silent install: dpcctl plan --format sh --dm-package DMInstall.bin.
 execute_process(COMMAND ${DPCCTL} plan ${HOME_ONLY} --format sh --dm-package /srv/dm/DMInstall.bin
