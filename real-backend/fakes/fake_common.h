@@ -1,7 +1,9 @@
 // Shared helpers of the stand-in DM tools (fake_dminit, fake_dmserver,
 // fake_dmrman) that the real backend's integration tests run in place of
 // DM's binaries. Test-only code, built by real-backend/CMakeLists.txt into a
-// fake DM home (<build>/real-backend/fake-dm/bin).
+// fake DM home (<build>/real-backend/fake-dm/bin); fake_dminstall.cc is DM's
+// installer DMInstall.bin (<build>/real-backend/fake-dm-installer), which
+// copies those tools into its answer file's INSTALL_PATH.
 //
 // What the stand-ins keep about a database lives in <path>/DAMENG/fake.db
 // (magics, whether it was ever opened, whether DB_MAGIC was updated after a
