@@ -131,7 +131,7 @@ CommandResult SimSession::execute_install(const std::vector<std::string>& rest) 
   ExecutorOptions o;
   o.parallel = parallel;
   o.on_event = on_event;
-  ExecutionReport rep = run_plan(backend(), topo_, plan, o);
+  ExecutionReport rep = run_plan(plan_backend(), topo_, plan, o);
   r.ok = rep.ok;
   r.report = rep;
   if (!rep.ok) return r.error = rep.error, r;
