@@ -291,6 +291,7 @@ class DeployBuilder {
     backup.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(seed, "dm.ini") + "' FULL TO " +
                        topo_.archive.backup_name + " BACKUPSET '" + set_dir + "'",
                    "USE_AP=2"};
+    backup.clean_start_args = dmserver_args(seed, false);  // as the seed's first start
 
     // Manual 7.5.1, the first way: a second backup of the seed, FULL SHADOW,
     // restored as usual into each shadow member.
@@ -306,6 +307,7 @@ class DeployBuilder {
       sb.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(seed, "dm.ini") + "' FULL SHADOW TO " +
                      topo_.archive.backup_name + "_SHADOW BACKUPSET '" + shadow_set + "'",
                  "USE_AP=2"};
+      sb.clean_start_args = dmserver_args(seed, false);
     }
 
     // A member on another host than the seed restores from a copy of the

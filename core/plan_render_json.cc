@@ -51,6 +51,7 @@ json step_to_json(const Step& s) {
   if (!s.args.empty()) j["args"] = s.args;
   if (s.needs_password) j["needs_password"] = true;
   if (s.mount) j["mount"] = true;
+  if (!s.clean_start_args.empty()) j["clean_start_args"] = s.clean_start_args;
   if (!s.path.empty()) j["path"] = s.path;
   if (!s.source_host.empty()) j["source_host"] = s.source_host;
   if (!s.package.empty()) j["package"] = s.package;
@@ -111,7 +112,7 @@ class StepReader {
       return fail(bad_, "must be a string");
     }
     if (!strs(j_, "deps", s.deps) || !strs(j_, "args", s.args) ||
-        !strs(j_, "statements", s.statements)) {
+        !strs(j_, "statements", s.statements) || !strs(j_, "clean_start_args", s.clean_start_args)) {
       return fail(bad_, "must be an array of strings");
     }
     if (j_.contains("timeout_ms")) {

@@ -119,6 +119,7 @@ void add_members(Plan& p, const Plan& full, const Topology& deployed, const Topo
     bk.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(src, "dm.ini") + "' FULL TO " + deployed.archive.backup_name +
                    "_ADD BACKUPSET '" + set + "'",
                "USE_AP=2"};
+    bk.clean_start_args = dmserver_args(src, true);  // a RAFT member starts MOUNT
     Step& st = step("member-start:" + src.name, StepKind::StartServer, src,
                     "start " + src.name + " again (dmserver MOUNT)", {"member-backup:" + src.name}, kStartTimeoutMs);
     st.program = "dmserver";
@@ -531,6 +532,7 @@ Result<Plan> build_convert_plan(const Topology& deployed, const std::string& mem
   bk.args = {"CTLSTMT=BACKUP DATABASE '" + ini + "' FULL " + (by_backup ? "SHADOW " : "") + "TO " +
                  after.archive.backup_name + "_CONVERT BACKUPSET '" + set + "'",
              "USE_AP=2"};
+  bk.clean_start_args = dmserver_args(*m, true);  // as the member it still is
 
   // The deploy plan's own steps for the member: dminit (made to replace the
   // old database), the dm.ini overrides, mp.ini, dm.ini and dmarch.ini.
