@@ -188,6 +188,11 @@ StartupRun run_startup(const Topology& topo, int parallel, uint64_t seed, const 
     r.error = "deploy failed at " + rep.failed_step + ": " + rep.error;
     return r;
   }
+  r.plan = session.deploy_plan();
+  for (const StepRecord& rec : rep.records) {
+    r.spans.push_back(bench::StepSpan{static_cast<double>(rec.started - rep.started),
+                               static_cast<double>(rec.finished - rec.started)});
+  }
   for (const std::string& id : rep.critical_path) {
     for (const StepRecord& rec : rep.records) {
       if (rec.id != id) continue;
