@@ -14,6 +14,19 @@
 
 namespace dpc {
 
+Step instance_step(std::string id, StepKind kind, const Instance& inst, std::string title,
+                   std::vector<std::string> deps, int timeout_ms) {
+  Step s;
+  s.id = std::move(id);
+  s.kind = kind;
+  s.instance = inst.name;
+  s.host = inst.host;
+  s.title = std::move(title);
+  s.deps = std::move(deps);
+  s.timeout_ms = timeout_ms;
+  return s;
+}
+
 std::vector<std::string> dminit_args(const Topology& topo, const Instance& inst) {
   std::vector<std::string> args = {
       "path=" + inst.path,
@@ -117,17 +130,9 @@ class DeployBuilder {
     return topo_.of_role(Role::MP);
   }
 
-  Step base(std::string id, StepKind kind, const Instance& inst, std::string title,
-            std::vector<std::string> deps, int timeout_ms) const {
-    Step s;
-    s.id = std::move(id);
-    s.kind = kind;
-    s.instance = inst.name;
-    s.host = inst.host;
-    s.title = std::move(title);
-    s.deps = std::move(deps);
-    s.timeout_ms = timeout_ms;
-    return s;
+  static Step base(std::string id, StepKind kind, const Instance& inst, std::string title,
+                   std::vector<std::string> deps, int timeout_ms) {
+    return instance_step(std::move(id), kind, inst, std::move(title), std::move(deps), timeout_ms);
   }
 
   Step& add(Step step) {

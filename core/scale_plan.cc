@@ -96,15 +96,7 @@ void add_members(Plan& p, const Plan& full, const Topology& deployed, const Topo
     const std::string set = add_member_backup_set_dir(deployed, src);
     auto step = [&](std::string id, StepKind kind, const Instance& on, std::string title,
                     std::vector<std::string> deps, int timeout) -> Step& {
-      Step s;
-      s.id = std::move(id);
-      s.kind = kind;
-      s.instance = on.name;
-      s.host = on.host;
-      s.title = std::move(title);
-      s.deps = std::move(deps);
-      s.timeout_ms = timeout;
-      p.steps.push_back(std::move(s));
+      p.steps.push_back(instance_step(std::move(id), kind, on, std::move(title), std::move(deps), timeout));
       return p.steps.back();
     };
     Step& ex = step("member-exit:" + src.name, StepKind::ConsoleExit, src,
@@ -498,15 +490,7 @@ Result<Plan> build_convert_plan(const Topology& deployed, const std::string& mem
   Plan plan;
   plan.cluster = after.cluster;
   auto add = [&](std::string id, StepKind kind, std::string title, std::vector<std::string> deps, int timeout) -> Step& {
-    Step s;
-    s.id = std::move(id);
-    s.kind = kind;
-    s.instance = mi.name;
-    s.host = mi.host;
-    s.title = std::move(title);
-    s.deps = std::move(deps);
-    s.timeout_ms = timeout;
-    plan.steps.push_back(std::move(s));
+    plan.steps.push_back(instance_step(std::move(id), kind, mi, std::move(title), std::move(deps), timeout));
     return plan.steps.back();
   };
   Step& ex = add("exit:" + member, StepKind::ConsoleExit,
