@@ -83,21 +83,6 @@ std::string leader_of(Backend& b, const Topology& topo, const RaftGroup& raft) {
   return "";
 }
 
-/// Runs a plan; appends its report and a failure to `r`. Returns whether it succeeded.
-bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
-  if (plan.steps.empty()) return true;
-  ExecutorOptions eo;
-  eo.parallel = o.parallel;
-  eo.on_event = o.on_event;
-  ExecutionReport rep = run_plan(b, topo, plan, eo);
-  r.reports.push_back(rep);
-  if (!rep.ok) {
-    r.ok = false;
-    r.error = rep.error;
-  }
-  return rep.ok;
-}
-
 /// The members of a group that vote (shadow replicas and learners do not).
 std::vector<const Instance*> voters_of(const Topology& topo, const RaftGroup& raft) {
   std::vector<const Instance*> out;
@@ -343,6 +328,20 @@ std::string unsafe_to_remove(Backend& b, const Topology& topo, const Instance& i
 }
 
 }  // namespace
+
+bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
+  if (plan.steps.empty()) return true;
+  ExecutorOptions eo;
+  eo.parallel = o.parallel;
+  eo.on_event = o.on_event;
+  ExecutionReport rep = run_plan(b, topo, plan, eo);
+  r.reports.push_back(rep);
+  if (!rep.ok) {
+    r.ok = false;
+    r.error = rep.error;
+  }
+  return rep.ok;
+}
 
 OpResult destroy_cluster(Backend& backend, const Topology& topo, const OpOptions& o) {
   std::vector<std::string> all;
