@@ -100,6 +100,57 @@ std::vector<std::string> critical_path(const Plan& plan, const StepIndex& index,
   return path;
 }
 
+/// Each step's record, its count of unfinished deps and its dependents;
+/// false (the report saying why) when a dep names no step of the plan.
+bool link_steps(const Plan& plan, const StepIndex& index, RunState& st) {
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    st.report.records[i].id = plan.steps[i].id;
+    for (const auto& dep : plan.steps[i].deps) {
+      int d = position(index, dep);
+      if (d < 0) {
+        st.report.error = "plan error: step " + plan.steps[i].id + " depends on unknown step " + dep;
+        st.report.failed_step = plan.steps[i].id;
+        return false;
+      }
+      st.remaining[i]++;
+      st.users[static_cast<size_t>(d)].push_back(static_cast<int>(i));
+    }
+  }
+  return true;
+}
+
+/// A step's rank is the rough cost of the longest chain from it to the end
+/// of the plan (itself included). Ready steps start highest rank first, so
+/// the chain that bounds the deploy (the MP, its registrations, each group's
+/// seed backup and restores) never waits behind steps with slack; ties go
+/// in plan order. One step at a time keeps the plan's (the manual's) order:
+/// the total is the same in any order.
+void rank_steps(const Plan& plan, int parallel, RunState& st) {
+  const size_t n = plan.steps.size();
+  st.rank.assign(n, 0);
+  for (size_t i = n; parallel > 1 && i-- > 0;) {
+    long longest = 0;
+    for (int u : st.users[i]) longest = std::max(longest, st.rank[static_cast<size_t>(u)]);
+    st.rank[i] = longest + rough_cost_ms(plan.steps[i]);
+  }
+}
+
+/// After the last step: what never started is NotRun, the outcome and the
+/// critical path are set, and the steps' handles are cancelled and dropped
+/// (each one's callback holds the run's state: so it is freed).
+void close_run(const Plan& plan, const StepIndex& index, RunState& st) {
+  for (auto& rec : st.report.records) {
+    if (rec.outcome == StepOutcome::Pending) rec.outcome = StepOutcome::NotRun;
+  }
+  st.report.ok = !st.failed;
+  st.report.critical_path = critical_path(plan, index, st.report.records);
+  st.alive = false;
+  for (auto& h : st.handles) {
+    if (h) h->cancel();
+  }
+  st.handles.clear();
+}
+
 }  // namespace
 
 Executor::Executor(Backend& backend, ExecutorOptions options)
@@ -116,31 +167,8 @@ ExecutionReport Executor::run(const Plan& plan) {
   st->handles.assign(n, nullptr);
   st->report.records.resize(n);
   const StepIndex index = index_steps(plan);
-  for (size_t i = 0; i < n; ++i) {
-    st->report.records[i].id = plan.steps[i].id;
-    for (const auto& dep : plan.steps[i].deps) {
-      int d = position(index, dep);
-      if (d < 0) {
-        st->report.error = "plan error: step " + plan.steps[i].id + " depends on unknown step " + dep;
-        st->report.failed_step = plan.steps[i].id;
-        return st->report;
-      }
-      st->remaining[i]++;
-      st->users[static_cast<size_t>(d)].push_back(static_cast<int>(i));
-    }
-  }
-  // A step's rank is the rough cost of the longest chain from it to the end
-  // of the plan (itself included). Ready steps start highest rank first, so
-  // the chain that bounds the deploy (the MP, its registrations, each group's
-  // seed backup and restores) never waits behind steps with slack; ties go
-  // in plan order. One step at a time keeps the plan's (the manual's) order:
-  // the total is the same in any order.
-  st->rank.assign(n, 0);
-  for (size_t i = n; options_.parallel > 1 && i-- > 0;) {
-    long longest = 0;
-    for (int u : st->users[i]) longest = std::max(longest, st->rank[static_cast<size_t>(u)]);
-    st->rank[i] = longest + rough_cost_ms(plan.steps[i]);
-  }
+  if (!link_steps(plan, index, *st)) return st->report;
+  rank_steps(plan, options_.parallel, *st);
   auto make_ready = [st](int i) { st->ready.insert({-st->rank[static_cast<size_t>(i)], i}); };
   for (size_t i = 0; i < n; ++i) {
     if (st->remaining[i] == 0) make_ready(static_cast<int>(i));
@@ -274,17 +302,7 @@ ExecutionReport Executor::run(const Plan& plan) {
     }
   }
   st->report.finished = b.now();
-  for (auto& rec : st->report.records) {
-    if (rec.outcome == StepOutcome::Pending) rec.outcome = StepOutcome::NotRun;
-  }
-  st->report.ok = !st->failed;
-  st->report.critical_path = critical_path(plan, index, st->report.records);
-  st->alive = false;
-  for (auto& h : st->handles) {
-    if (h) h->cancel();
-  }
-  // Each handle's callback holds `st`: drop them so the run's state is freed.
-  st->handles.clear();
+  close_run(plan, index, *st);
   return st->report;
 }
 
