@@ -252,11 +252,7 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
   ProcessSpec spec = spec_for(*program);
   spec.args = args;
   ProcessCallbacks callbacks;
-  callbacks.on_line = [this, op](const std::string& raw) {
-    std::string line = password_.scrub(raw);
-    op->output += line + "\n";
-    (void)append_file(log_path(op->instance), line + "\n");
-  };
+  callbacks.on_line = [this, op](const std::string& raw) { tool_line(*op, raw); };
   callbacks.on_exit = [this, op](const ProcessExit& exit) {
     if (op->timer) op->timer->cancel();
     if (!op->parfile.empty()) ::unlink(op->parfile.c_str());
@@ -282,12 +278,7 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
     return fail_op(who + ": " + pid.message());
   }
   op->pid = *pid;
-  op->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(op->timeout));
-  op->timer->async_wait([this, op](const boost::system::error_code& ec) {
-    if (ec) return;
-    op->timed_out = true;
-    (void)processes_->send_signal(op->pid, SIGKILL);
-  });
+  arm_kill_timer(*io_, *processes_, op, op->timeout);
 }
 
 // ---- servers -------------------------------------------------------------
@@ -364,7 +355,17 @@ void RealBackend::start_server(const ServerLaunch& launch, std::function<void(St
   (void)write_file_atomic(pid_path(launch.instance), std::to_string(*pid) + "\n" + server->ini + "\n",
                           0600, true);
 
-  Millis timeout = launch.timeout_ms > 0 ? launch.timeout_ms : config_.server_ready_timeout_ms;
+  arm_ready_timer(server, launch.timeout_ms);
+}
+
+void RealBackend::tool_line(ToolOp& op, const std::string& raw) {
+  const std::string line = password_.scrub(raw);
+  op.output += line + "\n";
+  (void)append_file(log_path(op.instance), line + "\n");
+}
+
+void RealBackend::arm_ready_timer(const std::shared_ptr<Server>& server, Millis launch_timeout_ms) {
+  const Millis timeout = launch_timeout_ms > 0 ? launch_timeout_ms : config_.server_ready_timeout_ms;
   server->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(timeout));
   server->timer->async_wait([this, server, timeout](const boost::system::error_code& ec) {
     if (ec || server->ready || server->reported) return;

@@ -230,11 +230,7 @@ void RealBackend::remote_run_tool(std::shared_ptr<HostTransport> at, const ToolR
   }
 
   ProcessCallbacks callbacks;
-  callbacks.on_line = [this, op](const std::string& raw) {
-    std::string line = password_.scrub(raw);
-    op->output += line + "\n";
-    (void)append_file(log_path(op->instance), line + "\n");
-  };
+  callbacks.on_line = [this, op](const std::string& raw) { tool_line(*op, raw); };
   callbacks.on_exit = [this, op, at](const ProcessExit& exit) {
     if (op->timer) op->timer->cancel();
     if (!op->parfile.empty()) ::unlink(op->parfile.c_str());
@@ -247,12 +243,7 @@ void RealBackend::remote_run_tool(std::shared_ptr<HostTransport> at, const ToolR
   if (!op->parfile.empty()) ::unlink(op->parfile.c_str());  // ssh has it open
   if (!pid) return complete([op, m = who + ": " + pid.message()]() { op->done(Error{m}); });
   op->pid = *pid;
-  op->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(op->timeout + 5000));
-  op->timer->async_wait([this, op](const boost::system::error_code& ec) {
-    if (ec) return;
-    op->timed_out = true;
-    (void)processes_->send_signal(op->pid, SIGKILL);
-  });
+  arm_kill_timer(*io_, *processes_, op, op->timeout + 5000);
 }
 
 // ---- servers -------------------------------------------------------------
@@ -343,12 +334,7 @@ void RealBackend::remote_start_server(std::shared_ptr<HostTransport> at, const S
   if (auto tail = processes_->start(spec, std::move(callbacks)); !tail) {
     return stop_unready(server, "could not be followed (" + tail.message() + ")");
   }
-  Millis timeout = launch.timeout_ms > 0 ? launch.timeout_ms : config_.server_ready_timeout_ms;
-  server->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(timeout));
-  server->timer->async_wait([this, server, timeout](const boost::system::error_code& ec) {
-    if (ec || server->ready || server->reported) return;
-    stop_unready(server, "did not print its ready line within " + std::to_string(timeout) + " ms");
-  });
+  arm_ready_timer(server, launch.timeout_ms);
 }
 
 Status RealBackend::remote_console(HostTransport& at, const std::string& instance, const std::string& line) {
@@ -437,13 +423,7 @@ void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> do
   auto pid = processes_->start(spec, std::move(callbacks));
   if (!pid) return complete([done, m = what + ": " + pid.message()]() { done(Error{m}); });
   op->pid = *pid;
-  Millis timeout = run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms;
-  op->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(timeout));
-  op->timer->async_wait([this, op](const boost::system::error_code& ec) {
-    if (ec) return;
-    op->timed_out = true;
-    (void)processes_->send_signal(op->pid, SIGKILL);
-  });
+  arm_kill_timer(*io_, *processes_, op, run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms);
 }
 
 }  // namespace dpc::real
