@@ -100,6 +100,36 @@ std::vector<std::string> critical_path(const Plan& plan, const StepIndex& index,
   return path;
 }
 
+/// Sends the executor's events to ExecutorOptions::on_event, when set.
+struct EventEmitter {
+  const ExecutorOptions* opts;
+  int total;  ///< steps in the plan
+  void operator()(StepEvent::Kind kind, const Step& step, int i, Millis at, Millis duration,
+                  const std::string& detail) const {
+    if (!opts->on_event) return;
+    StepEvent ev;
+    ev.kind = kind;
+    ev.step = &step;
+    ev.index = i + 1;
+    ev.total = total;
+    ev.at = at;
+    ev.duration = duration;
+    ev.detail = detail;
+    opts->on_event(ev);
+  }
+};
+
+/// Every running step fails with `why` (its handle cancelled first when
+/// `cancel`: an abort stops what the step still waits for).
+template <typename Finish>
+void fail_running(RunState& st, const Finish& finish, const std::string& why, bool cancel) {
+  for (size_t i = 0; i < st.report.records.size(); ++i) {
+    if (st.report.records[i].outcome != StepOutcome::Running) continue;
+    if (auto& h = st.handles[i]; h && cancel) h->cancel();
+    finish(static_cast<int>(i), StepOutcome::Failed, why);
+  }
+}
+
 /// Each step's record, its count of unfinished deps and its dependents;
 /// false (the report saying why) when a dep names no step of the plan.
 bool link_steps(const Plan& plan, const StepIndex& index, RunState& st) {
@@ -182,19 +212,7 @@ ExecutionReport Executor::run(const Plan& plan) {
   Backend& b = backend_;
   const ExecutorOptions& opts = options_;
 
-  auto emit = [&opts, total](StepEvent::Kind kind, const Step& step, int i, Millis at,
-                             Millis duration, const std::string& detail) {
-    if (!opts.on_event) return;
-    StepEvent ev;
-    ev.kind = kind;
-    ev.step = &step;
-    ev.index = i + 1;
-    ev.total = total;
-    ev.at = at;
-    ev.duration = duration;
-    ev.detail = detail;
-    opts.on_event(ev);
-  };
+  const EventEmitter emit{&opts, total};
 
   // finish(i, outcome, error): records an outcome and releases dependents.
   auto finish = [st, &b, &opts, emit, make_ready](int i, StepOutcome outcome, const std::string& error) {
@@ -281,11 +299,7 @@ ExecutionReport Executor::run(const Plan& plan) {
       }
     }
     if (st->report.interrupted && st->running > 0 && opts.abort_requested && opts.abort_requested()) {
-      for (size_t i = 0; i < n; ++i) {
-        if (st->report.records[i].outcome != StepOutcome::Running) continue;
-        if (auto& h = st->handles[i]) h->cancel();
-        finish(static_cast<int>(i), StepOutcome::Failed, "interrupted");
-      }
+      fail_running(*st, finish, "interrupted", true);
     }
     while (!st->failed && st->running < opts.parallel && !st->ready.empty()) {
       int i = st->ready.begin()->second;
@@ -293,13 +307,7 @@ ExecutionReport Executor::run(const Plan& plan) {
       launch(i);
     }
     if (st->running == 0) break;
-    if (!b.run_one()) {
-      for (size_t i = 0; i < n; ++i) {
-        if (st->report.records[i].outcome == StepOutcome::Running) {
-          finish(static_cast<int>(i), StepOutcome::Failed, "the backend has nothing left to wait for");
-        }
-      }
-    }
+    if (!b.run_one()) fail_running(*st, finish, "the backend has nothing left to wait for", false);
   }
   st->report.finished = b.now();
   close_run(plan, index, *st);
