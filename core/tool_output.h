@@ -18,6 +18,11 @@ std::optional<int> end_code(const std::string& output);
 /// simulator and the stand-in tools report; DM's own is not verified here.
 constexpr int kRmanNotShutDownNormally = -8206;
 
+/// A tool's exit code with its output's last CODE:[n] taken into account:
+/// a tool that exits 0 but reports a non-zero code (dmrman does) failed with
+/// that code, and a line saying so is appended to `output`.
+int effective_exit_code(const std::string& program, int exit_code, std::string& output);
+
 /// The last `lines` lines of an output, as they are, for error messages.
 std::string output_tail(const std::string& output, int lines = 12);
 
