@@ -86,11 +86,9 @@ std::string leader_of(Backend& b, const Topology& topo, const RaftGroup& raft) {
 /// Runs a plan; appends its report and a failure to `r`. Returns whether it succeeded.
 bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
   if (plan.steps.empty()) return true;
-  ExecutorOptions eo;
-  eo.parallel = o.parallel;
-  eo.on_event = o.on_event;
-  ExecutionReport rep = run_plan(b, topo, plan, eo);
+  ExecutionReport rep = run_plan(b, topo, plan, executor_options(o));
   r.reports.push_back(rep);
+  r.interrupted = r.interrupted || rep.interrupted;
   if (!rep.ok) {
     r.ok = false;
     r.error = rep.error;
@@ -343,6 +341,15 @@ std::string unsafe_to_remove(Backend& b, const Topology& topo, const Instance& i
 }
 
 }  // namespace
+
+ExecutorOptions executor_options(const OpOptions& o) {
+  ExecutorOptions eo;
+  eo.parallel = o.parallel;
+  eo.on_event = o.on_event;
+  eo.stop_requested = o.stop_requested;
+  eo.abort_requested = o.abort_requested;
+  return eo;
+}
 
 OpResult destroy_cluster(Backend& backend, const Topology& topo, const OpOptions& o) {
   std::vector<std::string> all;

@@ -23,11 +23,9 @@ ScaleResult refused(const Topology& deployed, std::string why) {
 
 bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
   if (plan.steps.empty()) return true;
-  ExecutorOptions eo;
-  eo.parallel = o.parallel;
-  eo.on_event = o.on_event;
-  ExecutionReport rep = run_plan(b, topo, plan, eo);
+  ExecutionReport rep = run_plan(b, topo, plan, executor_options(o));
   r.reports.push_back(rep);
+  r.interrupted = r.interrupted || rep.interrupted;
   if (!rep.ok) {
     r.ok = false;
     r.error = rep.error;
