@@ -21,18 +21,6 @@ ScaleResult refused(const Topology& deployed, std::string why) {
   return s;
 }
 
-bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
-  if (plan.steps.empty()) return true;
-  ExecutionReport rep = run_plan(b, topo, plan, executor_options(o));
-  r.reports.push_back(rep);
-  r.interrupted = r.interrupted || rep.interrupted;
-  if (!rep.ok) {
-    r.ok = false;
-    r.error = rep.error;
-  }
-  return rep.ok;
-}
-
 std::string join(const std::vector<std::string>& v) {
   std::string out;
   for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;

@@ -13,6 +13,11 @@ namespace dpc {
 /// `CMD END.CODE:[-8003]`), or nullopt when there is none.
 std::optional<int> end_code(const std::string& output);
 
+/// A tool's exit code with its output's last CODE:[n] taken into account:
+/// a tool that exits 0 but reports a non-zero code (dmrman does) failed with
+/// that code, and a line saying so is appended to `output`.
+int effective_exit_code(const std::string& program, int exit_code, std::string& output);
+
 /// The last `lines` lines of an output, as they are, for error messages.
 std::string output_tail(const std::string& output, int lines = 12);
 
