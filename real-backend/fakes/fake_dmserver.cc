@@ -159,6 +159,9 @@ int main(int argc, char** argv) {
   }
   fake::record("dmserver-exit", {inst, why});
   say("[" + why + "] shutting down " + inst + "...");
+  if (const char* delay = std::getenv("DPC_FAKE_EXIT_DELAY_MS")) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
+  }
   ::unlink((dir + "/fake.state").c_str());
   ::close(sock);
   say("normal of shutdown");
