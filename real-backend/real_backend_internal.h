@@ -4,6 +4,7 @@
 #pragma once
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <ctime>
 #include <deque>
@@ -85,7 +86,13 @@ struct RealBackend::Server {
 };
 
 struct RealBackend::ToolOp {
+  ~ToolOp() { close_stdin(); }
+  void close_stdin() {
+    if (stdin_fd >= 0) ::close(stdin_fd);
+    stdin_fd = -1;
+  }
   std::string instance, program, parfile;
+  int stdin_fd = -1;  ///< a remote run's standard input (a FIFO), held open while it runs
   std::string host;  ///< when not this machine
   std::string output;
   int pid = 0;
