@@ -359,6 +359,79 @@ void place_fake_dm(const std::string& root, int host, const std::string& build) 
   }
 }
 
+/// The pid of the local ssh process carrying `needle` to `host`, or 0.
+int local_ssh_carrying(const std::string& host, const std::string& needle) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto cmdline = read_whole_file(e.path().string() + "/cmdline");
+    if (!cmdline.ok()) continue;
+    const std::string argv0 = cmdline->substr(0, cmdline->find('\0'));
+    if (argv0 != "ssh" && !argv0.ends_with("/ssh")) continue;
+    if (cmdline->find(host) != std::string::npos && cmdline->find(needle) != std::string::npos) {
+      return std::atoi(name.c_str());
+    }
+  }
+  return 0;
+}
+
+bool alive(int pid) {
+  auto stat = read_whole_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat.ok()) return false;
+  size_t paren = stat->rfind(')');
+  return paren == std::string::npos || paren + 2 >= stat->size() || (*stat)[paren + 2] != 'Z';
+}
+
+bool ends_within(int pid, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (alive(pid) && std::chrono::steady_clock::now() < deadline) ::usleep(50 * 1000);
+  return !alive(pid);
+}
+
+// A remote dmrman whose ssh is killed dies on its host at once; one whose
+// host's network is cut (its sshd never learns) dies there at its timeout.
+TEST_F(MultiHost, ARemoteToolDiesWithItsSshOrAtItsTimeoutWhenTheNetworkIsCut) {
+  const std::string home = root_ + "/h2/dm";
+  fs::create_directories(home + "/bin");
+  ASSERT_TRUE(write_file_atomic(home + "/bin/dmrman", "#!/bin/sh\necho $$ > " + env("DPC_MH_DATA") +
+                                                         "/tool.pid\necho hanging\nexec sleep 300\n").ok());
+  fs::permissions(home + "/bin/dmrman", fs::perms::owner_all);
+  config_.dm_home = env("DPC_MH_DATA") + "/dm";
+  auto run_hanging = [&](int timeout_ms) {
+    fs::remove(root_ + "/h2/tool.pid");
+    make_backend();
+    ToolRun run{"BP12", hosts_[1], "dmrman", {"CTLSTMT=BACKUP DATABASE '/x/dm.ini' FULL"}, false};
+    run.timeout_ms = timeout_ms;
+    backend_->run_tool(run, [](Result<ToolOutcome>) {});
+    int pid = 0;
+    for (int i = 0; i < 200 && (pid == 0 || !alive(pid)); ++i) {
+      backend_->run_one();
+      auto text = read_whole_file(root_ + "/h2/tool.pid");
+      pid = text.ok() ? std::atoi(text->c_str()) : 0;
+    }
+    return pid;
+  };
+
+  // The ssh carrying the run is killed (as when dpcctl dies with its children).
+  const int first = run_hanging(120000);
+  ASSERT_GT(first, 0);
+  const int ssh = local_ssh_carrying(hosts_[1], "bin/dmrman");
+  ASSERT_GT(ssh, 0);
+  ASSERT_EQ(::kill(ssh, SIGKILL), 0);
+  EXPECT_TRUE(ends_within(first, 5)) << "the tool outlived its ssh; it would run until its 120 s timeout";
+  backend_.reset();
+
+  // The host's network is cut: nothing tells its sshd, the remote timeout ends the tool.
+  const int second = run_hanging(2000);
+  ASSERT_GT(second, 0);
+  const std::string link = words(env("DPC_MH_LINKS"))[1];
+  ASSERT_EQ(std::system(("ip link set " + link + " down").c_str()), 0);
+  const bool ended = ends_within(second, 6);
+  ASSERT_EQ(std::system(("ip link set " + link + " up").c_str()), 0);
+  EXPECT_TRUE(ended) << "the tool outlived its 2 s timeout on a host cut off from dpcctl";
+  backend_.reset();
+}
+
 // Before the test that stops host 2's sshd (tests run in file order).
 TEST_F(MultiHost, AHostWithoutDmGetsItFromThePackageAndTheClusterComesUpHealthy) {
   // DM lives in a directory private to every host; the second host has none.
