@@ -74,6 +74,85 @@ Result<Topology> load_bench_topology(const std::string& path) {
   return std::move(*outcome.topology);
 }
 
+namespace {
+
+/// The measured group's election times, read from the trace as it is written.
+struct GroupTimeline {
+  SimTime raft_start = -1, elected = -1, opened = -1, kill_at = -1, reelected = -1, reopened = -1;
+
+  /// Follows the events of `members` in `c`'s trace (until the listener is
+  /// cleared); the leaders seen go into `r`.
+  void listen(SimCluster& c, const std::set<std::string>& members, DeployFailoverRun& r) {
+    c.trace().set_listener([this, &members, &r](const TraceEvent& e) {
+      if (!members.count(e.instance)) return;
+      if (kill_at < 0) {
+        if (e.kind == "raft.start" && raft_start < 0) raft_start = e.time;
+        if (e.kind == "raft.leader" && elected < 0) {
+          elected = e.time;
+          r.first_leader = e.instance;
+        }
+        if (e.kind == "server.open" && e.detail == "PRIMARY" && opened < 0 && e.instance == r.first_leader) {
+          opened = e.time;
+        }
+        return;
+      }
+      if (e.kind == "raft.leader" && reelected < 0) {
+        reelected = e.time;
+        r.new_leader = e.instance;
+      }
+      if (e.kind == "server.open" && e.detail == "PRIMARY" && reopened < 0 && e.instance == r.new_leader) {
+        reopened = e.time;
+      }
+    });
+  }
+};
+
+/// After the deployment: the group's leader killed at a random point of the
+/// heartbeat interval, and the time until a new PRIMARY/OPEN leader, into
+/// `r`. Returns what went wrong, or "".
+std::string fail_over(SimCluster& c, const Topology& topo, const RaftGroup& g, uint64_t seed, bool timeline,
+                      GroupTimeline& t, DeployFailoverRun& r) {
+  const std::optional<std::string> leader = c.group_leader(g.name);
+  if (!leader) return g.name + " has no leader after the deployment";
+  if (!timeline) r.first_leader = *leader;
+  const Term old_term = c.view(*leader).term;
+  // A random point of the heartbeat interval: the deployment ends at some
+  // phase of it, and a uniform extra delay over one interval makes the
+  // phase uniform.
+  Rng rng(seed ^ 0xFA110FE7ULL);
+  const int64_t offset = rng.uniform(std::max(1, topo.timing.raft_hb_interval) - 1);
+  c.advance(offset);
+  r.kill_offset_ms = static_cast<double>(offset);
+  t.kill_at = c.now_us();
+  if (Status st = c.kill(*leader); !st.ok()) return "kill " + *leader + ": " + st.message();
+  // Without a timeline: poll the members' state (cheap pointers, no strings).
+  std::vector<const DmServer*> others;
+  for (const std::string& m : g.members) {
+    if (m == *leader) continue;
+    if (const DmServer* s = c.world().server(m)) others.push_back(s);
+  }
+  auto new_primary_open = [&]() -> const DmServer* {
+    for (const DmServer* s : others) {
+      if (s->raft() && s->raft()->role() == RaftRole::Leader && s->sys_status() == kOpen) return s;
+    }
+    return nullptr;
+  };
+  const bool done =
+      c.run_until([&] { return timeline ? t.reopened >= 0 : new_primary_open() != nullptr; }, c.now() + 120'000);
+  if (!done) return g.name + ": no new PRIMARY/OPEN leader within 120 s of killing " + *leader;
+  if (timeline) {
+    r.failover_ms = ms_between(t.kill_at, t.reelected);
+    r.failover_open_ms = ms_between(t.kill_at, t.reopened);
+  } else {
+    r.new_leader = new_primary_open()->name();
+    r.failover_open_ms = ms_between(t.kill_at, c.now_us());
+  }
+  r.failover_terms = static_cast<int>(c.view(r.new_leader).term - old_term);
+  return "";
+}
+
+}  // namespace
+
 DeployFailoverRun run_deploy_failover(const Topology& topo, uint64_t seed,
                                       const BenchSimOptions& options, const std::string& group) {
   DeployFailoverRun r;
@@ -92,28 +171,8 @@ DeployFailoverRun run_deploy_failover(const Topology& topo, uint64_t seed,
   if (options.timeline && traced.trace == TraceMode::Off) traced.trace = TraceMode::Tail;
   SimSession session(topo, sim_options(seed, traced));
   SimCluster& c = session.cluster();
-  SimTime raft_start = -1, elected = -1, opened = -1, kill_at = -1, reelected = -1, reopened = -1;
-  if (options.timeline) c.trace().set_listener([&](const TraceEvent& e) {
-    if (!members.count(e.instance)) return;
-    if (kill_at < 0) {
-      if (e.kind == "raft.start" && raft_start < 0) raft_start = e.time;
-      if (e.kind == "raft.leader" && elected < 0) {
-        elected = e.time;
-        r.first_leader = e.instance;
-      }
-      if (e.kind == "server.open" && e.detail == "PRIMARY" && opened < 0 && e.instance == r.first_leader) {
-        opened = e.time;
-      }
-      return;
-    }
-    if (e.kind == "raft.leader" && reelected < 0) {
-      reelected = e.time;
-      r.new_leader = e.instance;
-    }
-    if (e.kind == "server.open" && e.detail == "PRIMARY" && reopened < 0 && e.instance == r.new_leader) {
-      reopened = e.time;
-    }
-  });
+  GroupTimeline t;
+  if (options.timeline) t.listen(c, members, r);
 
   const ExecutionReport rep = session.deploy("", options.parallel);
   r.deploy_ms = static_cast<double>(rep.finished - rep.started);
@@ -128,52 +187,13 @@ DeployFailoverRun run_deploy_failover(const Topology& topo, uint64_t seed,
   };
   if (!rep.ok) return finish("deploy failed at " + rep.failed_step + ": " + rep.error);
   if (options.timeline) {
-    if (raft_start < 0 || elected < 0 || opened < 0) {
+    if (t.raft_start < 0 || t.elected < 0 || t.opened < 0) {
       return finish(g->name + " did not elect a PRIMARY/OPEN leader during the deployment");
     }
-    r.first_election_ms = ms_between(raft_start, elected);
-    r.first_open_ms = ms_between(raft_start, opened);
+    r.first_election_ms = ms_between(t.raft_start, t.elected);
+    r.first_open_ms = ms_between(t.raft_start, t.opened);
   }
-
-  const std::optional<std::string> leader = c.group_leader(g->name);
-  if (!leader) return finish(g->name + " has no leader after the deployment");
-  if (!options.timeline) r.first_leader = *leader;
-  const Term old_term = c.view(*leader).term;
-  // A random point of the heartbeat interval: the deployment ends at some
-  // phase of it, and a uniform extra delay over one interval makes the
-  // phase uniform.
-  Rng rng(seed ^ 0xFA110FE7ULL);
-  const int64_t offset = rng.uniform(std::max(1, topo.timing.raft_hb_interval) - 1);
-  c.advance(offset);
-  r.kill_offset_ms = static_cast<double>(offset);
-  kill_at = c.now_us();
-  if (Status st = c.kill(*leader); !st.ok()) return finish("kill " + *leader + ": " + st.message());
-  // Without a timeline: poll the members' state (cheap pointers, no strings).
-  std::vector<const DmServer*> others;
-  for (const std::string& m : g->members) {
-    if (m == *leader) continue;
-    if (const DmServer* s = c.world().server(m)) others.push_back(s);
-  }
-  auto new_primary_open = [&]() -> const DmServer* {
-    for (const DmServer* s : others) {
-      if (s->raft() && s->raft()->role() == RaftRole::Leader && s->sys_status() == kOpen) return s;
-    }
-    return nullptr;
-  };
-  const bool done = c.run_until(
-      [&] { return options.timeline ? reopened >= 0 : new_primary_open() != nullptr; }, c.now() + 120'000);
-  if (!done) {
-    return finish(g->name + ": no new PRIMARY/OPEN leader within 120 s of killing " + *leader);
-  }
-  if (options.timeline) {
-    r.failover_ms = ms_between(kill_at, reelected);
-    r.failover_open_ms = ms_between(kill_at, reopened);
-  } else {
-    r.new_leader = new_primary_open()->name();
-    r.failover_open_ms = ms_between(kill_at, c.now_us());
-  }
-  r.failover_terms = static_cast<int>(c.view(r.new_leader).term - old_term);
-  return finish("");
+  return finish(fail_over(c, topo, *g, seed, options.timeline, t, r));
 }
 
 StartupRun run_startup(const Topology& topo, int parallel, uint64_t seed, const BenchSimOptions& options) {
@@ -187,6 +207,11 @@ StartupRun run_startup(const Topology& topo, int parallel, uint64_t seed, const 
   if (!rep.ok) {
     r.error = "deploy failed at " + rep.failed_step + ": " + rep.error;
     return r;
+  }
+  r.plan = session.deploy_plan();
+  for (const StepRecord& rec : rep.records) {
+    r.spans.push_back(bench::StepSpan{static_cast<double>(rec.started - rep.started),
+                               static_cast<double>(rec.finished - rec.started)});
   }
   for (const std::string& id : rep.critical_path) {
     for (const StepRecord& rec : rep.records) {

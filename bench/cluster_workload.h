@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/slot_bound.h"
+#include "core/plan.h"
 #include "core/result.h"
 #include "core/topology.h"
 #include "sim/model/world.h"
@@ -93,6 +95,8 @@ struct StartupRun {
   };
   std::vector<PathStep> critical_path;  ///< first to last
   uint64_t events = 0;
+  Plan plan;                     ///< the plan that ran
+  std::vector<bench::StepSpan> spans;  ///< each step of `plan`: start (from the run's start), duration
 };
 
 StartupRun run_startup(const Topology& topo, int parallel, uint64_t seed,

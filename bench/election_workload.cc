@@ -10,6 +10,7 @@
 
 #include "sim/engine/event_loop.h"
 #include "sim/engine/rng.h"
+#include "sim/raft/raft_group_driver.h"
 
 namespace dpc::sim {
 
@@ -23,112 +24,75 @@ const char* election_trigger_name(ElectionTrigger trigger) {
 
 namespace {
 
-/// One RAFT group of RaftNodes on a private clock and network. Members are
-/// numbered 1..n (RAFT_SELF_ID); slot i holds member i+1, nullptr when crashed.
-/// Besides the link latency it models what a real server does around the
-/// RAFT rules (the [model] server-timing fields of ElectionSetup): receive
-/// processing, the stable-storage write before a reply, one message at a time.
+GroupTiming timing_of(const ElectionSetup& s) {
+  GroupTiming t;
+  t.hb_interval = s.hb_interval;
+  t.latency_min_us = s.latency_min_us;
+  t.latency_max_us = s.latency_max_us;
+  t.jitter_ms = s.jitter_ms;
+  t.continuous_timers = s.continuous_timers;
+  t.disk_syncs = s.disk_syncs;
+  t.disk_sync_min_us = s.disk_sync_min_us;
+  t.disk_sync_max_us = s.disk_sync_max_us;
+  t.candidate_writes_first = s.candidate_writes_first;
+  t.processing_min_us = s.processing_min_us;
+  t.processing_max_us = s.processing_max_us;
+  return t;
+}
+
+std::vector<GroupMember> members_of(const ElectionSetup& s) {
+  std::vector<GroupMember> out;
+  for (size_t i = 0; i < s.vote_intervals.size(); ++i) out.push_back({static_cast<int>(i) + 1, s.vote_intervals[i]});
+  return out;
+}
+
+/// One RAFT group of RaftNodes numbered 1..n (RAFT_SELF_ID) on the lone
+/// group driver (sim/raft/raft_group_driver.h) with the setup's link and
+/// [model] server timing, its draws from one Rng seeded with the trial's
+/// seed; and the bookkeeping of the terms after the trigger.
 class GroupDriver {
  public:
-  GroupDriver(const ElectionSetup& setup, uint64_t seed) : s_(setup), rng_(seed) {
-    const size_t n = s_.vote_intervals.size();
-    nodes_.resize(n);
-    last_tick_.assign(n, -1);
-    lagging_.assign(n, false);
-    busy_until_.assign(n, 0);
-    phase_.assign(n, 0);
-  }
+  GroupDriver(const ElectionSetup& setup, uint64_t seed)
+      : s_(setup), rng_(seed), g_(members_of(setup), timing_of(setup), [this](int64_t bound) {
+          return rng_.uniform(bound);
+        }) {}
+  GroupDriver(const GroupDriver&) = delete;
+  GroupDriver& operator=(const GroupDriver&) = delete;
 
   /// Starts every member at time 0. `bootstrap`: member 1 stands first and
   /// the others wait long enough to hear it (the measured part comes later).
   void start(bool bootstrap) {
-    const int n = static_cast<int>(nodes_.size());
+    const int n = static_cast<int>(s_.vote_intervals.size());
     VMillis longest = 0;
     for (VMillis v : s_.vote_intervals) longest = std::max(longest, v + s_.jitter_ms);
     for (int id = 1; id <= n; ++id) {
-      RaftConfig c;
-      c.self_id = id;
-      c.vote_interval = s_.vote_intervals[static_cast<size_t>(id - 1)];
-      c.hb_interval = s_.hb_interval;
-      for (int p = 1; p <= n; ++p) {
-        if (p != id) c.peers.push_back(RaftPeer{p, true});
-      }
-      const VMillis first_jitter = bootstrap ? (id == 1 ? 0 : longest) : jitter();
-      const int64_t sub = bootstrap ? 0 : sub_jitter();
-      nodes_[static_cast<size_t>(id - 1)] =
-          std::make_unique<RaftNode>(c, 0, std::vector<LogRun>{}, 0, first_jitter);
-      phase_[static_cast<size_t>(id - 1)] = sub;
+      const VMillis first_jitter = bootstrap ? (id == 1 ? 0 : longest) : g_.draw_jitter();
+      const int64_t sub = bootstrap ? 0 : g_.draw_sub_jitter();
+      g_.start(id, first_jitter, sub);
     }
   }
 
-  RaftNode* node(int id) { return nodes_[static_cast<size_t>(id - 1)].get(); }
-  SimTime now() const { return now_; }
-  uint64_t events() const { return events_; }
-
-  /// The live leader with a term above `above`, or 0.
-  int leader_above(Term above) const {
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      const RaftNode* n = nodes_[i].get();
-      if (n && n->role() == RaftRole::Leader && n->term() > above) return static_cast<int>(i) + 1;
-    }
-    return 0;
-  }
-
-  /// The live leader of the highest term, or 0.
-  int current_leader() const {
-    int best = 0;
-    Term best_term = -1;
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      const RaftNode* n = nodes_[i].get();
-      if (n && n->role() == RaftRole::Leader && n->term() > best_term) {
-        best = static_cast<int>(i) + 1;
-        best_term = n->term();
-      }
-    }
-    return best;
-  }
-
-  void set_lagging(int id) { lagging_[static_cast<size_t>(id - 1)] = true; }
-
-  /// Sends what a node returned, leaving its host at `send_at`. `heartbeat`:
-  /// the output of a timer (a leader's heartbeat), not an answer to a message.
-  void route(RaftOutput out, SimTime send_at, bool heartbeat) {
-    for (RaftMessage& m : out.messages) {
-      if (m.type == RaftMessage::Type::Append && lagging_[static_cast<size_t>(m.to - 1)]) {
-        // A lagging follower's link loses the leader's log traffic: it hears
-        // the heartbeats (without their entries) and nothing else, so it
-        // stays behind without a resend loop resetting its timer.
-        if (!heartbeat) continue;
-        m.runs.clear();
-      }
-      const SimTime at = send_at + draw(s_.latency_min_us, s_.latency_max_us);
-      queue_.emplace(std::pair(at, seq_++), Pending{std::move(m), false});
-    }
-  }
-
+  RaftNode* node(int id) { return g_.node(id); }
+  SimTime now() const { return g_.now(); }
+  uint64_t events() const { return g_.events(); }
+  int leader_above(Term above) const { return g_.leader_above(above); }
+  int current_leader() const { return g_.current_leader(); }
+  void set_lagging(int id) { g_.set_lagging(id); }
   /// The leader's synchronized broadcast now (the earlier model's crash).
-  void broadcast(int id) { route(node(id)->replicate(to_ms(now_)), now_, true); }
-
-  void crash(int id) { nodes_[static_cast<size_t>(id - 1)].reset(); }
-
-  /// When member `id`'s timer fires, or nullopt when none is armed.
-  std::optional<SimTime> timer_of(int id) const { return timer_at(static_cast<size_t>(id - 1)); }
-
+  void broadcast(int id) { g_.broadcast(id); }
+  void crash(int id) { g_.crash(id); }
+  std::optional<SimTime> timer_of(int id) const { return g_.timer_of(id); }
   /// Runs events until `done()` holds (checked after each) or the next event
   /// would be after `until`; the clock then stands at `until` (or the event
-  /// that satisfied `done`). Returns whether `done()` held.
+  /// that satisfied `done`). The terms are watched after every event.
   template <typename Done>
   bool run_until(SimTime until, Done done) {
-    if (done()) return true;
-    while (true) {
-      const std::optional<SimTime> next = next_time();
-      if (!next || *next > until) break;
-      step(*next);
-      observe();
-      if (done()) return true;
-    }
-    now_ = std::max(now_, until);
-    return false;
+    bool first = true;  // the driver asks once before the first event
+    return g_.run_until(until, [&] {
+      if (!first) observe();
+      first = false;
+      return done();
+    });
   }
 
   /// Per-term bookkeeping after the trigger: which members stood, who won.
@@ -141,124 +105,20 @@ class GroupDriver {
   const std::set<Term>& won() const { return won_; }
 
  private:
-  struct Pending {
-    RaftMessage msg;
-    bool processed = false;  ///< its receive processing is done
-  };
-
-  /// The whole-millisecond part of a re-armed timeout's jitter: 0..jitter_ms
-  /// (integer timers), 0..jitter_ms-1 (continuous: sub_jitter() adds the rest).
-  VMillis jitter() {
-    if (!s_.continuous_timers) return rng_.uniform(s_.jitter_ms);
-    return s_.jitter_ms > 0 ? rng_.uniform(s_.jitter_ms - 1) : 0;
-  }
-  /// The sub-millisecond part (microseconds) of a continuous jitter.
-  int64_t sub_jitter() { return s_.continuous_timers && s_.jitter_ms > 0 ? rng_.uniform(999) : 0; }
-  SimTime draw(int64_t lo, int64_t hi) { return lo + rng_.uniform(hi - lo); }
-
-  /// When member `i`'s timer fires, or nullopt when none is armed. A busy
-  /// member's timer waits for it (the timer needs the server's lock).
-  std::optional<SimTime> timer_at(size_t i) const {
-    const RaftNode* n = nodes_[i].get();
-    if (!n) return std::nullopt;
-    VMillis d = n->next_deadline();
-    if (d == kNoDeadline) return std::nullopt;
-    SimTime at = from_ms(d) + phase_[i];
-    if (d <= last_tick_[i]) at = from_ms(last_tick_[i] + 1);  // never tick twice in one millisecond
-    return std::max({at, busy_until_[i], now_});
-  }
-
-  std::optional<SimTime> next_time() const {
-    std::optional<SimTime> best;
-    if (!queue_.empty()) best = queue_.begin()->first.first;
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      const auto t = timer_at(i);
-      if (t && (!best || *t < *best)) best = t;
-    }
-    return best;
-  }
-
-  void step(SimTime at) {
-    now_ = at;
-    ++events_;
-    if (!queue_.empty() && queue_.begin()->first.first == at) {
-      Pending p = std::move(queue_.begin()->second);
-      queue_.erase(queue_.begin());
-      deliver(std::move(p));
-      return;
-    }
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      const auto t = timer_at(i);
-      if (t && *t == at) {
-        last_tick_[i] = to_ms(now_);
-        handle(i, nullptr);
-        return;
-      }
-    }
-  }
-
-  void deliver(Pending p) {
-    const size_t i = static_cast<size_t>(p.msg.to - 1);
-    if (!nodes_[i]) return;  // crashed: nothing listens
-    if (busy_until_[i] > now_) {  // the server is writing or handling another message
-      queue_.emplace(std::pair(busy_until_[i], seq_++), std::move(p));
-      return;
-    }
-    if (!p.processed && s_.processing_max_us > 0) {
-      busy_until_[i] = now_ + draw(s_.processing_min_us, s_.processing_max_us);
-      p.processed = true;
-      queue_.emplace(std::pair(busy_until_[i], seq_++), std::move(p));
-      return;
-    }
-    handle(i, &p.msg);
-  }
-
-  /// Runs member i's handler for `msg` (its timer when null) at now_, then
-  /// sends the output: at once, or after the stable-storage write when the
-  /// member's term, vote or log changed.
-  void handle(size_t i, const RaftMessage* msg) {
-    RaftNode* n = nodes_[i].get();
-    const Term term0 = n->term();
-    const std::optional<int> vote0 = n->voted_for();
-    const uint64_t log0 = n->log_version();
-    const VMillis deadline0 = n->next_deadline();
-    const VMillis j = jitter();
-    const int64_t sub = sub_jitter();
-    RaftOutput out = msg ? n->on_message(*msg, to_ms(now_), j) : n->on_tick(to_ms(now_), j);
-    if (n->next_deadline() != deadline0) phase_[i] = s_.continuous_timers ? now_ % kMicrosPerMilli + sub : 0;
-    const bool wrote = n->term() != term0 || n->voted_for() != vote0 || n->log_version() != log0;
-    SimTime send_at = now_;
-    if (wrote && s_.disk_syncs > 0 && s_.disk_sync_max_us > 0) {
-      SimTime write = 0;
-      for (int k = 0; k < s_.disk_syncs; ++k) write += draw(s_.disk_sync_min_us, s_.disk_sync_max_us);
-      busy_until_[i] = now_ + write;
-      const bool stood = !msg && n->role() == RaftRole::Candidate;
-      if (!stood || s_.candidate_writes_first) send_at = busy_until_[i];
-    }
-    route(std::move(out), send_at, !msg);
-  }
-
   void observe() {
     if (watch_above_ < 0) return;
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      const RaftNode* n = nodes_[i].get();
+    for (const GroupMember& m : members_) {
+      const RaftNode* n = g_.node(m.id);
       if (!n || n->term() <= watch_above_) continue;
-      if (n->role() == RaftRole::Candidate) candidates_[n->term()].insert(static_cast<int>(i) + 1);
+      if (n->role() == RaftRole::Candidate) candidates_[n->term()].insert(m.id);
       if (n->role() == RaftRole::Leader) won_.insert(n->term());
     }
   }
 
   const ElectionSetup& s_;
   Rng rng_;
-  std::vector<std::unique_ptr<RaftNode>> nodes_;
-  std::vector<VMillis> last_tick_;
-  std::vector<bool> lagging_;
-  std::vector<SimTime> busy_until_;  ///< a member handles nothing before this
-  std::vector<int64_t> phase_;       ///< microseconds added to its whole-ms deadline
-  std::map<std::pair<SimTime, uint64_t>, Pending> queue_;
-  uint64_t seq_ = 0;
-  SimTime now_ = 0;
-  uint64_t events_ = 0;
+  RaftGroupDriver g_;
+  const std::vector<GroupMember> members_ = g_.members();
   Term watch_above_ = -1;
   std::map<Term, std::set<int>> candidates_;
   std::set<Term> won_;

@@ -1,7 +1,8 @@
 // Election timing experiments on the pure RAFT model: one group of RaftNodes
-// (sim/raft/raft_node.h) driven by a small discrete-event loop of its own, with a
-// per-message one-way latency drawn uniformly from [latency_min, latency_max]
-// and the election jitter drawn from the same seeded Rng. It measures, in
+// (sim/raft/raft_node.h) on the lone group driver the RAFT tests use too
+// (sim/raft/raft_group_driver.h), with a per-message one-way latency drawn
+// uniformly from [latency_min, latency_max] and the election jitter drawn
+// from the same seeded Rng. It measures, in
 // virtual milliseconds, how long a group takes to elect its first leader
 // after every member starts MOUNT, or to elect a new one after the leader
 // crashes (Ongaro & Ousterhout, "In Search of an Understandable Consensus

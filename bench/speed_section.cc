@@ -242,13 +242,28 @@ std::vector<StartupRun> run_startup_topology(const Topology& topo, const char* s
     }
     results.push_back(std::move(r));
   }
+  // The bounds: no limit on parallel steps (the dependency bound), and for
+  // each P the bound of any P-slot schedule (bench/slot_bound.h).
+  const StartupRun unlimited = run_startup(topo, 1000, 1);
+  t["no_limit_ms"] = round_to(unlimited.total_ms, 3);
+  std::string bounds;
+  for (size_t k = 0; k < parallels.size() && unlimited.ok && unlimited.spans.size() == unlimited.plan.steps.size(); ++k) {
+    const SlotBound sb = slot_bound(unlimited.plan, unlimited.spans, parallels[k]);
+    runs[k]["slot_bound_ms"] = round_to(sb.bound_ms, 3);
+    runs[k]["slot_bound_from"] = sb.from_step;
+    if (parallels[k] == 1) continue;
+    bounds += std::string(bounds.empty() ? "" : ", ") + "parallel " + std::to_string(parallels[k]) + " " +
+              fmt(sb.bound_ms / 1000.0) + " s (+" + fmt(100.0 * (results[k].total_ms / sb.bound_ms - 1.0), 1) + " %)";
+  }
   t["runs"] = std::move(runs);
   const StartupRun& seq = results.front();
   const StartupRun& par = results[1];
   std::string line = std::string("  ") + stem + ": sequential " + fmt(seq.total_ms / 1000.0) + " s, parallel 4 " +
                      fmt(par.total_ms / 1000.0) + " s, parallel 16 " + fmt(results[2].total_ms / 1000.0) + " s";
   if (par.total_ms > 0) line += " (" + fmt(seq.total_ms / par.total_ms, 2) + "x)";
+  line += "; no limit " + fmt(unlimited.total_ms / 1000.0) + " s";
   out.summary.push_back(line);
+  if (!bounds.empty()) out.summary.push_back("    bound of any schedule with that many slots: " + bounds);
   out.summary.push_back("    critical path (parallel 4): " + path_text(par));
   return results;
 }

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -69,6 +70,112 @@ std::string usage(const std::string& verb) {
          "exit status: 0 success (status: healthy), 1 failure (status: degraded or down), 2 usage error\n";
 }
 
+/// The verb's shape: whether it reshapes the cluster or takes selectors.
+struct VerbKind {
+  bool reshape = false;          ///< scale-out, scale-in, convert
+  bool takes_selectors = false;  ///< start, stop, restart, kill, switchover
+};
+
+/// The checks of flags that belong to other verbs, and of the positional
+/// words; the exit status when one fails.
+std::optional<int> check_usage(const std::string& verb, const Args& args, VerbKind kind) {
+  const size_t want_positional = verb == "convert" ? 2 : 1;
+  if (args.positional.empty() || (!kind.takes_selectors && args.positional.size() != want_positional)) {
+    std::fprintf(stderr, "dpcctl %s: %s\n\n%s", verb.c_str(),
+                 args.positional.empty() ? "missing the topology FILE"
+                 : verb == "convert"     ? "give the topology FILE and one INSTANCE"
+                                         : "give exactly one topology FILE",
+                 usage(verb).c_str());
+    return 2;
+  }
+  if (args.has("dry-run") && !kind.reshape) {
+    std::fprintf(stderr, "dpcctl %s: --dry-run is for scale-out, scale-in and convert\n", verb.c_str());
+    return 2;
+  }
+  if (args.has("uninstall") && verb != "destroy") {
+    std::fprintf(stderr, "dpcctl %s: --uninstall is for destroy\n", verb.c_str());
+    return 2;
+  }
+  if (args.has("resume") && verb != "deploy") {
+    std::fprintf(stderr, "dpcctl %s: --resume is for deploy\n", verb.c_str());
+    return 2;
+  }
+  return std::nullopt;
+}
+
+/// A reshaping verb's words (convert: the instance and --to); the exit
+/// status when they are wrong.
+std::optional<int> reshape_words(const std::string& verb, const Args& args, ClusterCommand& c) {
+  c.dry_run = args.has("dry-run");
+  c.words = {verb};
+  if (verb == "convert") {
+    auto to = args.get("to");
+    if (!to) {
+      std::fprintf(stderr, "dpcctl convert: missing --to shadow|raft\n\n%s", usage(verb).c_str());
+      return 2;
+    }
+    if (auto k = parse_convert_target(*to); !k) {
+      std::fprintf(stderr, "dpcctl convert: %s\n", k.message().c_str());
+      return 2;
+    }
+    c.words = {"convert", args.positional[1], "--to", *to};
+  }
+  if (args.has("force")) {
+    std::fprintf(stderr, "dpcctl %s: --force is for start, stop, restart and kill\n", verb.c_str());
+    return 2;
+  }
+  if (verb != "convert" && args.has("to")) {
+    std::fprintf(stderr, "dpcctl %s: --to is for convert and switchover\n", verb.c_str());
+    return 2;
+  }
+  return std::nullopt;
+}
+
+/// The operation's words: a reshape, or the verb with its selectors, --to
+/// and --force; the exit status when they are wrong.
+std::optional<int> command_words(const std::string& verb, const Args& args, VerbKind kind, ClusterCommand& c) {
+  if (kind.reshape) return reshape_words(verb, args, c);
+  if (kind.takes_selectors) {
+    c.words = {verb};
+    c.words.insert(c.words.end(), args.positional.begin() + 1, args.positional.end());
+    if (auto to = args.get("to")) c.words.insert(c.words.end(), {"--to", *to});
+    if (args.has("force")) c.words.push_back("--force");
+    auto op = parse_cluster_op(c.words);
+    if (!op) {
+      std::fprintf(stderr, "dpcctl %s: %s\n\n%s", verb.c_str(), op.message().c_str(), usage(verb).c_str());
+      return 2;
+    }
+  } else if (args.has("to") || args.has("force")) {
+    std::fprintf(stderr, "dpcctl %s: --to and --force are for start, stop, restart, kill and switchover\n",
+                 verb.c_str());
+    return 2;
+  }
+  return std::nullopt;
+}
+
+/// The topology file loaded into `c`, with --dm-home and --dm-package
+/// applied and the selectors checked against it; the exit status when not.
+std::optional<int> command_topology(const std::string& verb, const Args& args, VerbKind kind, ClusterCommand& c) {
+  auto topo = load_topology_arg(args.positional[0], verb);
+  if (!topo) return 1;
+  c.topo = *topo;
+  if (auto home = args.get("dm-home")) c.topo.dm_home = *home;  // install steps go where the tools are run
+  if (auto pkg = args.get("dm-package")) {
+    if (pkg->empty() || c.topo.dm_home.empty()) {
+      std::fprintf(stderr, "dpcctl %s: --dm-package needs a package path and a DM home to install into "
+                   "(defaults.dm_home or --dm-home)\n", verb.c_str());
+      return 2;
+    }
+    c.topo.dm_package = *pkg;  // over defaults.dm_package and every hosts.<host>.dm_package
+    c.topo.host_dm_package.clear();
+  }
+  if (kind.takes_selectors && verb != "switchover") {
+    auto chosen = select_instances(c.topo, std::vector<std::string>(c.words.begin() + 1, c.words.end()));
+    if (!chosen) return std::fprintf(stderr, "dpcctl %s: %s\n", verb.c_str(), chosen.message().c_str()), 2;
+  }
+  return std::nullopt;
+}
+
 int run_cluster_command(const std::string& verb, const Words& words) {
   std::set<std::string> options = sim_option_names();
   options.insert({"backend", "parallel", "trace", "to", "dm-package"});
@@ -79,34 +186,16 @@ int run_cluster_command(const std::string& verb, const Words& words) {
     return 2;
   }
   if (args->has("help")) return std::fputs(usage(verb).c_str(), stdout), 0;
-  const bool reshape = verb == "scale-out" || verb == "scale-in" || verb == "convert";
-  const bool takes_selectors = verb != "deploy" && verb != "status" && verb != "destroy" && verb != "install" && !reshape;
-  const size_t want_positional = verb == "convert" ? 2 : 1;
-  if (args->positional.empty() || (!takes_selectors && args->positional.size() != want_positional)) {
-    std::fprintf(stderr, "dpcctl %s: %s\n\n%s", verb.c_str(),
-                 args->positional.empty() ? "missing the topology FILE"
-                 : verb == "convert"      ? "give the topology FILE and one INSTANCE"
-                                          : "give exactly one topology FILE",
-                 usage(verb).c_str());
-    return 2;
-  }
-  if (args->has("dry-run") && !reshape) {
-    std::fprintf(stderr, "dpcctl %s: --dry-run is for scale-out, scale-in and convert\n", verb.c_str());
-    return 2;
-  }
+  VerbKind kind;
+  kind.reshape = verb == "scale-out" || verb == "scale-in" || verb == "convert";
+  kind.takes_selectors =
+      verb != "deploy" && verb != "status" && verb != "destroy" && verb != "install" && !kind.reshape;
+  if (auto rc = check_usage(verb, *args, kind)) return *rc;
   ClusterCommand c;
   c.verb = verb;
   c.args = *args;
   c.json = args->has("json");
   c.resume = args->has("resume");
-  if (args->has("uninstall") && verb != "destroy") {
-    std::fprintf(stderr, "dpcctl %s: --uninstall is for destroy\n", verb.c_str());
-    return 2;
-  }
-  if (c.resume && verb != "deploy") {
-    std::fprintf(stderr, "dpcctl %s: --resume is for deploy\n", verb.c_str());
-    return 2;
-  }
   if (auto p = args->get("parallel")) {
     auto n = parse_number("parallel", *p);
     if (!n || *n < 1) {
@@ -116,61 +205,8 @@ int run_cluster_command(const std::string& verb, const Words& words) {
     }
     c.parallel = static_cast<int>(*n);
   }
-  if (reshape) {
-    c.dry_run = args->has("dry-run");
-    c.words = {verb};
-    if (verb == "convert") {
-      auto to = args->get("to");
-      if (!to) {
-        std::fprintf(stderr, "dpcctl convert: missing --to shadow|raft\n\n%s", usage(verb).c_str());
-        return 2;
-      }
-      if (auto k = parse_convert_target(*to); !k) {
-        std::fprintf(stderr, "dpcctl convert: %s\n", k.message().c_str());
-        return 2;
-      }
-      c.words = {"convert", args->positional[1], "--to", *to};
-    }
-    if (args->has("force")) {
-      std::fprintf(stderr, "dpcctl %s: --force is for start, stop, restart and kill\n", verb.c_str());
-      return 2;
-    }
-    if (verb != "convert" && args->has("to")) {
-      std::fprintf(stderr, "dpcctl %s: --to is for convert and switchover\n", verb.c_str());
-      return 2;
-    }
-  } else if (takes_selectors) {
-    c.words = {verb};
-    c.words.insert(c.words.end(), args->positional.begin() + 1, args->positional.end());
-    if (auto to = args->get("to")) c.words.insert(c.words.end(), {"--to", *to});
-    if (args->has("force")) c.words.push_back("--force");
-    auto op = parse_cluster_op(c.words);
-    if (!op) {
-      std::fprintf(stderr, "dpcctl %s: %s\n\n%s", verb.c_str(), op.message().c_str(), usage(verb).c_str());
-      return 2;
-    }
-  } else if (args->has("to") || args->has("force")) {
-    std::fprintf(stderr, "dpcctl %s: --to and --force are for start, stop, restart, kill and switchover\n",
-                 verb.c_str());
-    return 2;
-  }
-  auto topo = load_topology_arg(args->positional[0], verb);
-  if (!topo) return 1;
-  c.topo = *topo;
-  if (auto home = args->get("dm-home")) c.topo.dm_home = *home;  // install steps go where the tools are run
-  if (auto pkg = args->get("dm-package")) {
-    if (pkg->empty() || c.topo.dm_home.empty()) {
-      std::fprintf(stderr, "dpcctl %s: --dm-package needs a package path and a DM home to install into "
-                   "(defaults.dm_home or --dm-home)\n", verb.c_str());
-      return 2;
-    }
-    c.topo.dm_package = *pkg;  // over defaults.dm_package and every hosts.<host>.dm_package
-    c.topo.host_dm_package.clear();
-  }
-  if (takes_selectors && verb != "switchover") {
-    auto chosen = select_instances(c.topo, std::vector<std::string>(c.words.begin() + 1, c.words.end()));
-    if (!chosen) return std::fprintf(stderr, "dpcctl %s: %s\n", verb.c_str(), chosen.message().c_str()), 2;
-  }
+  if (auto rc = command_words(verb, *args, kind, c)) return *rc;
+  if (auto rc = command_topology(verb, *args, kind, c)) return *rc;
   const std::string backend = args->get_or("backend", "sim");
   if (verb == "install" && backend != "real") {
     std::fprintf(stderr, "dpcctl install: installs DM on real hosts; add --backend=real "

@@ -130,6 +130,74 @@ Result<sim::SimOptions> options_of(const sim::SimHistory& h) {
   return sim_options(a);
 }
 
+/// The session's `ctl` words for the command (deploy, status and destroy
+/// take none of the command line's).
+std::vector<std::string> session_words(const ClusterCommand& c) {
+  if (c.verb == "deploy") {
+    return c.resume ? std::vector<std::string>{"deploy", "--resume"} : std::vector<std::string>{"deploy"};
+  }
+  if (c.verb == "status") return {"status"};
+  if (c.verb == "destroy") return {"destroy"};
+  return c.words;
+}
+
+/// After a destroy: the history, the topology snapshots, the lock and the
+/// state directory itself when nothing else is in it.
+void remove_state(const std::string& state_dir, const std::string& history_file) {
+  std::error_code ec;
+  fs::remove(history_file, ec);
+  for (int n = 0; fs::exists(snapshot_path(state_dir, n), ec); ++n) fs::remove(snapshot_path(state_dir, n), ec);
+  fs::remove(state_dir + "/lock", ec);
+  fs::remove(state_dir, ec);  // only when empty: nothing else of ours is there
+}
+
+/// --trace FILE: every event of the session.
+void write_trace(const ClusterCommand& c, sim::SimSession& session) {
+  auto t = c.args.get("trace");
+  if (!t) return;
+  std::ofstream out(*t);
+  out << session.cluster().trace().text();
+  if (!out) std::fprintf(stderr, "dpcctl %s: cannot write trace %s\n", c.verb.c_str(), t->c_str());
+}
+
+/// Prints what the command did (status, the plan's outcome, or the session's
+/// output; `extra` after it) and returns the exit status: 1 for a failure or
+/// an invariant violated.
+int report_result(const ClusterCommand& c, sim::SimSession& session, const sim::CommandResult& r,
+                  const std::string& extra) {
+  for (const auto& v : session.cluster().violations()) std::fprintf(stderr, "%s\n", v.render().c_str());
+  const bool clean = session.cluster().violations().empty();
+  if (c.verb == "status") return print_status(c, *r.status, extra) == 0 && clean ? 0 : 1;
+  if (!r.ok && !r.report) return fail(c, r.error);
+  if (r.report && r.status && (c.verb == "deploy" || c.verb == "stop")) {
+    const Plan plan = c.verb == "deploy" ? session.deploy_plan() : build_stop_plan(session.topology());
+    std::string more = extra;
+    if (c.verb == "stop") {
+      std::string halts;
+      for (const auto& inst : session.topology().instances) {
+        if (session.cluster().view(inst.name).halted) halts += " " + inst.name;
+      }
+      more += halts.empty() ? "\nevery instance exited normally (no HALT)" : "\nHALTED:" + halts;
+    }
+    if (!c.json && !r.output.empty() && c.verb == "stop") std::printf("%s", r.output.c_str());
+    print_outcome(c, *r.report, plan, *r.status, more);
+    if (!r.ok) std::fprintf(stderr, "dpcctl %s: %s\n", c.verb.c_str(), r.error.c_str());
+    return r.ok && clean && (c.verb != "deploy" || r.status->exit_code() == 0) ? 0 : 1;
+  }
+  if (!c.json) {
+    std::printf("%s%s", r.output.c_str(), !r.output.empty() && r.output.back() != '\n' ? "\n" : "");
+    if (r.status) std::fputs(format_status(*r.status).c_str(), stdout);
+    std::printf("%s\n", extra.c_str());
+  } else {
+    nlohmann::json j{{"event", "result"}, {"ok", r.ok}, {"output", r.output}};
+    if (!r.ok) j["error"] = r.error;
+    if (r.status) j["cluster"] = status_json(*r.status);
+    print_json(j);
+  }
+  if (!r.ok) return fail(c, r.error);
+  return clean ? 0 : 1;
+}
+
 }  // namespace
 
 int run_sim_command(const ClusterCommand& c) {
@@ -170,10 +238,7 @@ int run_sim_command(const ClusterCommand& c) {
   if (is_reshape(c.verb)) return reshape(c, session, state_dir, file);
   if (c.verb != "deploy" && c.verb != "destroy") warn_if_differs(c, session.topology());
 
-  std::vector<std::string> words = c.words;
-  if (c.verb == "deploy") words = c.resume ? std::vector<std::string>{"deploy", "--resume"} : std::vector<std::string>{"deploy"};
-  if (c.verb == "status") words = {"status"};
-  if (c.verb == "destroy") words = {"destroy"};
+  const std::vector<std::string> words = session_words(c);
   if (c.verb == "destroy" && !confirm_destroy(c, "the simulated cluster " + c.topo.cluster + " and " + state_dir)) {
     return 2;
   }
@@ -195,11 +260,7 @@ int run_sim_command(const ClusterCommand& c) {
     if (Status st = snapshot_file(c.args.positional[0], snapshot_path(state_dir, 0)); !st) return fail(c, st.message());
   }
   if (c.verb == "destroy" && r.ok) {
-    std::error_code ec;
-    fs::remove(file, ec);
-    for (int n = 0; fs::exists(snapshot_path(state_dir, n), ec); ++n) fs::remove(snapshot_path(state_dir, n), ec);
-    fs::remove(state_dir + "/lock", ec);
-    fs::remove(state_dir, ec);  // only when empty: nothing else of ours is there
+    remove_state(state_dir, file);
     if (!c.json) std::printf("%sremoved %s\n", r.output.c_str(), file.c_str());
     return 0;
   }
@@ -208,42 +269,8 @@ int run_sim_command(const ClusterCommand& c) {
   const std::string extra = "virtual time: " + std::to_string(session.cluster().now()) + " ms; trace hash " +
                             session.cluster().trace().hash_hex() + " (seed " + std::to_string(history->seed) +
                             "); history: " + file;
-  if (auto t = c.args.get("trace")) {
-    std::ofstream out(*t);
-    out << session.cluster().trace().text();
-    if (!out) std::fprintf(stderr, "dpcctl %s: cannot write trace %s\n", c.verb.c_str(), t->c_str());
-  }
-  for (const auto& v : session.cluster().violations()) std::fprintf(stderr, "%s\n", v.render().c_str());
-  const bool clean = session.cluster().violations().empty();
-  if (c.verb == "status") return print_status(c, *r.status, extra) == 0 && clean ? 0 : 1;
-  if (!r.ok && !r.report) return fail(c, r.error);
-  if (r.report && r.status && (c.verb == "deploy" || c.verb == "stop")) {
-    const Plan plan = c.verb == "deploy" ? session.deploy_plan() : build_stop_plan(session.topology());
-    std::string more = extra;
-    if (c.verb == "stop") {
-      std::string halts;
-      for (const auto& inst : session.topology().instances) {
-        if (session.cluster().view(inst.name).halted) halts += " " + inst.name;
-      }
-      more += halts.empty() ? "\nevery instance exited normally (no HALT)" : "\nHALTED:" + halts;
-    }
-    if (!c.json && !r.output.empty() && c.verb == "stop") std::printf("%s", r.output.c_str());
-    print_outcome(c, *r.report, plan, *r.status, more);
-    if (!r.ok) std::fprintf(stderr, "dpcctl %s: %s\n", c.verb.c_str(), r.error.c_str());
-    return r.ok && clean && (c.verb != "deploy" || r.status->exit_code() == 0) ? 0 : 1;
-  }
-  if (!c.json) {
-    std::printf("%s%s", r.output.c_str(), !r.output.empty() && r.output.back() != '\n' ? "\n" : "");
-    if (r.status) std::fputs(format_status(*r.status).c_str(), stdout);
-    std::printf("%s\n", extra.c_str());
-  } else {
-    nlohmann::json j{{"event", "result"}, {"ok", r.ok}, {"output", r.output}};
-    if (!r.ok) j["error"] = r.error;
-    if (r.status) j["cluster"] = status_json(*r.status);
-    print_json(j);
-  }
-  if (!r.ok) return fail(c, r.error);
-  return clean ? 0 : 1;
+  write_trace(c, session);
+  return report_result(c, session, r, extra);
 }
 
 namespace {

@@ -3,12 +3,11 @@
 // real deployments' journals (sim/calibration.h). Exit 0 written, 1 a
 // journal or the base profile unreadable or without durations, 2 usage.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "core/input_text.h"
 #include "real-backend/atomic_file.h"
 #include "sim/calibration.h"
 
@@ -30,14 +29,6 @@ const char* kCalibrateUsage =
     "\n"
     "exit status: 0 written, 1 a file unreadable or no durations in it, 2 usage error\n";
 
-std::optional<std::string> slurp(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 int cmd_calibrate(const Words& words) {
@@ -49,16 +40,16 @@ int cmd_calibrate(const Words& words) {
   }
   sim::TimingProfile base;
   if (auto b = args->get("base")) {
-    auto text = slurp(*b);
-    if (!text) return std::fprintf(stderr, "dpcctl calibrate: cannot read base profile %s\n", b->c_str()), 1;
+    auto text = read_input_file(*b, "base profile");
+    if (!text) return std::fprintf(stderr, "dpcctl calibrate: %s\n", text.message().c_str()), 1;
     auto parsed = sim::parse_timing_profile(*text, *b);
     if (!parsed) return std::fprintf(stderr, "dpcctl calibrate: %s\n", parsed.message().c_str()), 1;
     base = *parsed;
   }
   std::vector<sim::JournalText> journals;
   for (const std::string& path : args->positional) {
-    auto text = slurp(path);
-    if (!text) return std::fprintf(stderr, "dpcctl calibrate: cannot read journal %s\n", path.c_str()), 1;
+    auto text = read_input_file(path, "journal");
+    if (!text) return std::fprintf(stderr, "dpcctl calibrate: %s\n", text.message().c_str()), 1;
     journals.push_back({path, *text});
   }
   auto cal = sim::calibrate_profile(journals, base);

@@ -46,21 +46,12 @@ int usage_error(const std::string& why) {
   return 2;
 }
 
-}  // namespace
-
-int cmd_explore(const Words& words) {
-  auto args = parse_args(words, {"help"}, {"runs", "seed", "jobs", "shard", "out", "max-faults", "print"});
-  if (!args) return usage_error(args.message());
-  if (args->has("help") || (!words.empty() && words[0] == "help")) {
-    std::fputs(kExploreUsage, stdout);
-    return 0;
-  }
-  if (args->positional.size() != 1) return usage_error("give one topology or scenario file");
-  sim::ExploreOptions o;
+/// The options' numbers and shard into `o`; a usage error's message, or "".
+std::string read_options(const Args& args, sim::ExploreOptions& o) {
   o.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  o.out_dir = args->get_or("out", "explore-out");
+  o.out_dir = args.get_or("out", "explore-out");
   auto number = [&](const char* key, long long low, long long high, long long& out) -> bool {
-    auto v = args->get(key);
+    auto v = args.get(key);
     if (!v) return true;
     auto n = parse_number(std::string("--") + key, *v);
     if (!n || *n < low || *n > high) return false;
@@ -68,53 +59,27 @@ int cmd_explore(const Words& words) {
     return true;
   };
   long long runs = 100, seed = 1, jobs = o.jobs, faults = o.nemesis.max_faults;
-  if (!number("runs", 1, 100000000, runs)) return usage_error("--runs takes a number from 1");
-  if (!number("seed", 0, 1LL << 62, seed)) return usage_error("--seed takes a number");
-  if (!number("jobs", 1, 256, jobs)) return usage_error("--jobs takes a number from 1 to 256");
-  if (!number("max-faults", 1, 20, faults)) return usage_error("--max-faults takes a number from 1 to 20");
+  if (!number("runs", 1, 100000000, runs)) return "--runs takes a number from 1";
+  if (!number("seed", 0, 1LL << 62, seed)) return "--seed takes a number";
+  if (!number("jobs", 1, 256, jobs)) return "--jobs takes a number from 1 to 256";
+  if (!number("max-faults", 1, 20, faults)) return "--max-faults takes a number from 1 to 20";
   o.runs = static_cast<uint64_t>(runs);
   o.first_seed = static_cast<uint64_t>(seed);
   o.jobs = static_cast<int>(jobs);
   o.nemesis.max_faults = static_cast<int>(faults);
-  if (auto s = args->get("shard")) {
+  if (auto s = args.get("shard")) {
     const size_t slash = s->find('/');
     auto k = parse_number("--shard", s->substr(0, slash));
     auto n = slash == std::string::npos ? Result<long long>(Error{"no /"}) : parse_number("--shard", s->substr(slash + 1));
-    if (!k || !n || *n < 1 || *k < 1 || *k > *n) return usage_error("--shard takes K/N with 1 <= K <= N, e.g. 2/4");
+    if (!k || !n || *n < 1 || *k < 1 || *k > *n) return "--shard takes K/N with 1 <= K <= N, e.g. 2/4";
     o.shard = static_cast<int>(*k);
     o.shards = static_cast<int>(*n);
   }
+  return "";
+}
 
-  const std::string& file = args->positional[0];
-  std::vector<Diagnostic> diags;
-  auto setup = sim::load_explore_setup(file, diags);
-  if (!setup) {
-    std::fputs(format_diagnostics(diags, file).c_str(), stderr);
-    std::fprintf(stderr, "dpcctl explore: %s is not a valid topology or scenario; nothing was run\n", file.c_str());
-    return 2;
-  }
-  if (auto p = args->get("print")) {
-    auto n = parse_number("--print", *p);
-    if (!n) return usage_error(n.message());
-    const uint64_t s = static_cast<uint64_t>(*n);
-    sim::Candidate c{sim::schedule_for_seed(*setup, s, o.nemesis), setup->topology_json};
-    std::fputs(sim::candidate_scenario_text(*setup, c, s, setup->name + "-seed" + std::to_string(s),
-                                            "dpcctl explore " + file + " --print " + std::to_string(s)).c_str(),
-               stdout);
-    return 0;
-  }
-  const bool tty = isatty(fileno(stderr));
-  o.progress = [&](uint64_t done, uint64_t failed) {
-    if (tty && (done % 50 == 0 || done == o.runs)) {
-      std::fprintf(stderr, "\r%llu runs, %llu failed", static_cast<unsigned long long>(done),
-                   static_cast<unsigned long long>(failed));
-    }
-  };
-  const auto t0 = std::chrono::steady_clock::now();
-  sim::ExploreReport r = sim::explore(*setup, o);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (tty) std::fputs("\n", stderr);
-
+/// The summary, then each finding with its files and the replay command.
+void print_report(const std::string& file, const sim::ExploreOptions& o, const sim::ExploreReport& r, double secs) {
   std::printf("explore %s: %llu runs (seeds %llu.., shard %d/%d), %llu passed, %llu failed, %.1f s on %d threads\n",
               file.c_str(), static_cast<unsigned long long>(r.runs), static_cast<unsigned long long>(o.first_seed),
               o.shard, o.shards, static_cast<unsigned long long>(r.passed), static_cast<unsigned long long>(r.failed),
@@ -145,6 +110,51 @@ int cmd_explore(const Words& words) {
                   static_cast<unsigned long long>(r.failed - shown));
     }
   }
+}
+
+}  // namespace
+
+int cmd_explore(const Words& words) {
+  auto args = parse_args(words, {"help"}, {"runs", "seed", "jobs", "shard", "out", "max-faults", "print"});
+  if (!args) return usage_error(args.message());
+  if (args->has("help") || (!words.empty() && words[0] == "help")) {
+    std::fputs(kExploreUsage, stdout);
+    return 0;
+  }
+  if (args->positional.size() != 1) return usage_error("give one topology or scenario file");
+  sim::ExploreOptions o;
+  if (std::string why = read_options(*args, o); !why.empty()) return usage_error(why);
+
+  const std::string& file = args->positional[0];
+  std::vector<Diagnostic> diags;
+  auto setup = sim::load_explore_setup(file, diags);
+  if (!setup) {
+    std::fputs(format_diagnostics(diags, file).c_str(), stderr);
+    std::fprintf(stderr, "dpcctl explore: %s is not a valid topology or scenario; nothing was run\n", file.c_str());
+    return 2;
+  }
+  if (auto p = args->get("print")) {
+    auto n = parse_number("--print", *p);
+    if (!n) return usage_error(n.message());
+    const uint64_t s = static_cast<uint64_t>(*n);
+    sim::Candidate c{sim::schedule_for_seed(*setup, s, o.nemesis), setup->topology_json};
+    std::fputs(sim::candidate_scenario_text(*setup, c, s, setup->name + "-seed" + std::to_string(s),
+                                            "dpcctl explore " + file + " --print " + std::to_string(s)).c_str(),
+               stdout);
+    return 0;
+  }
+  const bool tty = isatty(fileno(stderr));
+  o.progress = [&](uint64_t done, uint64_t failed) {
+    if (tty && (done % 50 == 0 || done == o.runs)) {
+      std::fprintf(stderr, "\r%llu runs, %llu failed", static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(failed));
+    }
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  sim::ExploreReport r = sim::explore(*setup, o);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (tty) std::fputs("\n", stderr);
+  print_report(file, o, r, secs);
   return r.failed == 0 ? 0 : 1;
 }
 

@@ -3,9 +3,9 @@
 //
 // Loads every scenario file (a directory means every scenario *.json
 // directly in it), refuses the lot with exit 2 when one is invalid, then
-// runs each scenario for each seed on a pool of threads — every run owns
-// its SimSession, so runs share nothing mutable and the results do not
-// depend on the number of threads. Prints one line per scenario, the full
+// runs each scenario for each seed on a pool of threads (cli/scenario_sweep.h:
+// every run owns its SimSession, so the results do not depend on the
+// number of threads). Prints one line per scenario, the full
 // report of the first failing seed (step, reason, last events, timeline,
 // replay command) and a closing "N passed, M failed" line. Exit 0 all
 // passed, 1 a run failed, 2 usage error or invalid file.
@@ -15,22 +15,18 @@
 // lets the running ones end, prints the results of every run that ended
 // (scenarios without one are listed as not run) and exits 130 (143).
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
-#include <sstream>
+#include <optional>
 #include <thread>
-
-#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/scenario_report.h"
+#include "cli/scenario_sweep.h"
+#include "core/input_text.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/scenario_run.h"
 
@@ -115,35 +111,185 @@ Result<std::vector<std::string>> expand_paths(const std::vector<std::string>& pa
   return out;
 }
 
-std::string read_text(const std::string& path, bool* found) {
-  std::ifstream in(path, std::ios::binary);
-  *found = static_cast<bool>(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 bool write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   return static_cast<bool>(out);
 }
 
-std::string safe_name(const std::string& s) {
-  std::string out;
-  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
-  return out;
-}
-
-struct Job {
-  size_t scenario;
-  uint64_t seed;
-  bool transcript;  ///< the run at the file's own seed: compare (or rewrite) its transcript
-};
-
 std::string seed_summary(const std::vector<TimedRun>& runs) {
   if (runs.size() == 1) return "seed " + std::to_string(runs[0].result.seed);
   return std::to_string(runs.size()) + " seeds";
+}
+
+/// What `scenario run`'s options ask for.
+struct RunSettings {
+  std::vector<uint64_t> seeds;  ///< empty: each file's own sim.seed
+  unsigned jobs = 1;
+  bool json_out = false;
+  bool rewrite = false;
+  std::string trace_dir;
+};
+
+/// The options read and checked; an error is a usage error.
+Result<RunSettings> run_settings(const Args& args) {
+  RunSettings rs;
+  if (args.positional.empty()) return Error{"give at least one scenario file or directory"};
+  auto seeds = parse_seeds(args);
+  if (!seeds) return seeds.error();
+  rs.seeds = *seeds;
+  rs.jobs = std::max(1u, std::thread::hardware_concurrency());
+  if (auto j = args.get("jobs")) {
+    auto n = parse_number("jobs", *j);
+    if (!n || *n < 1) return Error{"--jobs takes a number >= 1"};
+    rs.jobs = static_cast<unsigned>(std::min<long long>(*n, 256));
+  }
+  rs.json_out = args.has("json");
+  rs.rewrite = args.has("rewrite");
+  rs.trace_dir = args.get_or("trace", "");
+  if (!rs.trace_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(rs.trace_dir, ec);
+    if (ec) return Error{"cannot create the trace directory " + rs.trace_dir + ": " + ec.message()};
+  }
+  return rs;
+}
+
+/// Every file loaded, or nullopt (their diagnostics printed) when one is invalid.
+std::optional<std::vector<sim::Scenario>> load_all(const std::vector<std::string>& files) {
+  std::vector<sim::Scenario> scenarios;
+  bool invalid = false;
+  for (const auto& f : files) {
+    sim::ScenarioLoad load = sim::load_scenario_file(f);
+    if (!load.ok()) {
+      std::fputs(format_diagnostics(load.diagnostics, f).c_str(), stderr);
+      invalid = true;
+      continue;
+    }
+    scenarios.push_back(std::move(*load.scenario));
+  }
+  if (invalid) return std::nullopt;
+  return scenarios;
+}
+
+/// The run at a scenario's own seed against its transcript: rewritten with
+/// --rewrite (a line in `notes` says so), else compared (a difference fails
+/// the run).
+void check_transcript(const sim::Scenario& sc, sim::RunResult& r, bool rewrite, std::string& notes) {
+  const std::string tpath = sc.transcript_path();
+  if (rewrite) {
+    if (!r.passed) {
+      notes += "  transcript not rewritten: the run at seed " + std::to_string(r.seed) + " failed\n";
+    } else if (write_text(tpath, r.transcript)) {
+      notes += "  wrote " + tpath + "\n";
+    } else {
+      notes += "  cannot write " + tpath + "\n";
+    }
+    return;
+  }
+  const Result<std::string> expected = read_input_file(tpath, "transcript");
+  if (!expected.ok() || !r.passed) return;
+  if (auto diff = sim::transcript_difference(*expected, r.transcript)) {
+    r.passed = false;
+    r.failure = sim::ScenarioFailure{sc.steps.size(), "", 0, "(the transcript)",
+                                     "the run's transcript differs from " + tpath + ": " + *diff +
+                                         "\n  (review the change, then regenerate it with --rewrite)"};
+  }
+}
+
+/// PASS, or FAIL with the failed seeds and the first failure's report; then `notes`.
+void print_scenario(const sim::Scenario& sc, const ScenarioRuns& sr, const std::string& notes) {
+  const size_t bad = sr.failed();
+  if (bad == 0) {
+    std::printf("PASS %s (%s)\n", sc.file.c_str(), seed_summary(sr.runs).c_str());
+  } else {
+    std::string list;
+    size_t shown = 0;
+    const sim::RunResult* first = nullptr;
+    for (const auto& tr : sr.runs) {
+      if (tr.result.passed) continue;
+      if (!first) first = &tr.result;
+      if (shown++ < 20) list += (list.empty() ? "" : ", ") + std::to_string(tr.result.seed);
+    }
+    if (shown > 20) list += ", ...";
+    std::printf("FAIL %s: %zu of %zu run%s failed (seed%s %s)\n", sc.file.c_str(), bad, sr.runs.size(),
+                sr.runs.size() == 1 ? "" : "s", bad == 1 ? "" : "s", list.c_str());
+    std::fputs(sim::format_failure(*first).c_str(), stdout);
+  }
+  std::fputs(notes.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+/// The closing lines and the exit status.
+int finish(const Args& args, const RunSettings& rs, const std::vector<ScenarioRuns>& report, size_t passed,
+           size_t failed, size_t runs, bool interrupted, const InterruptGuard& interrupts) {
+  if (auto junit = args.get("junit")) {
+    if (!write_text(*junit, junit_xml(report))) {
+      std::fprintf(stderr, "dpcctl scenario: cannot write the JUnit report %s\n", junit->c_str());
+    }
+  }
+  if (rs.json_out) {
+    std::printf("%s\n", results_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fprintf(stderr, "%zu passed, %zu failed\n", passed, failed);  // stdout stays pure JSON
+  } else {
+    std::printf("%zu passed, %zu failed\n", passed, failed);
+  }
+  if (interrupted) {
+    std::fflush(stdout);
+    std::fprintf(stderr,
+                 "dpcctl scenario: interrupted by %s after %zu of %zu runs; the results above are those "
+                 "of the runs that ended\n",
+                 InterruptGuard::name(interrupts.last_signal()).c_str(), passed + failed, runs);
+    return InterruptGuard::exit_status(interrupts.last_signal());
+  }
+  return failed == 0 ? 0 : 1;
+}
+
+/// `scenario run`: load everything first (one invalid file stops the whole
+/// run, exit 2), then run and report scenario by scenario.
+int run_scenarios(const Args& args) {
+  auto rs = run_settings(args);
+  if (!rs) return usage_error(rs.message());
+  auto files = expand_paths(args.positional);
+  if (!files) return usage_error(files.message());
+  auto scenarios = load_all(*files);
+  if (!scenarios) {
+    std::fprintf(stderr, "dpcctl scenario: invalid scenario file(s); nothing was run\n");
+    return 2;
+  }
+  ScenarioSweep sweep(*scenarios, rs->seeds, rs->rewrite, rs->trace_dir);
+  InterruptGuard interrupts;
+  const unsigned threads = static_cast<unsigned>(std::min<size_t>(rs->jobs, sweep.runs()));
+  std::fprintf(stderr, "dpcctl scenario: %zu run%s of %zu scenario%s on %u thread%s\n", sweep.runs(),
+               sweep.runs() == 1 ? "" : "s", scenarios->size(), scenarios->size() == 1 ? "" : "s", threads,
+               threads == 1 ? "" : "s");
+  sweep.start(threads);
+
+  std::vector<ScenarioRuns> report;
+  size_t passed = 0, failed = 0;
+  bool interrupted = false;
+  for (size_t i = 0; i < scenarios->size(); ++i) {
+    const sim::Scenario& sc = (*scenarios)[i];
+    sweep.wait_for(i, interrupts);
+    interrupted = interrupted || sweep.stopped();
+    ScenarioRuns sr{sc.file, sc.name, {}};
+    std::string notes;
+    for (size_t k : sweep.runs_of(i)) {
+      if (!sweep.ended(k)) continue;  // interrupted before it ran
+      TimedRun& tr = sweep.result(k);
+      if (sweep.job(k).transcript) check_transcript(sc, tr.result, rs->rewrite, notes);
+      (tr.result.passed ? passed : failed) += 1;
+      sr.runs.push_back(std::move(tr));
+    }
+    if (sr.runs.empty()) {
+      if (!rs->json_out) std::printf("NOT RUN %s (interrupted)\n", sc.file.c_str());
+      continue;
+    }
+    if (!rs->json_out) print_scenario(sc, sr, notes);
+    report.push_back(std::move(sr));
+  }
+  sweep.join();
+  return finish(args, *rs, report, passed, failed, sweep.runs(), interrupted, interrupts);
 }
 
 }  // namespace
@@ -162,234 +308,7 @@ int cmd_scenario(const Words& words) {
     std::fputs(kScenarioUsage, stdout);
     return 0;
   }
-  if (args->positional.empty()) return usage_error("give at least one scenario file or directory");
-  auto seeds = parse_seeds(*args);
-  if (!seeds) return usage_error(seeds.message());
-  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-  if (auto j = args->get("jobs")) {
-    auto n = parse_number("jobs", *j);
-    if (!n || *n < 1) return usage_error("--jobs takes a number >= 1");
-    jobs = static_cast<unsigned>(std::min<long long>(*n, 256));
-  }
-  const bool json_out = args->has("json");
-  const bool rewrite = args->has("rewrite");
-  const std::string trace_dir = args->get_or("trace", "");
-  if (!trace_dir.empty()) {
-    std::error_code ec;
-    fs::create_directories(trace_dir, ec);
-    if (ec) return usage_error("cannot create the trace directory " + trace_dir + ": " + ec.message());
-  }
-
-  auto files = expand_paths(args->positional);
-  if (!files) return usage_error(files.message());
-
-  // Load everything first: one invalid file stops the whole run (exit 2).
-  std::vector<sim::Scenario> scenarios;
-  bool invalid = false;
-  for (const auto& f : *files) {
-    sim::ScenarioLoad load = sim::load_scenario_file(f);
-    if (!load.ok()) {
-      std::fputs(format_diagnostics(load.diagnostics, f).c_str(), stderr);
-      invalid = true;
-      continue;
-    }
-    scenarios.push_back(std::move(*load.scenario));
-  }
-  if (invalid) {
-    std::fprintf(stderr, "dpcctl scenario: invalid scenario file(s); nothing was run\n");
-    return 2;
-  }
-
-  // The work: every scenario for every seed, scenario-major so results stream in order.
-  std::vector<Job> work;
-  std::vector<std::vector<size_t>> jobs_of(scenarios.size());
-  for (size_t i = 0; i < scenarios.size(); ++i) {
-    std::vector<uint64_t> list = seeds->empty() ? std::vector<uint64_t>{scenarios[i].seed} : *seeds;
-    if (rewrite && std::find(list.begin(), list.end(), scenarios[i].seed) == list.end()) {
-      list.insert(list.begin(), scenarios[i].seed);
-    }
-    for (uint64_t s : list) {
-      jobs_of[i].push_back(work.size());
-      work.push_back(Job{i, s, s == scenarios[i].seed});
-    }
-  }
-
-  sim::RunOptions run_options;
-  run_options.chrome_trace = !trace_dir.empty();
-  std::vector<TimedRun> results(work.size());
-  std::vector<char> finished(work.size(), 0);
-  std::mutex mu;
-  std::condition_variable cv;
-  std::atomic<size_t> next{0};
-  // Guarded by mu: runs started and not yet ended, ended, and failed.
-  size_t in_flight = 0, ended = 0, failed_so_far = 0;
-  std::atomic<bool> stop{false};
-  auto worker = [&]() {
-    while (true) {
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (stop) return;
-        ++in_flight;
-      }
-      const size_t k = next.fetch_add(1);
-      if (k >= work.size()) {
-        std::lock_guard<std::mutex> lock(mu);
-        --in_flight;
-        cv.notify_all();
-        return;
-      }
-      const Job& job = work[k];
-      const auto t0 = std::chrono::steady_clock::now();
-      TimedRun tr;
-      tr.result = sim::run_scenario(scenarios[job.scenario], job.seed, run_options);
-      tr.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (!trace_dir.empty()) {
-        const std::string path = (fs::path(trace_dir) / (safe_name(scenarios[job.scenario].name) + ".seed" +
-                                                         std::to_string(job.seed) + ".json"))
-                                     .string();
-        write_text(path, tr.result.chrome_trace);
-        tr.result.chrome_trace.clear();
-      }
-      std::lock_guard<std::mutex> lock(mu);
-      if (!tr.result.passed) ++failed_so_far;
-      results[k] = std::move(tr);
-      finished[k] = 1;
-      ++ended;
-      --in_flight;
-      cv.notify_all();
-    }
-  };
-  InterruptGuard interrupts;
-  const unsigned threads = static_cast<unsigned>(std::min<size_t>(jobs, work.size()));
-  std::fprintf(stderr, "dpcctl scenario: %zu run%s of %zu scenario%s on %u thread%s\n", work.size(),
-               work.size() == 1 ? "" : "s", scenarios.size(), scenarios.size() == 1 ? "" : "s", threads,
-               threads == 1 ? "" : "s");
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-
-  // Progress on a terminal: runs done, failures so far, rate; erased before
-  // each result line.
-  const bool progress = ::isatty(STDERR_FILENO) != 0;
-  const auto started = std::chrono::steady_clock::now();
-  auto last_progress = started;
-  bool progress_shown = false;
-  auto clear_progress = [&] {
-    if (progress_shown) std::fputs("\r\033[K", stderr);
-    progress_shown = false;
-  };
-
-  std::vector<ScenarioRuns> report;
-  size_t passed = 0, failed = 0;
-  bool interrupted = false;
-  for (size_t i = 0; i < scenarios.size(); ++i) {
-    const sim::Scenario& sc = scenarios[i];
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      while (!std::all_of(jobs_of[i].begin(), jobs_of[i].end(), [&](size_t k) { return finished[k] != 0; })) {
-        if (interrupts.count() > 0) {
-          if (!stop) {
-            stop = true;
-            clear_progress();
-            std::fprintf(stderr, "dpcctl scenario: %s: starting no new run; waiting for %zu running\n",
-                         InterruptGuard::name(interrupts.last_signal()).c_str(), in_flight);
-          }
-          if (in_flight == 0) break;
-        }
-        cv.wait_for(lock, std::chrono::milliseconds(200));
-        const auto now = std::chrono::steady_clock::now();
-        if (progress && now - last_progress >= std::chrono::seconds(1)) {
-          last_progress = now;
-          const double secs = std::chrono::duration<double>(now - started).count();
-          std::fprintf(stderr, "\r\033[K%zu of %zu runs done, %zu failed, %.0f runs/s", ended, work.size(),
-                       failed_so_far, secs > 0 ? static_cast<double>(ended) / secs : 0.0);
-          std::fflush(stderr);
-          progress_shown = true;
-        }
-      }
-      interrupted = interrupted || stop;
-    }
-    clear_progress();
-    ScenarioRuns sr{sc.file, sc.name, {}};
-    std::string notes;
-    for (size_t k : jobs_of[i]) {
-      if (finished[k] == 0) continue;  // interrupted before it ran
-      TimedRun& tr = results[k];
-      sim::RunResult& r = tr.result;
-      if (work[k].transcript) {
-        const std::string tpath = sc.transcript_path();
-        if (rewrite) {
-          if (!r.passed) {
-            notes += "  transcript not rewritten: the run at seed " + std::to_string(r.seed) + " failed\n";
-          } else if (write_text(tpath, r.transcript)) {
-            notes += "  wrote " + tpath + "\n";
-          } else {
-            notes += "  cannot write " + tpath + "\n";
-          }
-        } else {
-          bool found = false;
-          const std::string expected = read_text(tpath, &found);
-          if (found && r.passed) {
-            if (auto diff = sim::transcript_difference(expected, r.transcript)) {
-              r.passed = false;
-              r.failure = sim::ScenarioFailure{sc.steps.size(), "", 0, "(the transcript)",
-                                               "the run's transcript differs from " + tpath + ": " + *diff +
-                                                   "\n  (review the change, then regenerate it with --rewrite)"};
-            }
-          }
-        }
-      }
-      (r.passed ? passed : failed) += 1;
-      sr.runs.push_back(std::move(tr));
-    }
-    if (sr.runs.empty()) {
-      if (!json_out) std::printf("NOT RUN %s (interrupted)\n", sc.file.c_str());
-      continue;
-    }
-    if (!json_out) {
-      const size_t bad = sr.failed();
-      if (bad == 0) {
-        std::printf("PASS %s (%s)\n", sc.file.c_str(), seed_summary(sr.runs).c_str());
-      } else {
-        std::string list;
-        size_t shown = 0;
-        const sim::RunResult* first = nullptr;
-        for (const auto& tr : sr.runs) {
-          if (tr.result.passed) continue;
-          if (!first) first = &tr.result;
-          if (shown++ < 20) list += (list.empty() ? "" : ", ") + std::to_string(tr.result.seed);
-        }
-        if (shown > 20) list += ", ...";
-        std::printf("FAIL %s: %zu of %zu run%s failed (seed%s %s)\n", sc.file.c_str(), bad, sr.runs.size(),
-                    sr.runs.size() == 1 ? "" : "s", bad == 1 ? "" : "s", list.c_str());
-        std::fputs(sim::format_failure(*first).c_str(), stdout);
-      }
-      std::fputs(notes.c_str(), stdout);
-      std::fflush(stdout);
-    }
-    report.push_back(std::move(sr));
-  }
-  for (auto& t : pool) t.join();
-
-  if (auto junit = args->get("junit")) {
-    if (!write_text(*junit, junit_xml(report))) {
-      std::fprintf(stderr, "dpcctl scenario: cannot write the JUnit report %s\n", junit->c_str());
-    }
-  }
-  if (json_out) {
-    std::printf("%s\n", results_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-    std::fprintf(stderr, "%zu passed, %zu failed\n", passed, failed);  // stdout stays pure JSON
-  } else {
-    std::printf("%zu passed, %zu failed\n", passed, failed);
-  }
-  if (interrupted) {
-    std::fflush(stdout);
-    std::fprintf(stderr,
-                 "dpcctl scenario: interrupted by %s after %zu of %zu runs; the results above are those "
-                 "of the runs that ended\n",
-                 InterruptGuard::name(interrupts.last_signal()).c_str(), passed + failed, work.size());
-    return InterruptGuard::exit_status(interrupts.last_signal());
-  }
-  return failed == 0 ? 0 : 1;
+  return run_scenarios(*args);
 }
 
 }  // namespace dpc::cli

@@ -6,16 +6,15 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/cluster_status.h"
+#include "core/input_text.h"
 #include "core/topology_load.h"
 #include "real-backend/real_backend.h"
 #include "real-backend/real_config.h"
@@ -49,6 +48,54 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
+/// --listen ADDR:PORT and the token (--token-env, or a new one off
+/// loopback) into `so`; a usage error's message, or "".
+std::string server_options(const Args& args, ui::ServerOptions& so) {
+  const std::string listen = args.get_or("listen", "127.0.0.1:8080");
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return "--listen wants ADDR:PORT, e.g. 127.0.0.1:8080";
+  so.address = listen.substr(0, colon);
+  if (so.address.size() > 2 && so.address.front() == '[' && so.address.back() == ']') {
+    so.address = so.address.substr(1, so.address.size() - 2);
+  }
+  auto port = parse_number("listen", listen.substr(colon + 1));
+  if (!port || *port > 65535) return "--listen: the port must be 0..65535";
+  so.port = static_cast<uint16_t>(*port);
+  if (auto var = args.get("token-env")) {
+    const char* t = std::getenv(var->c_str());
+    if (!t || std::string(t).size() < 16) {
+      return "--token-env " + *var + ": the variable must hold a token of at least 16 characters";
+    }
+    so.token = t;
+  } else if (!ui::is_loopback(so.address)) {
+    so.token = ui::generate_token();
+  }
+  return "";
+}
+
+/// With the real backend, the status of `topo` through one RealBackend made
+/// at the first request; a usage error's message, or "".
+std::string real_status(const Args& args, const Topology& topo, ui::ApiConfig& config) {
+  std::map<std::string, std::string> opts;
+  for (const auto& name : real::real_option_names()) {
+    if (auto v = args.get(name)) opts[name] = *v;
+  }
+  if (!opts.count("connect-timeout-ms")) opts["connect-timeout-ms"] = "3000";
+  auto cfg = real::real_config_from_options(topo, opts);
+  if (!cfg) return cfg.message();
+  // One backend for the console's life, made at the first status request.
+  auto backend = std::make_shared<std::unique_ptr<real::RealBackend>>();
+  config.real_status = [cfg = *cfg, backend](const Topology& t) -> Result<ClusterStatus> {
+    if (!*backend) {
+      auto made = real::RealBackend::create(cfg);
+      if (!made) return make_error(made.message());
+      *backend = std::move(*made);
+    }
+    return gather_status(**backend, t);
+  };
+  return "";
+}
+
 }  // namespace
 
 int cmd_ui(const Words& words) {
@@ -73,36 +120,20 @@ int cmd_ui(const Words& words) {
     }
   }
   ui::ServerOptions so;
-  const std::string listen = args->get_or("listen", "127.0.0.1:8080");
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return usage_error("--listen wants ADDR:PORT, e.g. 127.0.0.1:8080");
-  so.address = listen.substr(0, colon);
-  if (so.address.size() > 2 && so.address.front() == '[' && so.address.back() == ']') {
-    so.address = so.address.substr(1, so.address.size() - 2);
-  }
-  auto port = parse_number("listen", listen.substr(colon + 1));
-  if (!port || *port > 65535) return usage_error("--listen: the port must be 0..65535");
-  so.port = static_cast<uint16_t>(*port);
-  if (auto var = args->get("token-env")) {
-    const char* t = std::getenv(var->c_str());
-    if (!t || std::string(t).size() < 16) {
-      return usage_error("--token-env " + *var + ": the variable must hold a token of at least 16 characters");
-    }
-    so.token = t;
-  } else if (!ui::is_loopback(so.address)) {
-    so.token = ui::generate_token();
-  }
+  if (std::string why = server_options(*args, so); !why.empty()) return usage_error(why);
 
   std::optional<Topology> topo;
   std::string text;
   if (!args->positional.empty()) {
     config.topology_file = args->positional[0];
-    std::ifstream in(config.topology_file, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    text = ss.str();
+    Result<std::string> read = read_input_file(config.topology_file, "topology file");
+    if (!read) {
+      std::fprintf(stderr, "dpcctl ui: %s\n", read.message().c_str());
+      return 1;
+    }
+    text = *read;
     const LoadOutcome outcome = load_topology_text(text, config.topology_file);
-    if (!in || !outcome.ok()) {
+    if (!outcome.ok()) {
       std::fputs(format_diagnostics(outcome.diagnostics, config.topology_file).c_str(), stderr);
       std::fprintf(stderr, "dpcctl ui: %s is not a valid topology (run dpcctl validate %s)\n",
                    config.topology_file.c_str(), config.topology_file.c_str());
@@ -112,23 +143,7 @@ int cmd_ui(const Words& words) {
   }
 
   if (config.backend == "real" && topo) {
-    std::map<std::string, std::string> opts;
-    for (const auto& name : real::real_option_names()) {
-      if (auto v = args->get(name)) opts[name] = *v;
-    }
-    if (!opts.count("connect-timeout-ms")) opts["connect-timeout-ms"] = "3000";
-    auto cfg = real::real_config_from_options(*topo, opts);
-    if (!cfg) return usage_error(cfg.message());
-    // One backend for the console's life, made at the first status request.
-    auto backend = std::make_shared<std::unique_ptr<real::RealBackend>>();
-    config.real_status = [cfg = *cfg, backend](const Topology& t) -> Result<ClusterStatus> {
-      if (!*backend) {
-        auto made = real::RealBackend::create(cfg);
-        if (!made) return make_error(made.message());
-        *backend = std::move(*made);
-      }
-      return gather_status(**backend, t);
-    };
+    if (std::string why = real_status(*args, *topo, config); !why.empty()) return usage_error(why);
   }
 
   boost::asio::io_context io;

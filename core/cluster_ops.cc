@@ -83,21 +83,6 @@ std::string leader_of(Backend& b, const Topology& topo, const RaftGroup& raft) {
   return "";
 }
 
-/// Runs a plan; appends its report and a failure to `r`. Returns whether it succeeded.
-bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
-  if (plan.steps.empty()) return true;
-  ExecutorOptions eo;
-  eo.parallel = o.parallel;
-  eo.on_event = o.on_event;
-  ExecutionReport rep = run_plan(b, topo, plan, eo);
-  r.reports.push_back(rep);
-  if (!rep.ok) {
-    r.ok = false;
-    r.error = rep.error;
-  }
-  return rep.ok;
-}
-
 /// The members of a group that vote (shadow replicas and learners do not).
 std::vector<const Instance*> voters_of(const Topology& topo, const RaftGroup& raft) {
   std::vector<const Instance*> out;
@@ -138,6 +123,28 @@ std::string stop_refusal(const Topology& topo, const std::set<std::string>& runn
              " (stop the whole cluster with 'stop', or add --force)";
     }
   }
+  return "";
+}
+
+/// The chosen instances that run; each other one is noted as not running.
+std::vector<std::string> running_of(OpResult& r, const OpOptions& o, const std::vector<std::string>& chosen,
+                                    const std::set<std::string>& running) {
+  std::vector<std::string> targets;
+  for (const std::string& n : chosen) {
+    if (running.count(n)) targets.push_back(n);
+    else note(r, o, n + " is not running\n");
+  }
+  return targets;
+}
+
+/// stop_refusal(), or "" when there is none or `force` overrides it (then
+/// noted).
+std::string refusal_unless_forced(OpResult& r, const OpOptions& o, const Topology& topo,
+                                  const std::set<std::string>& running, const std::vector<std::string>& targets,
+                                  bool force) {
+  std::string why = stop_refusal(topo, running, targets);
+  if (why.empty() || !force) return why;
+  note(r, o, "--force: " + why.substr(why.find(':') + 2) + "\n");
   return "";
 }
 
@@ -220,16 +227,9 @@ OpResult op_stop(Backend& b, const Topology& topo, const std::vector<std::string
     if (confirm_stopped(r, b, chosen) && r.ok) note(r, o, "every instance has stopped\n");
     return r;
   }
-  std::vector<std::string> targets;
-  for (const std::string& n : chosen) {
-    if (running.count(n)) targets.push_back(n);
-    else note(r, o, n + " is not running\n");
-  }
+  const std::vector<std::string> targets = running_of(r, o, chosen, running);
   if (targets.empty()) return r;
-  if (std::string why = stop_refusal(topo, running, targets); !why.empty()) {
-    if (!force) return failed(why);
-    note(r, o, "--force: " + why.substr(why.find(':') + 2) + "\n");
-  }
+  if (std::string why = refusal_unless_forced(r, o, topo, running, targets, force); !why.empty()) return failed(why);
   auto leaders = leaders_stopped(b, topo, running, targets);
   std::set<std::string> groups;
   for (const auto& [g, l] : leaders) {
@@ -247,16 +247,9 @@ OpResult op_kill(Backend& b, const Topology& topo, const std::vector<std::string
                  const OpOptions& o) {
   OpResult r;
   const std::set<std::string> running = running_instances(b, topo);
-  std::vector<std::string> targets;
-  for (const std::string& n : chosen) {
-    if (running.count(n)) targets.push_back(n);
-    else note(r, o, n + " is not running\n");
-  }
+  const std::vector<std::string> targets = running_of(r, o, chosen, running);
   if (targets.empty()) return r;
-  if (std::string why = stop_refusal(topo, running, targets); !why.empty()) {
-    if (!force) return failed(why);
-    note(r, o, "--force: " + why.substr(why.find(':') + 2) + "\n");
-  }
+  if (std::string why = refusal_unless_forced(r, o, topo, running, targets, force); !why.empty()) return failed(why);
   auto leaders = leaders_stopped(b, topo, running, targets);
   for (const std::string& t : targets) {
     if (Status st = b.signal(t, Signal::Kill); !st) return failed(st.message());
@@ -343,6 +336,20 @@ std::string unsafe_to_remove(Backend& b, const Topology& topo, const Instance& i
 }
 
 }  // namespace
+
+bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
+  if (plan.steps.empty()) return true;
+  ExecutorOptions eo;
+  eo.parallel = o.parallel;
+  eo.on_event = o.on_event;
+  ExecutionReport rep = run_plan(b, topo, plan, eo);
+  r.reports.push_back(rep);
+  if (!rep.ok) {
+    r.ok = false;
+    r.error = rep.error;
+  }
+  return rep.ok;
+}
 
 OpResult destroy_cluster(Backend& backend, const Topology& topo, const OpOptions& o) {
   std::vector<std::string> all;

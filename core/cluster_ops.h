@@ -70,6 +70,11 @@ struct OpResult {
   std::vector<ExecutionReport> reports;  ///< the plans that ran
 };
 
+/// Runs a plan (nothing when it is empty); appends its report, and its failure
+/// when it fails, to `r`. Returns whether it succeeded. Shared by the
+/// operations here and those of core/scale_ops.h.
+bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o);
+
 /// Stops the cluster (the manual's order), then removes each instance's own
 /// directory; one that is not absolute and two levels deep, that holds
 /// another instance's directory, or that has no DAMENG/dm.ini is left alone

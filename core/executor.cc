@@ -100,6 +100,87 @@ std::vector<std::string> critical_path(const Plan& plan, const StepIndex& index,
   return path;
 }
 
+/// Sends the executor's events to ExecutorOptions::on_event, when set.
+struct EventEmitter {
+  const ExecutorOptions* opts;
+  int total;  ///< steps in the plan
+  void operator()(StepEvent::Kind kind, const Step& step, int i, Millis at, Millis duration,
+                  const std::string& detail) const {
+    if (!opts->on_event) return;
+    StepEvent ev;
+    ev.kind = kind;
+    ev.step = &step;
+    ev.index = i + 1;
+    ev.total = total;
+    ev.at = at;
+    ev.duration = duration;
+    ev.detail = detail;
+    opts->on_event(ev);
+  }
+};
+
+/// Every running step fails with `why` (its handle cancelled first when
+/// `cancel`: an abort stops what the step still waits for).
+template <typename Finish>
+void fail_running(RunState& st, const Finish& finish, const std::string& why, bool cancel) {
+  for (size_t i = 0; i < st.report.records.size(); ++i) {
+    if (st.report.records[i].outcome != StepOutcome::Running) continue;
+    if (auto& h = st.handles[i]; h && cancel) h->cancel();
+    finish(static_cast<int>(i), StepOutcome::Failed, why);
+  }
+}
+
+/// Each step's record, its count of unfinished deps and its dependents;
+/// false (the report saying why) when a dep names no step of the plan.
+bool link_steps(const Plan& plan, const StepIndex& index, RunState& st) {
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    st.report.records[i].id = plan.steps[i].id;
+    for (const auto& dep : plan.steps[i].deps) {
+      int d = position(index, dep);
+      if (d < 0) {
+        st.report.error = "plan error: step " + plan.steps[i].id + " depends on unknown step " + dep;
+        st.report.failed_step = plan.steps[i].id;
+        return false;
+      }
+      st.remaining[i]++;
+      st.users[static_cast<size_t>(d)].push_back(static_cast<int>(i));
+    }
+  }
+  return true;
+}
+
+/// A step's rank is the rough cost of the longest chain from it to the end
+/// of the plan (itself included). Ready steps start highest rank first, so
+/// the chain that bounds the deploy (the MP, its registrations, each group's
+/// seed backup and restores) never waits behind steps with slack; ties go
+/// in plan order. One step at a time keeps the plan's (the manual's) order:
+/// the total is the same in any order.
+void rank_steps(const Plan& plan, int parallel, RunState& st) {
+  const size_t n = plan.steps.size();
+  st.rank.assign(n, 0);
+  for (size_t i = n; parallel > 1 && i-- > 0;) {
+    long longest = 0;
+    for (int u : st.users[i]) longest = std::max(longest, st.rank[static_cast<size_t>(u)]);
+    st.rank[i] = longest + rough_cost_ms(plan.steps[i]);
+  }
+}
+
+/// After the last step: what never started is NotRun, the outcome and the
+/// critical path are set, and the steps' handles are cancelled and dropped
+/// (each one's callback holds the run's state: so it is freed).
+void close_run(const Plan& plan, const StepIndex& index, RunState& st) {
+  for (auto& rec : st.report.records) {
+    if (rec.outcome == StepOutcome::Pending) rec.outcome = StepOutcome::NotRun;
+  }
+  st.report.ok = !st.failed;
+  st.report.critical_path = critical_path(plan, index, st.report.records);
+  st.alive = false;
+  for (auto& h : st.handles) {
+    if (h) h->cancel();
+  }
+  st.handles.clear();
+}
+
 }  // namespace
 
 Executor::Executor(Backend& backend, ExecutorOptions options)
@@ -116,31 +197,8 @@ ExecutionReport Executor::run(const Plan& plan) {
   st->handles.assign(n, nullptr);
   st->report.records.resize(n);
   const StepIndex index = index_steps(plan);
-  for (size_t i = 0; i < n; ++i) {
-    st->report.records[i].id = plan.steps[i].id;
-    for (const auto& dep : plan.steps[i].deps) {
-      int d = position(index, dep);
-      if (d < 0) {
-        st->report.error = "plan error: step " + plan.steps[i].id + " depends on unknown step " + dep;
-        st->report.failed_step = plan.steps[i].id;
-        return st->report;
-      }
-      st->remaining[i]++;
-      st->users[static_cast<size_t>(d)].push_back(static_cast<int>(i));
-    }
-  }
-  // A step's rank is the rough cost of the longest chain from it to the end
-  // of the plan (itself included). Ready steps start highest rank first, so
-  // the chain that bounds the deploy (the MP, its registrations, each group's
-  // seed backup and restores) never waits behind steps with slack; ties go
-  // in plan order. One step at a time keeps the plan's (the manual's) order:
-  // the total is the same in any order.
-  st->rank.assign(n, 0);
-  for (size_t i = n; options_.parallel > 1 && i-- > 0;) {
-    long longest = 0;
-    for (int u : st->users[i]) longest = std::max(longest, st->rank[static_cast<size_t>(u)]);
-    st->rank[i] = longest + rough_cost_ms(plan.steps[i]);
-  }
+  if (!link_steps(plan, index, *st)) return st->report;
+  rank_steps(plan, options_.parallel, *st);
   auto make_ready = [st](int i) { st->ready.insert({-st->rank[static_cast<size_t>(i)], i}); };
   for (size_t i = 0; i < n; ++i) {
     if (st->remaining[i] == 0) make_ready(static_cast<int>(i));
@@ -154,19 +212,7 @@ ExecutionReport Executor::run(const Plan& plan) {
   Backend& b = backend_;
   const ExecutorOptions& opts = options_;
 
-  auto emit = [&opts, total](StepEvent::Kind kind, const Step& step, int i, Millis at,
-                             Millis duration, const std::string& detail) {
-    if (!opts.on_event) return;
-    StepEvent ev;
-    ev.kind = kind;
-    ev.step = &step;
-    ev.index = i + 1;
-    ev.total = total;
-    ev.at = at;
-    ev.duration = duration;
-    ev.detail = detail;
-    opts.on_event(ev);
-  };
+  const EventEmitter emit{&opts, total};
 
   // finish(i, outcome, error): records an outcome and releases dependents.
   auto finish = [st, &b, &opts, emit, make_ready](int i, StepOutcome outcome, const std::string& error) {
@@ -253,11 +299,7 @@ ExecutionReport Executor::run(const Plan& plan) {
       }
     }
     if (st->report.interrupted && st->running > 0 && opts.abort_requested && opts.abort_requested()) {
-      for (size_t i = 0; i < n; ++i) {
-        if (st->report.records[i].outcome != StepOutcome::Running) continue;
-        if (auto& h = st->handles[i]) h->cancel();
-        finish(static_cast<int>(i), StepOutcome::Failed, "interrupted");
-      }
+      fail_running(*st, finish, "interrupted", true);
     }
     while (!st->failed && st->running < opts.parallel && !st->ready.empty()) {
       int i = st->ready.begin()->second;
@@ -265,26 +307,10 @@ ExecutionReport Executor::run(const Plan& plan) {
       launch(i);
     }
     if (st->running == 0) break;
-    if (!b.run_one()) {
-      for (size_t i = 0; i < n; ++i) {
-        if (st->report.records[i].outcome == StepOutcome::Running) {
-          finish(static_cast<int>(i), StepOutcome::Failed, "the backend has nothing left to wait for");
-        }
-      }
-    }
+    if (!b.run_one()) fail_running(*st, finish, "the backend has nothing left to wait for", false);
   }
   st->report.finished = b.now();
-  for (auto& rec : st->report.records) {
-    if (rec.outcome == StepOutcome::Pending) rec.outcome = StepOutcome::NotRun;
-  }
-  st->report.ok = !st->failed;
-  st->report.critical_path = critical_path(plan, index, st->report.records);
-  st->alive = false;
-  for (auto& h : st->handles) {
-    if (h) h->cancel();
-  }
-  // Each handle's callback holds `st`: drop them so the run's state is freed.
-  st->handles.clear();
+  close_run(plan, index, *st);
   return st->report;
 }
 

@@ -31,6 +31,9 @@ Result<Journal> Journal::open(const std::string& state_dir, const std::string& c
   Journal j;
   j.file_ = (fs::path(state_dir) / "journal.jsonl").string();
   j.cluster_ = cluster;
+  // Read line by line, not through read_input_file: the journal is dpcctl's
+  // own append-only record, it grows with every deploy past any input-size
+  // cap, and a torn last line is skipped rather than refused.
   std::ifstream in(j.file_);
   std::string line;
   int lineno = 0;

@@ -9,19 +9,6 @@ namespace {
 
 SqlEndpoint endpoint_of(const Instance& inst) { return {inst.name, inst.host, inst.port_num}; }
 
-Step base(std::string id, StepKind kind, const Instance& inst, std::string title,
-          std::vector<std::string> deps, int timeout_ms) {
-  Step s;
-  s.id = std::move(id);
-  s.kind = kind;
-  s.instance = inst.name;
-  s.host = inst.host;
-  s.title = std::move(title);
-  s.deps = std::move(deps);
-  s.timeout_ms = timeout_ms;
-  return s;
-}
-
 class StartBuilder {
  public:
   StartBuilder(const Topology& topo, const std::set<std::string>& to_start) : topo_(topo), to_start_(to_start) {
@@ -50,7 +37,7 @@ class StartBuilder {
     for (const Instance* sp : topo_.of_role(Role::SP)) ready.push_back(single(*sp, mp_ready));
     std::vector<const Instance*> sps = topo_.of_role(Role::SP);
     if (whole && !sps.empty()) {
-      Step& health = add(base("verify-health", StepKind::Verify, *sps.front(),
+      Step& health = add(instance_step("verify-health", StepKind::Verify, *sps.front(),
                               "check the cluster's health on " + sps.front()->name, ready, kSqlTimeoutMs));
       health.endpoint = endpoint_of(*sps.front());
       health.verify.what = VerifySpec::What::Health;
@@ -69,7 +56,7 @@ class StartBuilder {
   std::string start(const Instance& inst, bool mount, const std::vector<std::string>& deps) {
     if (!to_start_.count(inst.name)) return "";
     std::string id = "start:" + inst.name;
-    Step& s = add(base(id, StepKind::StartServer, inst,
+    Step& s = add(instance_step(id, StepKind::StartServer, inst,
                        "start " + inst.name + " (dmserver" + std::string(mount ? " MOUNT" : "") + ")", deps,
                        kStartTimeoutMs));
     s.program = "dmserver";
@@ -82,7 +69,7 @@ class StartBuilder {
   std::string single(const Instance& inst, const std::vector<std::string>& deps) {
     std::string started = start(inst, false, deps);
     std::string id = "wait-open:" + inst.name;
-    Step& wait = add(base(id, StepKind::WaitState, inst, "wait until " + inst.name + " is OPEN",
+    Step& wait = add(instance_step(id, StepKind::WaitState, inst, "wait until " + inst.name + " is OPEN",
                           started.empty() ? deps : std::vector<std::string>{started}, kWaitTimeoutMs));
     wait.endpoint = endpoint_of(inst);
     wait.wait.what = WaitSpec::What::InstanceState;
@@ -100,7 +87,7 @@ class StartBuilder {
       if (!id.empty()) started.push_back(id);
     }
     if (started.empty()) started = deps;
-    Step& wait = add(base("wait-leader:" + raft.name, StepKind::WaitState, *members.front(),
+    Step& wait = add(instance_step("wait-leader:" + raft.name, StepKind::WaitState, *members.front(),
                           "wait until " + raft.name + " elects a PRIMARY/OPEN leader", started, kWaitTimeoutMs));
     wait.endpoint = endpoint_of(*members.front());
     wait.wait.what = WaitSpec::What::GroupLeader;
@@ -147,7 +134,7 @@ Plan build_stop_some_plan(const Topology& topo, const std::vector<std::string>& 
   for (const auto& [rank, insts] : by_rank) {
     std::vector<std::string> these;
     for (const Instance* inst : insts) {
-      Step s = base("stop:" + inst->name, StepKind::ConsoleExit, *inst,
+      Step s = instance_step("stop:" + inst->name, StepKind::ConsoleExit, *inst,
                     "exit " + inst->name + " (" + role_name(inst->role) + ")", before, kExitTimeoutMs);
       s.console_line = "exit";
       s.wait.what = WaitSpec::What::Stopped;
@@ -167,7 +154,7 @@ Plan build_stop_some_plan(const Topology& topo, const std::vector<std::string>& 
       if (!stopped) rest.push_back(m);
     }
     if (rest.empty()) continue;
-    Step w = base("wait-leader:" + g, StepKind::WaitState, *rest.front(),
+    Step w = instance_step("wait-leader:" + g, StepKind::WaitState, *rest.front(),
                   "wait until " + g + " elects a new PRIMARY/OPEN leader", before, kWaitTimeoutMs);
     w.endpoint = endpoint_of(*rest.front());
     w.wait.what = WaitSpec::What::GroupLeader;

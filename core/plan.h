@@ -87,6 +87,13 @@ struct Step {
   // StartServer: dmserver args (ini path, dpc_mode=X, optional MOUNT).
   bool mount = false;
 
+  /// Backup: the dmserver args that start the instance as its plan does
+  /// (with MOUNT for a RAFT member; empty: none). When dmrman refuses a database that was not shut down
+  /// normally (kRmanNotShutDownNormally: a kill or HALT, e.g. during the exit
+  /// before the backup), the step starts it with these, exits it normally
+  /// and runs dmrman once more, as a DBA would.
+  std::vector<std::string> clean_start_args;
+
   // WriteFile (path + content) and EditIni (path + ini_set); CopyBackup: the
   // backup set directory (the same path on both hosts).
   std::string path;

@@ -14,6 +14,19 @@
 
 namespace dpc {
 
+Step instance_step(std::string id, StepKind kind, const Instance& inst, std::string title,
+                   std::vector<std::string> deps, int timeout_ms) {
+  Step s;
+  s.id = std::move(id);
+  s.kind = kind;
+  s.instance = inst.name;
+  s.host = inst.host;
+  s.title = std::move(title);
+  s.deps = std::move(deps);
+  s.timeout_ms = timeout_ms;
+  return s;
+}
+
 std::vector<std::string> dminit_args(const Topology& topo, const Instance& inst) {
   std::vector<std::string> args = {
       "path=" + inst.path,
@@ -117,17 +130,9 @@ class DeployBuilder {
     return topo_.of_role(Role::MP);
   }
 
-  Step base(std::string id, StepKind kind, const Instance& inst, std::string title,
-            std::vector<std::string> deps, int timeout_ms) const {
-    Step s;
-    s.id = std::move(id);
-    s.kind = kind;
-    s.instance = inst.name;
-    s.host = inst.host;
-    s.title = std::move(title);
-    s.deps = std::move(deps);
-    s.timeout_ms = timeout_ms;
-    return s;
+  static Step base(std::string id, StepKind kind, const Instance& inst, std::string title,
+                   std::vector<std::string> deps, int timeout_ms) {
+    return instance_step(std::move(id), kind, inst, std::move(title), std::move(deps), timeout_ms);
   }
 
   Step& add(Step step) {
@@ -252,29 +257,59 @@ class DeployBuilder {
     const std::vector<const Instance*> members = topo_.members_of(raft);
     const Instance& seed = *members.front();
     const bool is_mp = raft.role == Role::MP;
-    const std::string& s = seed.name;
+    std::vector<std::string> exit_deps = seed_first_start(seed, is_mp, std::move(after));
+    const SeedBackup sets = seed_backup(seed, members, is_mp, std::move(exit_deps));
+    const std::map<std::string, std::string> copied = copy_backups(seed, members, sets);
+    std::vector<std::string> prepared;  // every member's dm.ini and dmarch.ini
+    for (const Instance* m : members) {
+      std::vector<std::string> config_deps =
+          m == &seed ? std::vector<std::string>{"backup:" + seed.name} : restore_member(seed, *m, sets, copied);
+      configure_member(*m, config_deps);
+      prepared.push_back("dm-ini:" + m->name);
+      prepared.push_back("dmarch:" + m->name);
+    }
+    start_group(raft, seed, members, is_mp, prepared);
+  }
 
+  /// Where a seed's backups go.
+  struct SeedBackup {
+    std::string set_dir;     ///< the backup set
+    std::string shadow_set;  ///< the FULL SHADOW backup set (when shadow_backup)
+    bool shadow_backup = false;
+  };
+
+  /// A BP seed's first start to OPEN, archiving on (an MP seed is started
+  /// already). Returns the deps of the seed's exit.
+  std::vector<std::string> seed_first_start(const Instance& seed, bool is_mp, std::vector<std::string> after) {
+    const std::string& s = seed.name;
     std::vector<std::string> exit_deps = std::move(after);
     if (is_mp) {
       exit_deps.insert(exit_deps.begin(), "start:" + s);
-    } else {
-      Step& edit = add(base("seed-dm-ini:" + s, StepKind::EditIni, seed,
-                            "enable archiving in " + s + "'s dm.ini (ARCH_INI = 1)",
-                            {"init:" + s}, kFileTimeoutMs));
-      edit.path = db_file(seed, "dm.ini");
-      edit.ini_set = dm_ini_seed_edits();
-      write_step("seed-dmarch:" + s, seed, "dmarch.ini", dmarch_local_only(topo_, seed),
-                 "local-only dmarch.ini for " + s + " (no election yet)", {"init:" + s});
-      std::vector<std::string> deps = {"seed-dm-ini:" + s, "seed-dmarch:" + s};
-      for (std::string& d : start_deps(seed)) deps.push_back(std::move(d));
-      Step& start = add(base("seed-start:" + s, StepKind::StartServer, seed,
-                             "first start of seed " + s + " to OPEN (dmserver)", std::move(deps),
-                             kStartTimeoutMs));
-      start.program = "dmserver";
-      start.args = dmserver_args(seed, false);
-      exit_deps.insert(exit_deps.begin(), "seed-start:" + s);
+      return exit_deps;
     }
+    Step& edit = add(base("seed-dm-ini:" + s, StepKind::EditIni, seed,
+                          "enable archiving in " + s + "'s dm.ini (ARCH_INI = 1)",
+                          {"init:" + s}, kFileTimeoutMs));
+    edit.path = db_file(seed, "dm.ini");
+    edit.ini_set = dm_ini_seed_edits();
+    write_step("seed-dmarch:" + s, seed, "dmarch.ini", dmarch_local_only(topo_, seed),
+               "local-only dmarch.ini for " + s + " (no election yet)", {"init:" + s});
+    std::vector<std::string> deps = {"seed-dm-ini:" + s, "seed-dmarch:" + s};
+    for (std::string& d : start_deps(seed)) deps.push_back(std::move(d));
+    Step& start = add(base("seed-start:" + s, StepKind::StartServer, seed,
+                           "first start of seed " + s + " to OPEN (dmserver)", std::move(deps),
+                           kStartTimeoutMs));
+    start.program = "dmserver";
+    start.args = dmserver_args(seed, false);
+    exit_deps.insert(exit_deps.begin(), "seed-start:" + s);
+    return exit_deps;
+  }
 
+  /// The seed's exit and its offline backup (and, for shadow members under
+  /// shadow_method "backup", a FULL SHADOW one).
+  SeedBackup seed_backup(const Instance& seed, const std::vector<const Instance*>& members, bool is_mp,
+                         std::vector<std::string> exit_deps) {
+    const std::string& s = seed.name;
     if (!is_mp) seed_exits_.push_back("seed-exit:" + s);
     Step& exit = add(base("seed-exit:" + s, StepKind::ConsoleExit, seed,
                           "exit seed " + s + " before its offline backup", std::move(exit_deps),
@@ -283,38 +318,47 @@ class DeployBuilder {
     exit.wait.what = WaitSpec::What::Stopped;
     exit.wait.instances = {s};
 
-    const std::string set_dir = backup_set_dir(topo_, seed);
+    SeedBackup sets;
+    sets.set_dir = backup_set_dir(topo_, seed);
     Step& backup = add(base("backup:" + s, StepKind::Backup, seed,
-                            "offline full backup of " + s + " into " + set_dir + " (dmrman)",
+                            "offline full backup of " + s + " into " + sets.set_dir + " (dmrman)",
                             {"seed-exit:" + s}, kRmanTimeoutMs));
     backup.program = "dmrman";
     backup.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(seed, "dm.ini") + "' FULL TO " +
-                       topo_.archive.backup_name + " BACKUPSET '" + set_dir + "'",
+                       topo_.archive.backup_name + " BACKUPSET '" + sets.set_dir + "'",
                    "USE_AP=2"};
+    backup.clean_start_args = dmserver_args(seed, false);  // as the seed's first start
 
     // Manual 7.5.1, the first way: a second backup of the seed, FULL SHADOW,
     // restored as usual into each shadow member.
     bool has_shadow = false;
     for (const Instance* m : members) has_shadow = has_shadow || m->kind == ReplicaKind::Shadow;
-    const bool shadow_backup = has_shadow && topo_.archive.shadow_method == "backup";
-    const std::string shadow_set = shadow_backup_set_dir(topo_, seed);
-    if (shadow_backup) {
+    sets.shadow_backup = has_shadow && topo_.archive.shadow_method == "backup";
+    sets.shadow_set = shadow_backup_set_dir(topo_, seed);
+    if (sets.shadow_backup) {
       Step& sb = add(base("backup-shadow:" + s, StepKind::Backup, seed,
-                          "offline FULL SHADOW backup of " + s + " into " + shadow_set + " (dmrman)",
+                          "offline FULL SHADOW backup of " + s + " into " + sets.shadow_set + " (dmrman)",
                           {"backup:" + s}, kRmanTimeoutMs));
       sb.program = "dmrman";
       sb.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(seed, "dm.ini") + "' FULL SHADOW TO " +
-                     topo_.archive.backup_name + "_SHADOW BACKUPSET '" + shadow_set + "'",
+                     topo_.archive.backup_name + "_SHADOW BACKUPSET '" + sets.shadow_set + "'",
                  "USE_AP=2"};
+      sb.clean_start_args = dmserver_args(seed, false);
     }
+    return sets;
+  }
 
-    // A member on another host than the seed restores from a copy of the
-    // set it restores on its own host: one verified copy per such host and set.
-    std::map<std::string, std::string> copied;  // "<host> <set dir>" -> its copy step
+  /// A member on another host than the seed restores from a copy of the
+  /// set it restores on its own host: one verified copy per such host and
+  /// set. Returns "<host> <set dir>" -> its copy step.
+  std::map<std::string, std::string> copy_backups(const Instance& seed, const std::vector<const Instance*>& members,
+                                                  const SeedBackup& sets) {
+    const std::string& s = seed.name;
+    std::map<std::string, std::string> copied;
     for (const Instance* m : members) {
       if (m->host == seed.host || m->name == s) continue;
-      const bool from_shadow_set = m->kind == ReplicaKind::Shadow && shadow_backup;
-      const std::string dir = from_shadow_set ? shadow_set : set_dir;
+      const bool from_shadow_set = m->kind == ReplicaKind::Shadow && sets.shadow_backup;
+      const std::string dir = from_shadow_set ? sets.shadow_set : sets.set_dir;
       const std::string key = m->host + " " + dir;
       if (copied.count(key)) continue;
       const std::string id = std::string(from_shadow_set ? "copy-backup-shadow:" : "copy-backup:") + s + ":" + m->host;
@@ -327,54 +371,55 @@ class DeployBuilder {
       copy.source_host = seed.host;
       copied[key] = id;
     }
+    return copied;
+  }
 
-    std::vector<std::string> prepared;  // every member's dm.ini and dmarch.ini
-    for (const Instance* m : members) {
-      std::vector<std::string> config_deps;
-      if (m == &seed) {
-        config_deps = {"backup:" + s};
-      } else {
-        const bool shadow = m->kind == ReplicaKind::Shadow;
-        const bool from_shadow_set = shadow && shadow_backup;
-        std::vector<std::string> restore_deps = {from_shadow_set ? "backup-shadow:" + s : "backup:" + s,
-                                                 "init:" + m->name};
-        if (auto c = copied.find(m->host + " " + (from_shadow_set ? shadow_set : set_dir)); c != copied.end()) {
-          restore_deps.push_back(c->second);
-        }
-        Step& restore = add(base("restore:" + m->name, StepKind::Restore, *m,
-                                 "restore " + s + "'s " + (from_shadow_set ? "SHADOW " : "") + "backup into " +
-                                     m->name + (shadow ? " as a shadow replica" : "") + " (dmrman)",
-                                 std::move(restore_deps), kRmanTimeoutMs));
-        restore.program = "dmrman";
-        restore.args = {"CTLSTMT=RESTORE DATABASE '" + db_file(*m, "dm.ini") + "' " +
-                            (shadow && !from_shadow_set ? "TO SHADOW " : "") + "FROM BACKUPSET '" +
-                            (from_shadow_set ? shadow_set : set_dir) + "'",
-                        "USE_AP=2"};
-        Step& magic = add(base("update-magic:" + m->name, StepKind::UpdateDbMagic, *m,
-                               "give " + m->name + " its own DB_MAGIC (dmrman)",
-                               {"restore:" + m->name}, kRmanTimeoutMs));
-        magic.program = "dmrman";
-        magic.args = {"CTLSTMT=RECOVER DATABASE '" + db_file(*m, "dm.ini") + "' UPDATE DB_MAGIC",
-                      "USE_AP=2"};
-        config_deps = {"update-magic:" + m->name};
-      }
-      Step& edit = add(base("dm-ini:" + m->name, StepKind::EditIni, *m,
-                            "set ARCH_INI = 1, ALTER_MODE_STATUS = 0 in " + m->name + "'s dm.ini",
-                            config_deps, kFileTimeoutMs));
-      edit.path = db_file(*m, "dm.ini");
-      edit.ini_set = dm_ini_replica_edits();
-      write_step("dmarch:" + m->name, *m, "dmarch.ini", dmarch_raft(topo_, *m),
-                 "RAFT dmarch.ini for " + m->name + " (RAFT_SELF_ID " +
-                     std::to_string(m->raft_self_id) + ", RAFT_VOTE_INTERVAL " +
-                     std::to_string(m->raft_vote_interval) + ")",
-                 config_deps);
-      prepared.push_back("dm-ini:" + m->name);
-      prepared.push_back("dmarch:" + m->name);
-    }
+  /// A member other than the seed: the seed's backup restored into it and
+  /// its own DB_MAGIC. Returns the deps of its configuration.
+  std::vector<std::string> restore_member(const Instance& seed, const Instance& m, const SeedBackup& sets,
+                                          const std::map<std::string, std::string>& copied) {
+    const std::string& s = seed.name;
+    const bool shadow = m.kind == ReplicaKind::Shadow;
+    const bool from_shadow_set = shadow && sets.shadow_backup;
+    const std::string& dir = from_shadow_set ? sets.shadow_set : sets.set_dir;
+    std::vector<std::string> restore_deps = {from_shadow_set ? "backup-shadow:" + s : "backup:" + s,
+                                             "init:" + m.name};
+    if (auto c = copied.find(m.host + " " + dir); c != copied.end()) restore_deps.push_back(c->second);
+    Step& restore = add(base("restore:" + m.name, StepKind::Restore, m,
+                             "restore " + s + "'s " + (from_shadow_set ? "SHADOW " : "") + "backup into " +
+                                 m.name + (shadow ? " as a shadow replica" : "") + " (dmrman)",
+                             std::move(restore_deps), kRmanTimeoutMs));
+    restore.program = "dmrman";
+    restore.args = {"CTLSTMT=RESTORE DATABASE '" + db_file(m, "dm.ini") + "' " +
+                        (shadow && !from_shadow_set ? "TO SHADOW " : "") + "FROM BACKUPSET '" + dir + "'",
+                    "USE_AP=2"};
+    Step& magic = add(base("update-magic:" + m.name, StepKind::UpdateDbMagic, m,
+                           "give " + m.name + " its own DB_MAGIC (dmrman)",
+                           {"restore:" + m.name}, kRmanTimeoutMs));
+    magic.program = "dmrman";
+    magic.args = {"CTLSTMT=RECOVER DATABASE '" + db_file(m, "dm.ini") + "' UPDATE DB_MAGIC", "USE_AP=2"};
+    return {"update-magic:" + m.name};
+  }
 
+  /// A member's dm.ini (archiving, ALTER_MODE_STATUS) and RAFT dmarch.ini.
+  void configure_member(const Instance& m, const std::vector<std::string>& config_deps) {
+    Step& edit = add(base("dm-ini:" + m.name, StepKind::EditIni, m,
+                          "set ARCH_INI = 1, ALTER_MODE_STATUS = 0 in " + m.name + "'s dm.ini",
+                          config_deps, kFileTimeoutMs));
+    edit.path = db_file(m, "dm.ini");
+    edit.ini_set = dm_ini_replica_edits();
+    write_step("dmarch:" + m.name, m, "dmarch.ini", dmarch_raft(topo_, m),
+               "RAFT dmarch.ini for " + m.name + " (RAFT_SELF_ID " + std::to_string(m.raft_self_id) +
+                   ", RAFT_VOTE_INTERVAL " + std::to_string(m.raft_vote_interval) + ")",
+               config_deps);
+  }
+
+  /// Every member started MOUNT once the whole group is prepared (7.2.8),
+  /// then the wait for the group's leader.
+  void start_group(const RaftGroup& raft, const Instance& seed, const std::vector<const Instance*>& members,
+                   bool is_mp, const std::vector<std::string>& prepared) {
     std::vector<std::string> started;
     for (const Instance* m : members) {
-      // Every member starts once the whole group is prepared (7.2.8).
       std::vector<std::string> deps = prepared;
       std::string id = "start:" + m->name;
       if (is_mp) {
@@ -386,7 +431,6 @@ class DeployBuilder {
       start_step(id, *m, true, std::move(deps));
       started.push_back(id);
     }
-
     Step& wait = add(base("wait-leader:" + raft.name, StepKind::WaitState, seed,
                           "wait until " + raft.name + " elects a PRIMARY/OPEN leader",
                           std::move(started), kWaitTimeoutMs));

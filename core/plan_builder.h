@@ -42,6 +42,11 @@ Plan build_deploy_plan(const Topology& topo);
 /// The stop plan, in the manual's order. Precondition: `topo` is valid.
 Plan build_stop_plan(const Topology& topo);
 
+/// A step of `kind` acting on `inst` (its name and host), with the fields
+/// every step has; the caller fills in what its kind needs.
+Step instance_step(std::string id, StepKind kind, const Instance& inst, std::string title,
+                   std::vector<std::string> deps, int timeout_ms);
+
 /// dminit's arguments for an instance, exactly as the manual writes them:
 /// path=, instance_name=, port_num=, ap_port_num=, dpc_mode=, then the
 /// topology's initialisation parameters (PAGE_SIZE= ..., dm_params.h), then

@@ -202,10 +202,19 @@ std::string triple(const Topology& topo, const std::string& name) {
   return name + " " + arg_text(inst->host) + " " + std::to_string(inst->port_num);
 }
 
-}  // namespace
+/// What the commands of step N use: its number, its failure handlers, the
+/// endpoint of its SQL and its timeout in seconds.
+struct CmdStep {
+  const Step& s;
+  std::string n;      ///< "N"
+  std::string fail;   ///< " || (call :dpc_fail ... & exit /b 1)"
+  std::string check;  ///< "if errorlevel 1 (call :dpc_fail ... & exit /b 1)"
+  std::string ep;     ///< "INSTANCE HOST PORT"
+  std::string secs;   ///< the timeout in whole seconds
+};
 
-std::string render_plan_cmd(const Plan& plan, const Topology& topo) {
-  CmdWriter w;
+/// The opening remarks, the settings and the checks before step 1.
+void preamble(CmdWriter& w, const Plan& plan, const Topology& topo) {
   const std::string pw_env = env_name_or_default(topo.password.env);
   w.line("@echo off");
   w.line("rem " + std::string(plan.stop ? "Stop" : "Deployment") + " runbook for the DMDPC cluster '" +
@@ -248,170 +257,211 @@ std::string render_plan_cmd(const Plan& plan, const Topology& topo) {
   w.line("for %%T in (" + tool_list + ") do if not exist \"%DM_HOME%\\bin\\%%T.exe\" "
          "(echo error: %DM_HOME%\\bin\\%%T.exe not found; set DM_HOME to the DM installation 1>&2 "
          "& exit /b 1)");
+}
 
-  const size_t total = plan.steps.size();
-  for (size_t i = 0; i < total; ++i) {
-    const Step& s = plan.steps[i];
-    const std::string n = std::to_string(i + 1);
-    const std::string next = ":dpc_s" + std::to_string(i + 2);
-    const std::string fail = " || (call :dpc_fail \"" + n + ". " + s.id + "\" & exit /b 1)";
-    const std::string check = "if errorlevel 1 (call :dpc_fail \"" + n + ". " + s.id +
-                              "\" & exit /b 1)";
-    w.line();
-    std::string header = "rem ---- " + n + ". " + s.id + " [" + step_kind_name(s.kind) + "]";
-    if (!s.deps.empty()) {
-      header += " after:";
-      for (const auto& d : s.deps) {
-        int at = plan.index_of(d);
-        header += " " + (at < 0 ? d : std::to_string(at + 1));
-      }
+/// WriteFile: the file written line by line with echo.
+void write_file_lines(CmdWriter& w, const CmdStep& c) {
+  const Step& s = c.s;
+  const std::string dir = s.path.substr(0, s.path.find_last_of("\\/") + 1);
+  w.line("if not exist " + path_text(dir) + " (call :dpc_fail \"" + c.n + ". " + s.id +
+         "\" & exit /b 1)");
+  size_t start = 0;
+  bool first = true;
+  while (start < s.content.size()) {
+    size_t nl = s.content.find('\n', start);
+    if (nl == std::string::npos) nl = s.content.size();
+    const std::string text = s.content.substr(start, nl - start);
+    const std::string redirect = first ? " > " : " >> ";
+    if (text.empty()) {
+      w.line("echo." + std::string(first ? "> " : ">> ") + path_text(s.path));
+    } else {
+      w.line("echo " + echo_text(text) + redirect + path_text(s.path));
     }
-    w.line(header);
-    w.line("if " + n + " LSS %START_AT% goto " + next);
-    w.line("echo == [" + n + "/" + std::to_string(total) + "] " + echo_text(s.id + ": " + s.title));
-    const std::string ep = s.endpoint.instance + " " + arg_text(s.endpoint.host) + " " +
-                           std::to_string(s.endpoint.port);
-    const std::string secs = std::to_string((s.timeout_ms + 999) / 1000);
-    switch (s.kind) {
-      case StepKind::InitInstance:
-        if (s.needs_password) {
-          w.line("call :dpc_parfile " + s.instance);
-          w.line(command(s) + " PARFILE=\"%DPC_PAR%\"");
-          w.line("set DPC_RC=%ERRORLEVEL%");
-          w.line("del /q \"%DPC_PAR%\"");
-          w.line("if not \"%DPC_RC%\"==\"0\" (call :dpc_fail \"" + n + ". " + s.id +
-                 "\" & exit /b 1)");
-        } else {
-          w.line(command(s));
-          w.line(check);
-        }
-        break;
-      case StepKind::Backup:
-      case StepKind::Restore:
-      case StepKind::UpdateDbMagic:
+    first = false;
+    start = nl + 1;
+  }
+}
+
+/// Verify: the registry tables (Registration) or V$INSTANCE and a query (Health).
+void verify_lines(CmdWriter& w, const CmdStep& c) {
+  const Step& s = c.s;
+  auto names = [](const std::vector<std::string>& v) {
+    std::string r;
+    for (const auto& x : v) r += " " + x;
+    return r;
+  };
+  if (s.verify.what == VerifySpec::What::Registration) {
+    w.line("call :dpc_expect " + c.ep + " DPC_INSTANCE" + names(s.verify.instances) + c.fail);
+    if (!s.verify.rafts.empty()) {
+      w.line("call :dpc_expect " + c.ep + " DPC_BP_RAFT" + names(s.verify.rafts) + c.fail);
+    }
+    if (!s.verify.bp_groups.empty()) {
+      w.line("call :dpc_expect " + c.ep + " DPC_BP_GROUP" + names(s.verify.bp_groups) + c.fail);
+    }
+  } else {
+    w.line("call :dpc_expect " + c.ep + " V$INSTANCE" + names(s.verify.instances) + c.fail);
+    w.line("> \"%DPC_RUN_DIR%\\step.sql\" echo select 1 from dual;");
+    w.line("call :dpc_sql " + c.ep + c.fail);
+  }
+}
+
+/// WaitState: a leader, an instance's state, or every instance down.
+void wait_lines(CmdWriter& w, const CmdStep& c, const Topology& topo) {
+  const Step& s = c.s;
+  std::string targets;
+  for (const auto& x : s.wait.instances) targets += " " + triple(topo, x);
+  if (s.wait.what == WaitSpec::What::GroupLeader) {
+    w.line("call :dpc_wait \"" + s.wait.group + " has a PRIMARY/OPEN leader\" PRIMARY/OPEN " + c.secs +
+           targets + c.fail);
+  } else if (s.wait.what == WaitSpec::What::InstanceState) {
+    w.line("call :dpc_wait \"" + s.instance + " is " + s.wait.state + "\" /" + s.wait.state + " " + c.secs +
+           targets + c.fail);
+  } else {
+    for (const auto& x : s.wait.instances) {
+      w.line("call :dpc_wait_down " + triple(topo, x) + " " + c.secs + c.fail);
+    }
+  }
+}
+
+/// ConsoleExit / ConsoleExitAll: the user types the line in the console
+/// windows; then the instances are awaited down.
+void console_exit_lines(CmdWriter& w, const CmdStep& c, const Topology& topo) {
+  const Step& s = c.s;
+  std::string who;
+  if (s.instance.empty()) {
+    for (const auto& x : s.wait.instances) who += (who.empty() ? "" : ", ") + x;
+    w.line("echo Type " + s.console_line + " in the console window of each of " + who +
+           " that is still open, then press a key here.");
+  } else {
+    w.line("echo Type " + s.console_line + " in the console window titled " + s.instance +
+           ", then press a key here.");
+  }
+  w.line("pause > nul");
+  std::vector<std::string> down = s.wait.instances;
+  if (s.kind == StepKind::ConsoleExitAll) down = {s.instance};  // the rest: exit-remaining
+  for (const auto& x : down) {
+    w.line("call :dpc_wait_down " + triple(topo, x) + " " + c.secs + c.fail);
+  }
+}
+
+/// After a step the user does by hand: a key press, then `path` must exist.
+void await_user(CmdWriter& w, const CmdStep& c, const std::string& path) {
+  w.line("echo then press a key here.");
+  w.line("pause > nul");
+  w.line("if not exist " + path_text(path) + " (call :dpc_fail \"" + c.n + ". " + c.s.id + "\" & exit /b 1)");
+}
+
+/// The commands of one step.
+void step_lines(CmdWriter& w, const CmdStep& c, const Topology& topo) {
+  const Step& s = c.s;
+  const std::string& n = c.n;
+  const std::string& fail = c.fail;
+  const std::string& check = c.check;
+  const std::string& ep = c.ep;
+  const std::string& secs = c.secs;
+  switch (s.kind) {
+    case StepKind::InitInstance:
+      if (s.needs_password) {
+        w.line("call :dpc_parfile " + s.instance);
+        w.line(command(s) + " PARFILE=\"%DPC_PAR%\"");
+        w.line("set DPC_RC=%ERRORLEVEL%");
+        w.line("del /q \"%DPC_PAR%\"");
+        w.line("if not \"%DPC_RC%\"==\"0\" (call :dpc_fail \"" + n + ". " + s.id +
+               "\" & exit /b 1)");
+      } else {
         w.line(command(s));
         w.line(check);
-        break;
-      case StepKind::WriteFile: {
-        const std::string dir = s.path.substr(0, s.path.find_last_of("\\/") + 1);
-        w.line("if not exist " + path_text(dir) + " (call :dpc_fail \"" + n + ". " + s.id +
-               "\" & exit /b 1)");
-        size_t start = 0;
-        bool first = true;
-        while (start < s.content.size()) {
-          size_t nl = s.content.find('\n', start);
-          if (nl == std::string::npos) nl = s.content.size();
-          const std::string text = s.content.substr(start, nl - start);
-          const std::string redirect = first ? " > " : " >> ";
-          if (text.empty()) {
-            w.line("echo." + std::string(first ? "> " : ">> ") + path_text(s.path));
-          } else {
-            w.line("echo " + echo_text(text) + redirect + path_text(s.path));
-          }
-          first = false;
-          start = nl + 1;
-        }
-        break;
       }
-      case StepKind::EditIni:
-        for (const auto& [k, v] : s.ini_set) {
-          w.line("call :dpc_set_ini " + cmd_quoted(s.path) + " " + k + " " + v + fail);
-        }
-        break;
-      case StepKind::StartServer: {
-        const Instance* inst = topo.find_instance(s.instance);
-        const std::string at =
-            inst ? arg_text(inst->host) + " " + std::to_string(inst->port_num) : "- 0";
-        w.line("start \"" + s.instance + "\" " + command(s));
-        w.line("call :dpc_wait \"" + s.instance + " is up\" " + (s.mount ? "/" : "/OPEN") + " " +
-               secs + " " + s.instance + " " + at + fail);
-        break;
+      break;
+    case StepKind::Backup:
+    case StepKind::Restore:
+    case StepKind::UpdateDbMagic:
+      w.line(command(s));
+      w.line(check);
+      break;
+    case StepKind::WriteFile:
+      write_file_lines(w, c);
+      break;
+    case StepKind::EditIni:
+      for (const auto& [k, v] : s.ini_set) {
+        w.line("call :dpc_set_ini " + cmd_quoted(s.path) + " " + k + " " + v + fail);
       }
-      case StepKind::RunSql: {
-        bool first = true;
-        for (const auto& st : s.statements) {
-          w.line(std::string(first ? ">" : ">>") + " \"%DPC_RUN_DIR%\\step.sql\" echo " +
-                 echo_text(st));
-          first = false;
-        }
-        w.line("call :dpc_sql " + ep + fail);
-        break;
-      }
-      case StepKind::Verify: {
-        auto names = [](const std::vector<std::string>& v) {
-          std::string r;
-          for (const auto& x : v) r += " " + x;
-          return r;
-        };
-        if (s.verify.what == VerifySpec::What::Registration) {
-          w.line("call :dpc_expect " + ep + " DPC_INSTANCE" + names(s.verify.instances) + fail);
-          if (!s.verify.rafts.empty()) {
-            w.line("call :dpc_expect " + ep + " DPC_BP_RAFT" + names(s.verify.rafts) + fail);
-          }
-          if (!s.verify.bp_groups.empty()) {
-            w.line("call :dpc_expect " + ep + " DPC_BP_GROUP" + names(s.verify.bp_groups) + fail);
-          }
-        } else {
-          w.line("call :dpc_expect " + ep + " V$INSTANCE" + names(s.verify.instances) + fail);
-          w.line("> \"%DPC_RUN_DIR%\\step.sql\" echo select 1 from dual;");
-          w.line("call :dpc_sql " + ep + fail);
-        }
-        break;
-      }
-      case StepKind::WaitState: {
-        std::string targets;
-        for (const auto& x : s.wait.instances) targets += " " + triple(topo, x);
-        if (s.wait.what == WaitSpec::What::GroupLeader) {
-          w.line("call :dpc_wait \"" + s.wait.group + " has a PRIMARY/OPEN leader\" PRIMARY/OPEN " +
-                 secs + targets + fail);
-        } else if (s.wait.what == WaitSpec::What::InstanceState) {
-          w.line("call :dpc_wait \"" + s.instance + " is " + s.wait.state + "\" /" + s.wait.state +
-                 " " + secs + targets + fail);
-        } else {
-          for (const auto& x : s.wait.instances) {
-            w.line("call :dpc_wait_down " + triple(topo, x) + " " + secs + fail);
-          }
-        }
-        break;
-      }
-      case StepKind::InstallDm:
-        w.line("echo Install DM on host " + s.host + " into " + path_text(s.path) + " from " + s.package +
-               " unless it holds that build,");
-        w.line("echo then press a key here.");
-        w.line("pause > nul");
-        w.line("if not exist " + path_text(s.path + "\\bin\\dmserver.exe") + " (call :dpc_fail \"" + n + ". " +
-               s.id + "\" & exit /b 1)");
-        break;
-      case StepKind::CopyBackup:
-        w.line("echo Copy the backup set " + path_text(s.path) + " from host " + s.source_host +
-               " to the same path on this host (" + s.host + "), compare the file sizes,");
-        w.line("echo then press a key here.");
-        w.line("pause > nul");
-        w.line("if not exist " + path_text(s.path) + " (call :dpc_fail \"" + n + ". " + s.id +
-               "\" & exit /b 1)");
-        break;
-      case StepKind::ConsoleExit:
-      case StepKind::ConsoleExitAll: {
-        std::string who;
-        if (s.instance.empty()) {
-          for (const auto& x : s.wait.instances) who += (who.empty() ? "" : ", ") + x;
-          w.line("echo Type " + s.console_line + " in the console window of each of " + who +
-                 " that is still open, then press a key here.");
-        } else {
-          w.line("echo Type " + s.console_line + " in the console window titled " + s.instance +
-                 ", then press a key here.");
-        }
-        w.line("pause > nul");
-        std::vector<std::string> down = s.wait.instances;
-        if (s.kind == StepKind::ConsoleExitAll) down = {s.instance};  // the rest: exit-remaining
-        for (const auto& x : down) {
-          w.line("call :dpc_wait_down " + triple(topo, x) + " " + secs + fail);
-        }
-        break;
-      }
+      break;
+    case StepKind::StartServer: {
+      const Instance* inst = topo.find_instance(s.instance);
+      const std::string at =
+          inst ? arg_text(inst->host) + " " + std::to_string(inst->port_num) : "- 0";
+      w.line("start \"" + s.instance + "\" " + command(s));
+      w.line("call :dpc_wait \"" + s.instance + " is up\" " + (s.mount ? "/" : "/OPEN") + " " +
+             secs + " " + s.instance + " " + at + fail);
+      break;
     }
-    w.line(next);
+    case StepKind::RunSql: {
+      bool first = true;
+      for (const auto& st : s.statements) {
+        w.line(std::string(first ? ">" : ">>") + " \"%DPC_RUN_DIR%\\step.sql\" echo " +
+               echo_text(st));
+        first = false;
+      }
+      w.line("call :dpc_sql " + ep + fail);
+      break;
+    }
+    case StepKind::Verify:
+      verify_lines(w, c);
+      break;
+    case StepKind::WaitState:
+      wait_lines(w, c, topo);
+      break;
+    case StepKind::InstallDm:
+      w.line("echo Install DM on host " + s.host + " into " + path_text(s.path) + " from " + s.package +
+             " unless it holds that build,");
+      await_user(w, c, s.path + "\\bin\\dmserver.exe");
+      break;
+    case StepKind::CopyBackup:
+      w.line("echo Copy the backup set " + path_text(s.path) + " from host " + s.source_host +
+             " to the same path on this host (" + s.host + "), compare the file sizes,");
+      await_user(w, c, s.path);
+      break;
+    case StepKind::ConsoleExit:
+    case StepKind::ConsoleExitAll:
+      console_exit_lines(w, c, topo);
+      break;
   }
+}
+
+/// Step `i`'s block: a remark naming it and its deps, the START_AT skip,
+/// its commands, and the label the skip jumps to.
+void step_block(CmdWriter& w, const Plan& plan, size_t i, const Topology& topo) {
+  const size_t total = plan.steps.size();
+  const Step& s = plan.steps[i];
+  const std::string n = std::to_string(i + 1);
+  const std::string next = ":dpc_s" + std::to_string(i + 2);
+  const CmdStep c{s, n, " || (call :dpc_fail \"" + n + ". " + s.id + "\" & exit /b 1)",
+                  "if errorlevel 1 (call :dpc_fail \"" + n + ". " + s.id + "\" & exit /b 1)",
+                  s.endpoint.instance + " " + arg_text(s.endpoint.host) + " " + std::to_string(s.endpoint.port),
+                  std::to_string((s.timeout_ms + 999) / 1000)};
+  w.line();
+  std::string header = "rem ---- " + n + ". " + s.id + " [" + step_kind_name(s.kind) + "]";
+  if (!s.deps.empty()) {
+    header += " after:";
+    for (const auto& d : s.deps) {
+      int at = plan.index_of(d);
+      header += " " + (at < 0 ? d : std::to_string(at + 1));
+    }
+  }
+  w.line(header);
+  w.line("if " + n + " LSS %START_AT% goto " + next);
+  w.line("echo == [" + n + "/" + std::to_string(total) + "] " + echo_text(s.id + ": " + s.title));
+  step_lines(w, c, topo);
+  w.line(next);
+}
+
+}  // namespace
+
+std::string render_plan_cmd(const Plan& plan, const Topology& topo) {
+  CmdWriter w;
+  preamble(w, plan, topo);
+  for (size_t i = 0; i < plan.steps.size(); ++i) step_block(w, plan, i, topo);
   w.line();
   w.line("echo Cluster " + echo_text(plan.cluster) + (plan.stop ? " stopped." : " deployed."));
   w.line("exit /b 0");

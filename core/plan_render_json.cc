@@ -1,5 +1,6 @@
 // plan_to_json() / plan_from_json(): the plan as a DAG for machines, and
 // back (a journal stores the plan it ran).
+#include <optional>
 #include <set>
 #include <string>
 
@@ -51,6 +52,7 @@ json step_to_json(const Step& s) {
   if (!s.args.empty()) j["args"] = s.args;
   if (s.needs_password) j["needs_password"] = true;
   if (s.mount) j["mount"] = true;
+  if (!s.clean_start_args.empty()) j["clean_start_args"] = s.clean_start_args;
   if (!s.path.empty()) j["path"] = s.path;
   if (!s.source_host.empty()) j["source_host"] = s.source_host;
   if (!s.package.empty()) j["package"] = s.package;
@@ -111,7 +113,7 @@ class StepReader {
       return fail(bad_, "must be a string");
     }
     if (!strs(j_, "deps", s.deps) || !strs(j_, "args", s.args) ||
-        !strs(j_, "statements", s.statements)) {
+        !strs(j_, "statements", s.statements) || !strs(j_, "clean_start_args", s.clean_start_args)) {
       return fail(bad_, "must be an array of strings");
     }
     if (j_.contains("timeout_ms")) {
@@ -121,62 +123,82 @@ class StepReader {
     if (!flag("needs_password", s.needs_password) || !flag("mount", s.mount)) {
       return fail(bad_, "must be true or false");
     }
-    if (j_.contains("ini_set")) {
-      const json& set = j_["ini_set"];
-      if (!set.is_array()) return fail("ini_set", "must be an array of [key, value] pairs");
-      for (const json& kv : set) {
-        if (!kv.is_array() || kv.size() != 2 || !kv[0].is_string() || !kv[1].is_string()) {
-          return fail("ini_set", "must be an array of [key, value] pairs");
-        }
-        s.ini_set.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
-      }
-    }
-    if (j_.contains("endpoint")) {
-      const json& e = j_["endpoint"];
-      if (!e.is_object() || !e.value("instance", json("")).is_string() ||
-          !e.value("host", json("")).is_string() || !e.value("port", json(0)).is_number_integer()) {
-        return fail("endpoint", "must be {instance, host, port}");
-      }
-      s.endpoint = {e.value("instance", ""), e.value("host", ""), e.value("port", 0)};
-    }
-    if (j_.contains("wait")) {
-      const json& w = j_["wait"];
-      if (!w.is_object()) return fail("wait", "must be an object");
-      const std::string what = w.value("what", json("")).is_string() ? w.value("what", "") : "";
-      bool ok = false;
-      for (auto k : {WaitSpec::What::InstanceState, WaitSpec::What::GroupLeader,
-                     WaitSpec::What::Stopped}) {
-        if (what == wait_name(k)) {
-          s.wait.what = k;
-          ok = true;
-        }
-      }
-      if (!ok) return fail("wait.what", "must be instance-state, group-leader or stopped");
-      if (!strs(w, "instances", s.wait.instances)) return fail("wait.instances", "must be strings");
-      if (!opt_str(w, "state", s.wait.state) || !opt_str(w, "group", s.wait.group)) {
-        return fail("wait", "state and group must be strings");
-      }
-    }
-    if (j_.contains("verify")) {
-      const json& v = j_["verify"];
-      if (!v.is_object()) return fail("verify", "must be an object");
-      const json what = v.value("what", json(""));
-      if (what == "registration") {
-        s.verify.what = VerifySpec::What::Registration;
-      } else if (what == "health") {
-        s.verify.what = VerifySpec::What::Health;
-      } else {
-        return fail("verify.what", "must be registration or health");
-      }
-      if (!strs(v, "instances", s.verify.instances) || !strs(v, "rafts", s.verify.rafts) ||
-          !strs(v, "bp_groups", s.verify.bp_groups)) {
-        return fail("verify", "instances, rafts and bp_groups must be arrays of strings");
-      }
-    }
+    if (auto e = read_ini_set(s)) return *e;
+    if (auto e = read_endpoint(s)) return *e;
+    if (auto e = read_wait(s)) return *e;
+    if (auto e = read_verify(s)) return *e;
     return s;
   }
 
  private:
+  /// "ini_set": [[key, value], ...].
+  std::optional<Error> read_ini_set(Step& s) {
+    if (!j_.contains("ini_set")) return std::nullopt;
+    const json& set = j_["ini_set"];
+    if (!set.is_array()) return fail("ini_set", "must be an array of [key, value] pairs");
+    for (const json& kv : set) {
+      if (!kv.is_array() || kv.size() != 2 || !kv[0].is_string() || !kv[1].is_string()) {
+        return fail("ini_set", "must be an array of [key, value] pairs");
+      }
+      s.ini_set.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
+    }
+    return std::nullopt;
+  }
+
+  /// "endpoint": {instance, host, port}.
+  std::optional<Error> read_endpoint(Step& s) {
+    if (!j_.contains("endpoint")) return std::nullopt;
+    const json& e = j_["endpoint"];
+    if (!e.is_object() || !e.value("instance", json("")).is_string() ||
+        !e.value("host", json("")).is_string() || !e.value("port", json(0)).is_number_integer()) {
+      return fail("endpoint", "must be {instance, host, port}");
+    }
+    s.endpoint = {e.value("instance", ""), e.value("host", ""), e.value("port", 0)};
+    return std::nullopt;
+  }
+
+  /// "wait": {what, instances, state, group}.
+  std::optional<Error> read_wait(Step& s) {
+    if (!j_.contains("wait")) return std::nullopt;
+    const json& w = j_["wait"];
+    if (!w.is_object()) return fail("wait", "must be an object");
+    const std::string what = w.value("what", json("")).is_string() ? w.value("what", "") : "";
+    bool ok = false;
+    for (auto k : {WaitSpec::What::InstanceState, WaitSpec::What::GroupLeader,
+                   WaitSpec::What::Stopped}) {
+      if (what == wait_name(k)) {
+        s.wait.what = k;
+        ok = true;
+      }
+    }
+    if (!ok) return fail("wait.what", "must be instance-state, group-leader or stopped");
+    if (!strs(w, "instances", s.wait.instances)) return fail("wait.instances", "must be strings");
+    if (!opt_str(w, "state", s.wait.state) || !opt_str(w, "group", s.wait.group)) {
+      return fail("wait", "state and group must be strings");
+    }
+    return std::nullopt;
+  }
+
+  /// "verify": {what, instances, rafts, bp_groups}.
+  std::optional<Error> read_verify(Step& s) {
+    if (!j_.contains("verify")) return std::nullopt;
+    const json& v = j_["verify"];
+    if (!v.is_object()) return fail("verify", "must be an object");
+    const json what = v.value("what", json(""));
+    if (what == "registration") {
+      s.verify.what = VerifySpec::What::Registration;
+    } else if (what == "health") {
+      s.verify.what = VerifySpec::What::Health;
+    } else {
+      return fail("verify.what", "must be registration or health");
+    }
+    if (!strs(v, "instances", s.verify.instances) || !strs(v, "rafts", s.verify.rafts) ||
+        !strs(v, "bp_groups", s.verify.bp_groups)) {
+      return fail("verify", "instances, rafts and bp_groups must be arrays of strings");
+    }
+    return std::nullopt;
+  }
+
   Error fail(const std::string& field, const std::string& what) const {
     return Error{"plan JSON: " + where_ + (field.empty() ? "" : "." + field) + " " + what};
   }

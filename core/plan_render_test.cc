@@ -11,6 +11,7 @@
 
 #include "core/plan_builder.h"
 #include "core/plan_test_topologies.h"
+#include "tests/manual_fixture.h"
 
 namespace dpc {
 namespace {
@@ -36,15 +37,7 @@ Topology windows_73() {
   return make_topology(shape);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    out.push_back(line);
-  }
-  return out;
-}
+std::vector<std::string> lines_of(const std::string& text) { return manual_fixture::split_lines(text); }
 
 bool has_line(const std::string& text, const std::string& wanted) {
   for (const auto& l : lines_of(text)) {

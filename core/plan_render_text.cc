@@ -65,6 +65,11 @@ std::vector<std::string> details(const Step& s) {
     case StepKind::StartServer:
       out.push_back("$ " + manual_command_line(s) +
                     (s.needs_password ? "   (SYSDBA password supplied out of band)" : ""));
+      if (!s.clean_start_args.empty()) {
+        std::string start = "dmserver";
+        for (const auto& a : s.clean_start_args) start += " " + a;
+        out.push_back("if refused as not shut down normally: $ " + start + ", exit, then dmrman again");
+      }
       break;
     case StepKind::WriteFile: {
       out.push_back("write " + s.path + ":");

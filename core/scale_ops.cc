@@ -21,20 +21,6 @@ ScaleResult refused(const Topology& deployed, std::string why) {
   return s;
 }
 
-bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
-  if (plan.steps.empty()) return true;
-  ExecutorOptions eo;
-  eo.parallel = o.parallel;
-  eo.on_event = o.on_event;
-  ExecutionReport rep = run_plan(b, topo, plan, eo);
-  r.reports.push_back(rep);
-  if (!rep.ok) {
-    r.ok = false;
-    r.error = rep.error;
-  }
-  return rep.ok;
-}
-
 std::string join(const std::vector<std::string>& v) {
   std::string out;
   for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;

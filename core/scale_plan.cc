@@ -21,10 +21,6 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
-const char* kind_name(ReplicaKind k) {
-  return k == ReplicaKind::Shadow ? "a shadow replica" : k == ReplicaKind::Learner ? "a learner" : "a voter";
-}
-
 /// The fields of a deployed instance that no command here changes.
 void compare_instance(const Instance& a, const Instance& b, std::vector<std::string>& out) {
   std::vector<std::string> fields;
@@ -45,8 +41,8 @@ void compare_instance(const Instance& a, const Instance& b, std::vector<std::str
                   "is not changed in place (put the deployed values back)");
   }
   if (a.kind != b.kind) {
-    out.push_back(a.name + " is deployed as " + kind_name(a.kind) + " and the file makes it " +
-                  kind_name(b.kind) + "; change it with: dpcctl convert FILE " + a.name + " --to " +
+    out.push_back(a.name + " is deployed as " + replica_kind_phrase(a.kind) + " and the file makes it " +
+                  replica_kind_phrase(b.kind) + "; change it with: dpcctl convert FILE " + a.name + " --to " +
                   (b.kind == ReplicaKind::Shadow ? "shadow" : "raft"));
   }
 }
@@ -73,6 +69,119 @@ std::string id_rest(const std::string& id) {
 
 SqlEndpoint endpoint_of(const Instance& inst) { return SqlEndpoint{inst.name, inst.host, inst.port_num}; }
 
+Step& push_step(Plan& p, std::string id, StepKind kind, const Instance& on, std::string title,
+                std::vector<std::string> deps, int timeout) {
+  p.steps.push_back(instance_step(std::move(id), kind, on, std::move(title), std::move(deps), timeout));
+  return p.steps.back();
+}
+
+/// The running member `src` of group `g` exits alone, is backed up offline
+/// into `set`, starts again MOUNT and follows the leader.
+void backup_running_member(Plan& p, const Topology& deployed, const Instance& src, const std::string& g,
+                           const std::string& set) {
+  Step& ex = push_step(p, "member-exit:" + src.name, StepKind::ConsoleExit, src,
+                       "exit " + src.name + " alone for an offline backup of " + g, {}, kExitTimeoutMs);
+  ex.console_line = "exit";
+  ex.wait.what = WaitSpec::What::Stopped;
+  ex.wait.instances = {src.name};
+  Step& bk = push_step(p, "member-backup:" + src.name, StepKind::Backup, src,
+                       "offline full backup of " + src.name + " into " + set + " (dmrman)",
+                       {"member-exit:" + src.name}, kRmanTimeoutMs);
+  bk.program = "dmrman";
+  bk.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(src, "dm.ini") + "' FULL TO " + deployed.archive.backup_name +
+                 "_ADD BACKUPSET '" + set + "'",
+             "USE_AP=2"};
+  bk.clean_start_args = dmserver_args(src, true);  // a RAFT member starts MOUNT
+  Step& st = push_step(p, "member-start:" + src.name, StepKind::StartServer, src,
+                       "start " + src.name + " again (dmserver MOUNT)", {"member-backup:" + src.name},
+                       kStartTimeoutMs);
+  st.program = "dmserver";
+  st.args = dmserver_args(src, true);
+  st.mount = true;
+  Step& fw = push_step(p, "member-follow:" + src.name, StepKind::WaitState, src,
+                       "wait until " + src.name + " follows " + g + "'s leader again", {"member-start:" + src.name},
+                       kWaitTimeoutMs);
+  fw.endpoint = endpoint_of(src);
+  fw.wait.what = WaitSpec::What::InstanceState;
+  fw.wait.state = "OPEN";
+  fw.wait.instances = {src.name};
+}
+
+/// A new member `n`: restored from `src`'s backup in `set`, given its own
+/// DB_MAGIC, its configuration made to wait for that, started MOUNT after
+/// every running member was told (`adds`), and awaited as a follower.
+void restore_new_member(Plan& p, const Plan& full, const Instance& src, const Instance& n, const std::string& g,
+                        const std::string& set, const std::vector<std::string>& adds) {
+  const bool shadow = n.kind == ReplicaKind::Shadow;
+  const std::string after_init = full.find("ini:" + n.name) ? "ini:" + n.name : "init:" + n.name;
+  Step& rs = push_step(p, "restore:" + n.name, StepKind::Restore, n,
+                       "restore " + src.name + "'s backup into " + n.name + (shadow ? " as a shadow replica" : "") +
+                           " (dmrman)",
+                       {"member-backup:" + src.name, after_init}, kRmanTimeoutMs);
+  rs.program = "dmrman";
+  rs.args = {"CTLSTMT=RESTORE DATABASE '" + db_file(n, "dm.ini") + "' " + (shadow ? "TO SHADOW " : "") +
+                 "FROM BACKUPSET '" + set + "'",
+             "USE_AP=2"};
+  Step& um = push_step(p, "update-magic:" + n.name, StepKind::UpdateDbMagic, n,
+                       "give " + n.name + " its own DB_MAGIC (dmrman)", {"restore:" + n.name}, kRmanTimeoutMs);
+  um.program = "dmrman";
+  um.args = {"CTLSTMT=RECOVER DATABASE '" + db_file(n, "dm.ini") + "' UPDATE DB_MAGIC", "USE_AP=2"};
+  for (Step& s : p.steps) {
+    if (s.id == "dm-ini:" + n.name || s.id == "dmarch:" + n.name) s.deps = {"update-magic:" + n.name};
+  }
+  std::vector<std::string> deps = {"dm-ini:" + n.name, "dmarch:" + n.name, "mpini:" + n.name, "register:" + n.name};
+  deps.insert(deps.end(), adds.begin(), adds.end());
+  Step& sn = push_step(p, "start:" + n.name, StepKind::StartServer, n, "start " + n.name + " (dmserver MOUNT)", deps,
+                       kStartTimeoutMs);
+  sn.program = "dmserver";
+  sn.args = dmserver_args(n, true);
+  sn.mount = true;
+  Step& wf = push_step(p, "wait-follow:" + n.name, StepKind::WaitState, n,
+                       "wait until " + n.name + " follows " + g + "'s leader (STANDBY, OPEN)", {"start:" + n.name},
+                       kWaitTimeoutMs);
+  wf.endpoint = endpoint_of(n);
+  wf.wait.what = WaitSpec::What::InstanceState;
+  wf.wait.state = "OPEN";
+  wf.wait.instances = {n.name};
+}
+
+/// The new members of one running group `g` (see add_members).
+void add_group_members(Plan& p, const Plan& full, const Topology& deployed, const Topology& wanted,
+                       const std::vector<std::string>& added, const std::string& g) {
+  const std::vector<const Instance*> old = deployed.members_of(*deployed.find_raft(g));
+  const Instance* f = old.back();
+  for (const Instance* x : old) {
+    if (x->kind == ReplicaKind::Voter) f = x;
+  }
+  const Instance& src = *f;
+  const std::string set = add_member_backup_set_dir(deployed, src);
+  backup_running_member(p, deployed, src, g, set);
+  for (const Instance* x : old) {
+    // The dmarch.ini a later start reads: the new peers listed too.
+    if (const Step* w = full.find("dmarch:" + x->name)) {
+      Step copy = *w;
+      copy.title = "RAFT dmarch.ini for " + x->name + " listing the new members of " + g;
+      copy.deps = {"member-follow:" + src.name};
+      p.steps.push_back(std::move(copy));
+    }
+  }
+  std::vector<std::string> adds;
+  for (const Instance* n : wanted.members_of(*wanted.find_raft(g))) {
+    if (!has(added, n->name)) continue;
+    for (const Instance* x : old) {
+      const std::string id = "add-node:" + x->name + ":" + n->name;
+      Step& a = push_step(p, id, StepKind::RunSql, *x, "tell " + x->name + " that " + n->name + " joins " + g,
+                          {"member-follow:" + src.name, "register:" + n->name}, kSqlTimeoutMs);
+      a.endpoint = endpoint_of(*x);
+      a.statements = {"SP_ADD_RAFT_NODE('" + n->name + "', " + std::to_string(n->raft_self_id) + ")"};
+      adds.push_back(id);
+    }
+  }
+  for (const Instance* n : wanted.members_of(*wanted.find_raft(g))) {
+    if (has(added, n->name)) restore_new_member(p, full, src, *n, g, set, adds);
+  }
+}
+
 /// New members of running BP RAFT groups (SP_ADD_RAFT_NODE, [model]
 /// raft-add-node): one running member F (the group's last voter) exits
 /// alone and is backed up offline, then starts again; each new member is
@@ -86,108 +195,7 @@ void add_members(Plan& p, const Plan& full, const Topology& deployed, const Topo
     const std::string& g = wanted.find_instance(m)->raft;
     if (!has(groups, g)) groups.push_back(g);
   }
-  for (const std::string& g : groups) {
-    const std::vector<const Instance*> old = deployed.members_of(*deployed.find_raft(g));
-    const Instance* f = old.back();
-    for (const Instance* x : old) {
-      if (x->kind == ReplicaKind::Voter) f = x;
-    }
-    const Instance& src = *f;
-    const std::string set = add_member_backup_set_dir(deployed, src);
-    auto step = [&](std::string id, StepKind kind, const Instance& on, std::string title,
-                    std::vector<std::string> deps, int timeout) -> Step& {
-      Step s;
-      s.id = std::move(id);
-      s.kind = kind;
-      s.instance = on.name;
-      s.host = on.host;
-      s.title = std::move(title);
-      s.deps = std::move(deps);
-      s.timeout_ms = timeout;
-      p.steps.push_back(std::move(s));
-      return p.steps.back();
-    };
-    Step& ex = step("member-exit:" + src.name, StepKind::ConsoleExit, src,
-                    "exit " + src.name + " alone for an offline backup of " + g, {}, kExitTimeoutMs);
-    ex.console_line = "exit";
-    ex.wait.what = WaitSpec::What::Stopped;
-    ex.wait.instances = {src.name};
-    Step& bk = step("member-backup:" + src.name, StepKind::Backup, src,
-                    "offline full backup of " + src.name + " into " + set + " (dmrman)",
-                    {"member-exit:" + src.name}, kRmanTimeoutMs);
-    bk.program = "dmrman";
-    bk.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(src, "dm.ini") + "' FULL TO " + deployed.archive.backup_name +
-                   "_ADD BACKUPSET '" + set + "'",
-               "USE_AP=2"};
-    Step& st = step("member-start:" + src.name, StepKind::StartServer, src,
-                    "start " + src.name + " again (dmserver MOUNT)", {"member-backup:" + src.name}, kStartTimeoutMs);
-    st.program = "dmserver";
-    st.args = dmserver_args(src, true);
-    st.mount = true;
-    Step& fw = step("member-follow:" + src.name, StepKind::WaitState, src,
-                    "wait until " + src.name + " follows " + g + "'s leader again", {"member-start:" + src.name},
-                    kWaitTimeoutMs);
-    fw.endpoint = endpoint_of(src);
-    fw.wait.what = WaitSpec::What::InstanceState;
-    fw.wait.state = "OPEN";
-    fw.wait.instances = {src.name};
-    std::vector<std::string> adds;
-    for (const Instance* x : old) {
-      // The dmarch.ini a later start reads: the new peers listed too.
-      if (const Step* w = full.find("dmarch:" + x->name)) {
-        Step copy = *w;
-        copy.title = "RAFT dmarch.ini for " + x->name + " listing the new members of " + g;
-        copy.deps = {"member-follow:" + src.name};
-        p.steps.push_back(std::move(copy));
-      }
-    }
-    for (const Instance* n : wanted.members_of(*wanted.find_raft(g))) {
-      if (!has(added, n->name)) continue;
-      for (const Instance* x : old) {
-        const std::string id = "add-node:" + x->name + ":" + n->name;
-        Step& a = step(id, StepKind::RunSql, *x, "tell " + x->name + " that " + n->name + " joins " + g,
-                       {"member-follow:" + src.name, "register:" + n->name}, kSqlTimeoutMs);
-        a.endpoint = endpoint_of(*x);
-        a.statements = {"SP_ADD_RAFT_NODE('" + n->name + "', " + std::to_string(n->raft_self_id) + ")"};
-        adds.push_back(id);
-      }
-    }
-    for (const Instance* n : wanted.members_of(*wanted.find_raft(g))) {
-      if (!has(added, n->name)) continue;
-      const bool shadow = n->kind == ReplicaKind::Shadow;
-      const std::string after_init = full.find("ini:" + n->name) ? "ini:" + n->name : "init:" + n->name;
-      Step& rs = step("restore:" + n->name, StepKind::Restore, *n,
-                      "restore " + src.name + "'s backup into " + n->name + (shadow ? " as a shadow replica" : "") +
-                          " (dmrman)",
-                      {"member-backup:" + src.name, after_init}, kRmanTimeoutMs);
-      rs.program = "dmrman";
-      rs.args = {"CTLSTMT=RESTORE DATABASE '" + db_file(*n, "dm.ini") + "' " + (shadow ? "TO SHADOW " : "") +
-                     "FROM BACKUPSET '" + set + "'",
-                 "USE_AP=2"};
-      Step& um = step("update-magic:" + n->name, StepKind::UpdateDbMagic, *n,
-                      "give " + n->name + " its own DB_MAGIC (dmrman)", {"restore:" + n->name}, kRmanTimeoutMs);
-      um.program = "dmrman";
-      um.args = {"CTLSTMT=RECOVER DATABASE '" + db_file(*n, "dm.ini") + "' UPDATE DB_MAGIC", "USE_AP=2"};
-      for (Step& s : p.steps) {
-        if (s.id == "dm-ini:" + n->name || s.id == "dmarch:" + n->name) s.deps = {"update-magic:" + n->name};
-      }
-      std::vector<std::string> deps = {"dm-ini:" + n->name, "dmarch:" + n->name, "mpini:" + n->name,
-                                       "register:" + n->name};
-      deps.insert(deps.end(), adds.begin(), adds.end());
-      Step& sn = step("start:" + n->name, StepKind::StartServer, *n, "start " + n->name + " (dmserver MOUNT)",
-                      deps, kStartTimeoutMs);
-      sn.program = "dmserver";
-      sn.args = dmserver_args(*n, true);
-      sn.mount = true;
-      Step& wf = step("wait-follow:" + n->name, StepKind::WaitState, *n,
-                      "wait until " + n->name + " follows " + g + "'s leader (STANDBY, OPEN)", {"start:" + n->name},
-                      kWaitTimeoutMs);
-      wf.endpoint = endpoint_of(*n);
-      wf.wait.what = WaitSpec::What::InstanceState;
-      wf.wait.state = "OPEN";
-      wf.wait.instances = {n->name};
-    }
-  }
+  for (const std::string& g : groups) add_group_members(p, full, deployed, wanted, added, g);
 }
 
 }  // namespace
@@ -333,8 +341,10 @@ Result<Plan> build_scale_out_plan(const Topology& deployed, const Topology& want
   return p;
 }
 
-Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wanted) {
-  const TopologyDiff d = diff_topologies(deployed, wanted);
+namespace {
+
+/// What in the change from `deployed` to `wanted` scale-in cannot do.
+std::vector<std::string> scale_in_refusals(const TopologyDiff& d, const Topology& deployed, const Topology& wanted) {
   std::vector<std::string> refused = d.changed;
   if (!d.added.empty() || !d.added_rafts.empty() || !d.added_bp_groups.empty()) {
     std::vector<std::string> added = d.added;
@@ -360,40 +370,24 @@ Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wante
   if (!d.removed.empty() && wanted.of_role(Role::SP).empty()) {
     refused.push_back("the file leaves no SP: a cluster needs at least one SP to serve SQL (keep one)");
   }
-  if (!refused.empty()) {
-    std::string msg = "scale-in cannot make this change:";
-    for (const std::string& r : refused) msg += "\n  " + r;
-    return Error{msg};
-  }
-  Plan plan;
-  plan.cluster = deployed.cluster;
-  if (d.removed.empty()) return plan;
-  const Instance* mp1 = deployed.of_role(Role::MP).front();
-  std::vector<std::string> stops;
-  for (const std::string& name : d.removed) {
-    std::vector<std::string> one = {name};
-    for (Step s : build_stop_some_plan(deployed, one, {}).steps) {
-      stops.push_back(s.id);
-      plan.steps.push_back(std::move(s));
-    }
-  }
-  // Members leaving a running BP RAFT group ([model] raft-del-node): once
-  // they have exited, the group keeps (or elects) a leader, each member that
-  // stays is told with SP_DEL_RAFT_NODE and gets a dmarch.ini without them.
+  return refused;
+}
+
+/// Members leaving a running BP RAFT group ([model] raft-del-node): once
+/// they have exited (`stops`), the group keeps (or elects) a leader, each
+/// member that stays is told with SP_DEL_RAFT_NODE and gets a dmarch.ini
+/// without them. Returns the steps the catalog changes wait for.
+std::vector<std::string> leave_groups(Plan& plan, const Topology& deployed, const Topology& wanted,
+                                      const std::vector<std::string>& stops) {
   std::vector<std::string> told = stops;
   const Plan full = build_deploy_plan(wanted);
   for (const RaftGroup& g : wanted.rafts) {
     const RaftGroup* old = deployed.find_raft(g.name);
     if (g.role != Role::BP || old == nullptr || old->members.size() == g.members.size()) continue;
     const std::vector<const Instance*> stay = wanted.members_of(g);
-    Step w;
-    w.id = "wait-leader:" + g.name;
-    w.kind = StepKind::WaitState;
-    w.instance = stay.front()->name;
-    w.host = stay.front()->host;
-    w.title = "wait until " + g.name + " has a PRIMARY/OPEN leader among the members that stay";
-    w.deps = stops;
-    w.timeout_ms = kWaitTimeoutMs;
+    Step w = instance_step("wait-leader:" + g.name, StepKind::WaitState, *stay.front(),
+                           "wait until " + g.name + " has a PRIMARY/OPEN leader among the members that stay", stops,
+                           kWaitTimeoutMs);
     w.endpoint = endpoint_of(*stay.front());
     w.wait.what = WaitSpec::What::GroupLeader;
     w.wait.group = g.name;
@@ -402,14 +396,9 @@ Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wante
     for (const Instance* x : stay) {
       for (const std::string& m : old->members) {
         if (has(g.members, m)) continue;
-        Step t;
-        t.id = "del-node:" + x->name + ":" + m;
-        t.kind = StepKind::RunSql;
-        t.instance = x->name;
-        t.host = x->host;
-        t.title = "tell " + x->name + " that " + m + " leaves " + g.name;
-        t.deps = {"wait-leader:" + g.name};
-        t.timeout_ms = kSqlTimeoutMs;
+        Step t = instance_step("del-node:" + x->name + ":" + m, StepKind::RunSql, *x,
+                               "tell " + x->name + " that " + m + " leaves " + g.name, {"wait-leader:" + g.name},
+                               kSqlTimeoutMs);
         t.endpoint = endpoint_of(*x);
         t.statements = {"SP_DEL_RAFT_NODE('" + m + "')"};
         told.push_back(t.id);
@@ -423,28 +412,61 @@ Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wante
       }
     }
   }
+  return told;
+}
+
+/// The removed instances and SP RAFT groups dropped from the catalog on the
+/// MP, one statement after the other once `told` are done. Returns the last.
+std::string drop_from_catalog(Plan& plan, const Instance& mp1, const TopologyDiff& d,
+                              const std::vector<std::string>& told) {
   std::string previous;
   auto sql_step = [&](const std::string& id, const std::string& title, const std::string& stmt) {
     Step s;
     s.id = id;
     s.kind = StepKind::RunSql;
-    s.host = mp1->host;
+    s.host = mp1.host;
     s.title = title;
     s.deps = previous.empty() ? told : std::vector<std::string>{previous};
     s.timeout_ms = kSqlTimeoutMs;
-    s.endpoint = endpoint_of(*mp1);
+    s.endpoint = endpoint_of(mp1);
     s.statements = {stmt};
     previous = id;
     plan.steps.push_back(std::move(s));
   };
   for (const std::string& name : d.removed) {
-    sql_step("drop:" + name, "drop " + name + " from the catalog on " + mp1->name,
+    sql_step("drop:" + name, "drop " + name + " from the catalog on " + mp1.name,
              "SP_DROP_DPC_INSTANCE('" + name + "')");
     plan.steps.back().instance = name;
   }
   for (const std::string& r : d.removed_rafts) {
-    sql_step("drop-raft:" + r, "drop the SP RAFT group " + r + " on " + mp1->name, "SP_DROP_DPC_RAFT('" + r + "')");
+    sql_step("drop-raft:" + r, "drop the SP RAFT group " + r + " on " + mp1.name, "SP_DROP_DPC_RAFT('" + r + "')");
   }
+  return previous;
+}
+
+}  // namespace
+
+Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wanted) {
+  const TopologyDiff d = diff_topologies(deployed, wanted);
+  const std::vector<std::string> refused = scale_in_refusals(d, deployed, wanted);
+  if (!refused.empty()) {
+    std::string msg = "scale-in cannot make this change:";
+    for (const std::string& r : refused) msg += "\n  " + r;
+    return Error{msg};
+  }
+  Plan plan;
+  plan.cluster = deployed.cluster;
+  if (d.removed.empty()) return plan;
+  std::vector<std::string> stops;
+  for (const std::string& name : d.removed) {
+    std::vector<std::string> one = {name};
+    for (Step s : build_stop_some_plan(deployed, one, {}).steps) {
+      stops.push_back(s.id);
+      plan.steps.push_back(std::move(s));
+    }
+  }
+  const std::vector<std::string> told = leave_groups(plan, deployed, wanted, stops);
+  const std::string previous = drop_from_catalog(plan, *deployed.of_role(Role::MP).front(), d, told);
   for (const Step& s : build_start_plan(wanted, {}, true).steps) {
     if (s.id != "verify-health") continue;
     Step h = s;
@@ -454,139 +476,8 @@ Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wante
   return plan;
 }
 
-Topology converted_topology(const Topology& deployed, const std::string& member, ReplicaKind to) {
-  Topology t = deployed;
-  for (Instance& inst : t.instances) {
-    if (inst.name == member) inst.kind = to;
-  }
-  return t;
-}
-
 std::string add_member_backup_set_dir(const Topology& topo, const Instance& source) {
   return path_join(source.os, source.path, topo.archive.backup_name + "_ADD");
-}
-
-std::string convert_backup_set_dir(const Topology& topo, const Instance& member) {
-  return path_join(member.os, member.path, topo.archive.backup_name + "_CONVERT");
-}
-
-Result<Plan> build_convert_plan(const Topology& deployed, const std::string& member, ReplicaKind to) {
-  const Instance* m = deployed.find_instance(member);
-  if (m == nullptr) return Error{"no instance " + member + " in cluster " + deployed.cluster};
-  const RaftGroup* raft = deployed.find_raft(m->raft);
-  if (m->role != Role::BP || raft == nullptr || !raft->replicated()) {
-    return Error{member + " is not a member of a replicated BP RAFT group; only those become shadow replicas "
-                 "and back (manual 7.5.2)"};
-  }
-  if (to != ReplicaKind::Shadow && to != ReplicaKind::Voter) return Error{"convert takes --to shadow or --to raft"};
-  if (m->kind == to) return Error{member + " already is " + kind_name(to) + "; nothing to convert"};
-  if (m->kind == ReplicaKind::Learner) return Error{member + " is a learner; convert works on voters and shadows"};
-  const Topology after = converted_topology(deployed, member, to);
-  int voters = 0;
-  std::vector<const Instance*> others;
-  for (const Instance* x : after.members_of(*after.find_raft(m->raft))) {
-    voters += x->kind == ReplicaKind::Voter ? 1 : 0;
-    if (x->name != member) others.push_back(x);
-  }
-  if (voters < 1) return Error{"converting " + member + " leaves " + m->raft + " without a voting member"};
-  const Instance& mi = *after.find_instance(member);
-  const bool shadow = to == ReplicaKind::Shadow;
-  const bool by_backup = shadow && after.archive.shadow_method == "backup";
-  const std::string set = convert_backup_set_dir(after, mi);
-  const std::string ini = db_file(mi, "dm.ini");
-
-  Plan plan;
-  plan.cluster = after.cluster;
-  auto add = [&](std::string id, StepKind kind, std::string title, std::vector<std::string> deps, int timeout) -> Step& {
-    Step s;
-    s.id = std::move(id);
-    s.kind = kind;
-    s.instance = mi.name;
-    s.host = mi.host;
-    s.title = std::move(title);
-    s.deps = std::move(deps);
-    s.timeout_ms = timeout;
-    plan.steps.push_back(std::move(s));
-    return plan.steps.back();
-  };
-  Step& ex = add("exit:" + member, StepKind::ConsoleExit,
-                 "exit " + member + " alone (a single exit, not exit all)", {}, kExitTimeoutMs);
-  ex.console_line = "exit";
-  ex.wait.what = WaitSpec::What::Stopped;
-  ex.wait.instances = {member};
-  Step& wl = add("wait-leader:" + m->raft, StepKind::WaitState,
-                 "wait until " + m->raft + " has a PRIMARY/OPEN leader without " + member,
-                 {"exit:" + member}, kWaitTimeoutMs);
-  wl.instance = others.front()->name;
-  wl.host = others.front()->host;
-  wl.endpoint = endpoint_of(*others.front());
-  wl.wait.what = WaitSpec::What::GroupLeader;
-  wl.wait.group = m->raft;
-  for (const Instance* o : others) wl.wait.instances.push_back(o->name);
-  Step& bk = add("convert-backup:" + member, StepKind::Backup,
-                 "offline full " + std::string(by_backup ? "SHADOW " : "") + "backup of " + member + " into " +
-                     set + " (dmrman)",
-                 {"exit:" + member}, kRmanTimeoutMs);
-  bk.program = "dmrman";
-  bk.args = {"CTLSTMT=BACKUP DATABASE '" + ini + "' FULL " + (by_backup ? "SHADOW " : "") + "TO " +
-                 after.archive.backup_name + "_CONVERT BACKUPSET '" + set + "'",
-             "USE_AP=2"};
-
-  // The deploy plan's own steps for the member: dminit (made to replace the
-  // old database), the dm.ini overrides, mp.ini, dm.ini and dmarch.ini.
-  const Plan full = build_deploy_plan(after);
-  std::string after_init = "init:" + member;
-  for (const std::string& id : {"init:" + member, "ini:" + member, "mpini:" + member}) {
-    const Step* s = full.find(id);
-    if (s == nullptr) continue;
-    Step copy = *s;
-    if (copy.kind == StepKind::InitInstance) {
-      copy.title = "initialise " + member + " again in place (dminit, same path, name and ports; its old "
-                   "DAMENG directory is removed once backed up)";
-      copy.deps = {"convert-backup:" + member};
-    } else {
-      copy.deps = {"init:" + member};
-      if (copy.id == "ini:" + member) after_init = copy.id;
-    }
-    plan.steps.push_back(std::move(copy));
-  }
-  if (after_init != "init:" + member) {
-    for (Step& s : plan.steps) {
-      if (s.id == "mpini:" + member) s.deps = {after_init};
-    }
-  }
-  Step& rs = add("restore:" + member, StepKind::Restore,
-                 "restore " + member + "'s backup into it" + (shadow ? " as a shadow replica" : " as a voting member") +
-                     " (dmrman)",
-                 {after_init}, kRmanTimeoutMs);
-  rs.program = "dmrman";
-  rs.args = {"CTLSTMT=RESTORE DATABASE '" + ini + "' " + (shadow && !by_backup ? "TO SHADOW " : "") +
-                 "FROM BACKUPSET '" + set + "'",
-             "USE_AP=2"};
-  Step& um = add("update-magic:" + member, StepKind::UpdateDbMagic, "give " + member + " a new DB_MAGIC (dmrman)",
-                 {"restore:" + member}, kRmanTimeoutMs);
-  um.program = "dmrman";
-  um.args = {"CTLSTMT=RECOVER DATABASE '" + ini + "' UPDATE DB_MAGIC", "USE_AP=2"};
-  for (const std::string& id : {"dm-ini:" + member, "dmarch:" + member}) {
-    if (const Step* s = full.find(id)) {
-      Step copy = *s;
-      copy.deps = {"update-magic:" + member};
-      plan.steps.push_back(std::move(copy));
-    }
-  }
-  if (const Step* s = full.find("start:" + member)) {
-    Step copy = *s;
-    copy.deps = {"dm-ini:" + member, "dmarch:" + member, "mpini:" + member, "wait-leader:" + m->raft};
-    plan.steps.push_back(std::move(copy));
-  }
-  Step& fw = add("wait-follow:" + member, StepKind::WaitState,
-                 "wait until " + member + " follows " + m->raft + "'s leader (STANDBY, OPEN)", {"start:" + member},
-                 kWaitTimeoutMs);
-  fw.endpoint = endpoint_of(mi);
-  fw.wait.what = WaitSpec::What::InstanceState;
-  fw.wait.state = "OPEN";
-  fw.wait.instances = {member};
-  return plan;
 }
 
 }  // namespace dpc

@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "core/convert_plan.h"
 #include "core/plan.h"
 #include "core/result.h"
 #include "core/topology.h"
@@ -72,19 +73,9 @@ Result<Plan> build_scale_out_plan(const Topology& deployed, const Topology& want
 /// The scale-in plan; an error names what cannot be removed and why.
 Result<Plan> build_scale_in_plan(const Topology& deployed, const Topology& wanted);
 
-/// `deployed` with `member` turned into `to` (Shadow or Voter).
-Topology converted_topology(const Topology& deployed, const std::string& member, ReplicaKind to);
-
-/// The conversion plan of manual 7.5.2; an error when `member` is not a
-/// member of a replicated BP RAFT group, already is `to`, or the group would
-/// keep no voter.
-Result<Plan> build_convert_plan(const Topology& deployed, const std::string& member, ReplicaKind to);
-
 /// Where member-backup:<F> writes (a new member of a running group is
 /// restored from it): <F path>/<backup name>_ADD.
 std::string add_member_backup_set_dir(const Topology& topo, const Instance& source);
 
-/// Where convert-backup:<M> writes: <M path>/<backup name>_CONVERT.
-std::string convert_backup_set_dir(const Topology& topo, const Instance& member);
 
 }  // namespace dpc

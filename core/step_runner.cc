@@ -4,6 +4,7 @@
 
 #include "core/ini.h"
 #include "core/paths.h"
+#include "core/plan_builder.h"
 #include "core/step_effect.h"
 #include "core/tool_output.h"
 
@@ -44,10 +45,11 @@ class Runner : public StepHandle, public std::enable_shared_from_this<Runner> {
     return step_.endpoint;
   }
 
-  /// Calls probe until it reports success; re-polls every poll interval.
+  /// Calls probe until it reports success, then `then` (default: the step
+  /// succeeds); re-polls every poll interval.
   /// probe(report) must call report(true|false, reason) exactly once.
   using Report = std::function<void(bool, std::string)>;
-  void poll(std::function<void(Report)> probe);
+  void poll(std::function<void(Report)> probe, std::function<void()> then = nullptr);
 
   void run_tool();
   void edit_ini();
@@ -58,24 +60,27 @@ class Runner : public StepHandle, public std::enable_shared_from_this<Runner> {
   void probe_leader(size_t member, Report report);
   bool all_stopped();
   void console_exit();
+  bool may_exit_cleanly(int code);
+  void exit_cleanly_then_retry(const std::string& refusal);
 
   StepEnv env_;
   Step step_;
   std::function<void(Status)> done_;
   bool cancelled_ = false;
   bool finished_ = false;
+  bool exited_cleanly_ = false;  ///< Backup: the one start-and-exit was tried
   std::string reason_;
 };
 
-void Runner::poll(std::function<void(Report)> probe) {
+void Runner::poll(std::function<void(Report)> probe, std::function<void()> then) {
   if (cancelled_ || finished_) return;
   auto self = shared_from_this();
-  probe([self, probe](bool ok, std::string why) {
+  probe([self, probe, then](bool ok, std::string why) {
     if (self->cancelled_ || self->finished_) return;
-    if (ok) return self->finish(Status::Ok());
+    if (ok) return then ? then() : self->finish(Status::Ok());
     self->reason_ = std::move(why);
     self->b().call_at(self->b().now() + self->env_.poll_interval_ms,
-                      [self, probe]() { self->poll(probe); });
+                      [self, probe, then]() { self->poll(probe, then); });
   });
 }
 
@@ -173,10 +178,49 @@ void Runner::run_tool() {
     // dmrman reports its own result as "CMD END.CODE:[n]" even when it exits 0.
     if (code == 0) code = end_code(out->output).value_or(0);
     if (code != 0) {
-      return self->finish(Error{"command failed (code " + std::to_string(code) + "): " + cmd +
-                                "\n" + framed_output_tail(out->output)});
+      std::string failed = "command failed (code " + std::to_string(code) + "): " + cmd + "\n" +
+                           framed_output_tail(out->output);
+      if (self->may_exit_cleanly(end_code(out->output).value_or(code))) {
+        return self->exit_cleanly_then_retry(failed);
+      }
+      return self->finish(Error{failed});
     }
     self->finish(Status::Ok());
+  });
+}
+
+bool Runner::may_exit_cleanly(int code) {
+  return step_.kind == StepKind::Backup && code == kRmanNotShutDownNormally &&
+         !step_.clean_start_args.empty() && !exited_cleanly_ && !b().server_running(step_.instance);
+}
+
+/// [model] plan rule: a backup refused because the database was not shut
+/// down normally starts the instance as the plan does, exits it normally
+/// and runs dmrman once more (docs/plan.md, "A backup after a crash").
+void Runner::exit_cleanly_then_retry(const std::string& refusal) {
+  exited_cleanly_ = true;
+  const std::string inst = step_.instance;
+  reason_ = inst + " was not shut down normally: starting it to exit it normally before the backup";
+  auto self = shared_from_this();
+  auto fail = [self, refusal, inst](const std::string& what) {
+    self->finish(Error{refusal + "\n  " + inst + " was not shut down normally; " + what});
+  };
+  ServerLaunch launch;
+  launch.instance = inst;
+  launch.host = step_.host;
+  launch.args = step_.clean_start_args;
+  launch.timeout_ms = kStartTimeoutMs;
+  b().start_server(launch, [self, inst, fail](Status st) {
+    if (self->cancelled_ || self->finished_) return;
+    if (!st.ok()) return fail("starting it to exit it normally failed: " + st.message());
+    Status typed = self->b().console(inst, "exit");
+    if (!typed.ok()) return fail("typing 'exit' on it failed: " + typed.message());
+    self->poll(
+        [self, inst](Report r) {
+          bool down = !self->b().server_running(inst);
+          r(down, "waiting for " + inst + " to exit normally before the backup");
+        },
+        [self]() { self->run_tool(); });
   });
 }
 

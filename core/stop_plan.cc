@@ -50,14 +50,7 @@ class StopBuilder {
  private:
   Step& add(std::string id, StepKind kind, const Instance& at, std::string title,
             std::vector<std::string> deps) {
-    Step s;
-    s.id = std::move(id);
-    s.kind = kind;
-    s.instance = at.name;
-    s.host = at.host;
-    s.title = std::move(title);
-    s.deps = std::move(deps);
-    s.timeout_ms = kExitTimeoutMs;
+    Step s = instance_step(std::move(id), kind, at, std::move(title), std::move(deps), kExitTimeoutMs);
     s.wait.what = WaitSpec::What::Stopped;
     plan_.steps.push_back(std::move(s));
     return plan_.steps.back();

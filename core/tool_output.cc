@@ -25,6 +25,13 @@ std::optional<int> end_code(const std::string& output) {
   return found;
 }
 
+int effective_exit_code(const std::string& program, int exit_code, std::string& output) {
+  const std::optional<int> code = end_code(output);
+  if (exit_code != 0 || !code || *code == 0) return exit_code;
+  output += "dpcctl: " + program + " reported CODE:[" + std::to_string(*code) + "] although it exited with status 0\n";
+  return *code;
+}
+
 std::string output_tail(const std::string& output, int lines) {
   size_t end = output.size();
   while (end > 0 && (output[end - 1] == '\n' || output[end - 1] == '\r')) --end;

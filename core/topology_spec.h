@@ -1,7 +1,7 @@
 // Internal to the topology loader: a topology file as written, before
 // defaults (every optional field still optional), and the two halves that
 // turn JSON into a Topology: read_topology_spec() (shape checks, in
-// topology_load.cc) and apply_topology_defaults() (topology_defaults.cc).
+// topology_spec.cc) and apply_topology_defaults() (topology_defaults.cc).
 // Not for use outside core/topology_*.cc and their tests. No threading concerns.
 #pragma once
 
@@ -14,6 +14,7 @@
 
 #include "core/diagnostic.h"
 #include "core/topology.h"
+#include "core/topology_fields.h"
 
 namespace dpc::topology_internal {
 
@@ -78,8 +79,5 @@ TopologySpec read_topology_spec(const nlohmann::json& doc, std::vector<Diagnosti
 /// What cannot be defaulted (no host anywhere, no path and no
 /// defaults.base_dir) is left empty for validate_topology() to report.
 Topology apply_topology_defaults(const TopologySpec& spec);
-
-/// Known field names at one level (see topology_field_names()).
-const std::vector<std::string>& known_fields(const std::string& level);
 
 }  // namespace dpc::topology_internal

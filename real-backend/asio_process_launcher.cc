@@ -234,6 +234,82 @@ struct AsioProcessLauncher::Child : std::enable_shared_from_this<AsioProcessLaun
   }
 };
 
+namespace {
+
+/// The file actions and attributes of one posix_spawn, destroyed with it,
+/// and the output pipe's two ends until the launcher takes them.
+class SpawnSetup {
+ public:
+  SpawnSetup() {
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    for (int fd : fds) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
+
+  /// stdin from /dev/null or spec.stdin_path; stdout and stderr into a
+  /// pipe (fds), or appended to spec.output_path, which `tail_fd` is then
+  /// opened to read from its current end; the working directory.
+  Status redirect(const ProcessSpec& spec, int& tail_fd) {
+    if (spec.stdin_path.empty()) {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, spec.stdin_path.c_str(),
+                                       spec.stdin_read_only ? O_RDONLY : O_RDWR, 0);
+    }
+    if (spec.output_path.empty()) {
+      if (::pipe2(fds, O_CLOEXEC) != 0) {
+        int err = errno;
+        return Error{"cannot create an output pipe for " + spec.program + ": " + errno_text(err)};
+      }
+      posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+      posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
+    } else {
+      tail_fd = ::open(spec.output_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
+      if (tail_fd < 0) {
+        int err = errno;
+        return Error{"cannot open the output file " + spec.output_path + " for " + spec.program + ": " +
+                     errno_text(err)};
+      }
+      ::lseek(tail_fd, 0, SEEK_END);
+      posix_spawn_file_actions_addopen(&actions, 1, spec.output_path.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0600);
+      posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    }
+    if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+    return Status::Ok();
+  }
+
+  /// No signal blocked and every one at its default in the child; its own
+  /// process group when it is detached.
+  void set_signals(bool detach) {
+    sigset_t mask;
+    sigemptyset(&mask);
+    posix_spawnattr_setsigmask(&attr, &mask);
+    sigset_t defaults;
+    sigfillset(&defaults);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (detach) {
+      flags |= POSIX_SPAWN_SETPGROUP;
+      posix_spawnattr_setpgroup(&attr, 0);
+    }
+    posix_spawnattr_setflags(&attr, flags);
+  }
+
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  int fds[2] = {-1, -1};
+};
+
+}  // namespace
+
 AsioProcessLauncher::AsioProcessLauncher(asio::io_context& io) : io_(io) {}
 
 AsioProcessLauncher::~AsioProcessLauncher() {
@@ -254,62 +330,9 @@ Result<int> AsioProcessLauncher::start(const ProcessSpec& spec, ProcessCallbacks
   child->detach = spec.detach;
   child->callbacks = std::move(callbacks);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  struct Cleanup {
-    posix_spawn_file_actions_t* a;
-    posix_spawnattr_t* b;
-    int fds[2] = {-1, -1};
-    ~Cleanup() {
-      posix_spawn_file_actions_destroy(a);
-      posix_spawnattr_destroy(b);
-      for (int fd : fds) {
-        if (fd >= 0) ::close(fd);
-      }
-    }
-  } cleanup{&actions, &attr};
-
-  if (spec.stdin_path.empty()) {
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  } else {
-    posix_spawn_file_actions_addopen(&actions, 0, spec.stdin_path.c_str(), spec.stdin_read_only ? O_RDONLY : O_RDWR,
-                                     0);
-  }
-  if (spec.output_path.empty()) {
-    if (::pipe2(cleanup.fds, O_CLOEXEC) != 0) {
-      int err = errno;
-      return Error{"cannot create an output pipe for " + program + ": " + errno_text(err)};
-    }
-    posix_spawn_file_actions_adddup2(&actions, cleanup.fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, cleanup.fds[1], 2);
-  } else {
-    child->tail_fd = ::open(spec.output_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
-    if (child->tail_fd < 0) {
-      int err = errno;
-      return Error{"cannot open the output file " + spec.output_path + " for " + program + ": " +
-                   errno_text(err)};
-    }
-    ::lseek(child->tail_fd, 0, SEEK_END);
-    posix_spawn_file_actions_addopen(&actions, 1, spec.output_path.c_str(),
-                                     O_WRONLY | O_APPEND | O_CREAT, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  }
-  if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
-
-  sigset_t mask;
-  sigemptyset(&mask);
-  posix_spawnattr_setsigmask(&attr, &mask);
-  sigset_t defaults;
-  sigfillset(&defaults);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-  if (spec.detach) {
-    flags |= POSIX_SPAWN_SETPGROUP;
-    posix_spawnattr_setpgroup(&attr, 0);
-  }
-  posix_spawnattr_setflags(&attr, flags);
+  SpawnSetup setup;
+  if (Status st = setup.redirect(spec, child->tail_fd); !st.ok()) return st.error();
+  setup.set_signals(spec.detach);
 
   std::vector<std::string> argv_words;
   argv_words.push_back(program);
@@ -319,7 +342,7 @@ Result<int> AsioProcessLauncher::start(const ProcessSpec& spec, ProcessCallbacks
   std::vector<char*> envp = c_strings(env_words);
 
   pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(), envp.data());
+  int rc = ::posix_spawn(&pid, program.c_str(), &setup.actions, &setup.attr, argv.data(), envp.data());
   if (rc != 0) {
     if (child->tail_fd >= 0) ::close(child->tail_fd);
     child->tail_fd = -1;
@@ -328,10 +351,10 @@ Result<int> AsioProcessLauncher::start(const ProcessSpec& spec, ProcessCallbacks
   child->pid = pid;
 
   if (spec.output_path.empty()) {
-    ::close(cleanup.fds[1]);
-    cleanup.fds[1] = -1;
-    child->pipe = std::make_unique<asio::posix::stream_descriptor>(io_, cleanup.fds[0]);
-    cleanup.fds[0] = -1;
+    ::close(setup.fds[1]);
+    setup.fds[1] = -1;
+    child->pipe = std::make_unique<asio::posix::stream_descriptor>(io_, setup.fds[0]);
+    setup.fds[0] = -1;
     child->read_pipe();
   } else {
     child->poll_tail();

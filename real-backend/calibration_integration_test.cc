@@ -24,11 +24,9 @@
 #include "core/journal.h"
 #include "core/plan_builder.h"
 #include "core/topology_load.h"
-#include "real-backend/asio_process_launcher.h"
 #include "real-backend/atomic_file.h"
 #include "real-backend/real_backend.h"
-#include "real-backend/testing/fake_dpc_sql.h"
-#include "real-backend/testing/free_ports.h"
+#include "real-backend/testing/stand_in_cluster.h"
 #include "sim/calibration.h"
 #include "sim/session.h"
 
@@ -38,45 +36,16 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(CalibrationFromStandIns, ACalibratedProfilePredictsTheStandInDeployWithinTenPercent) {
-  std::string tmpl = (fs::temp_directory_path() / "dpc-calibrate-XXXXXX").string();
-  const std::string dir = ::mkdtemp(tmpl.data());
-  ::unsetenv("DPC_FAKE_FAIL");
-  ::unsetenv("DPC_FAKE_HANG");
+  const std::string dir = testing::make_stand_in_dir("calibrate");
   ::unsetenv("DPC_FAKE_RECORD");
-  // The stand-in dmserver's start delay, unset however the test ends.
-  struct ReadyDelay {
-    ReadyDelay() { ::setenv("DPC_FAKE_READY_DELAY_MS", "400", 1); }
-    ~ReadyDelay() { ::unsetenv("DPC_FAKE_READY_DELAY_MS"); }
-  } ready_delay;
+  const testing::ReadyDelay ready_delay(400);  // unset however the test ends
 
   auto loaded = load_topology_file(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/local-7.1.json");
   ASSERT_TRUE(loaded.ok());
   Topology topo = *loaded.topology;
-  std::map<int, int> moved;
-  auto move = [&moved](int& port) {
-    if (port <= 0) return;
-    if (!moved.count(port)) moved[port] = testing::free_port();
-    port = moved[port];
-  };
-  for (Instance& inst : topo.instances) {
-    std::string lower = inst.name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    inst.path = dir + "/data/" + lower;
-    move(inst.port_num);
-    move(inst.ap_port_num);
-    move(inst.mp_port);
-  }
-
-  RealConfig config;
-  config.dm_home = DPC_FAKE_DM_HOME;
-  config.dm_home_origin = "test";
-  config.state_dir = dir + "/state";
-  config.run_one_max_wait_ms = 50;
-  config.stop_grace_ms = 1000;
-  auto io = std::make_shared<boost::asio::io_context>();
-  auto backend = std::make_unique<RealBackend>(config, Secret("Calibrate_Sysdba_Pwd_9"), io,
-                                               std::make_unique<AsioProcessLauncher>(*io),
-                                               std::make_unique<testing::FakeDpcSql>(topo));
+  testing::move_under(topo, dir);
+  const RealConfig config = testing::stand_in_config(dir + "/state", 50);
+  auto backend = testing::stand_in_backend(config, topo, "Calibrate_Sysdba_Pwd_9");
   auto journal = Journal::open(config.state_dir, topo.cluster);
   ASSERT_TRUE(journal.ok()) << journal.message();
 
@@ -85,9 +54,7 @@ TEST(CalibrationFromStandIns, ACalibratedProfilePredictsTheStandInDeployWithinTe
   o.journal = &*journal;
   const Plan plan = build_deploy_plan(topo);
   const ExecutionReport real = Executor(*backend, o).run(plan);
-  for (const Instance& inst : topo.instances) {
-    if (backend->server_running(inst.name)) (void)backend->signal(inst.name, Signal::Kill);
-  }
+  testing::kill_all(*backend, topo);
   backend.reset();
   ASSERT_TRUE(real.ok) << real.failed_step << ": " << real.error;
   const double real_ms = static_cast<double>(real.finished - real.started);

@@ -26,6 +26,7 @@
 #include "real-backend/atomic_file.h"
 #include "real-backend/real_backend.h"
 #include "real-backend/testing/stand_in_cluster.h"
+#include "real-backend/testing/stand_in_test.h"
 
 namespace dpc::real {
 namespace {
@@ -47,21 +48,8 @@ std::vector<std::string> files_containing(const std::string& dir, const std::str
   return out;
 }
 
-class DeployThroughRealBackend : public ::testing::TestWithParam<const char*> {
- protected:
-  void SetUp() override { ASSERT_EQ(c_.set_up(GetParam()), "") << GetParam(); }
-  void TearDown() override { c_.tear_down(); }
-
-  ExecutorOptions options() {
-    ExecutorOptions o;
-    o.parallel = 4;
-    o.poll_interval_ms = 50;
-    o.endpoints = sql_endpoints(topo_);
-    return o;
-  }
-
-  testing::StandInCluster c_;
-  std::string& dir_ = c_.dir;
+class DeployThroughRealBackend : public testing::StandInClusterTest {
+ protected:  std::string& dir_ = c_.dir;
   Topology& topo_ = c_.topo;
   testing::FakeDpcSql*& sql_ = c_.sql;
   std::unique_ptr<RealBackend>& backend_ = c_.backend;
@@ -134,13 +122,7 @@ TEST_P(DeployThroughRealBackend, AFailedStepNamesTheInstanceAndTheToolsOwnWords)
 }
 
 INSTANTIATE_TEST_SUITE_P(ManualClusters, DeployThroughRealBackend, ::testing::Values("local-7.1.json", "local-7.2.json"),
-                         [](const ::testing::TestParamInfo<const char*>& info) {
-                           std::string name = info.param;
-                           name = name.substr(0, name.find(".json"));
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           std::replace(name.begin(), name.end(), '.', '_');
-                           return name;
-                         });
+                         testing::topology_test_name);
 
 }  // namespace
 }  // namespace dpc::real

@@ -22,10 +22,8 @@
 #include "core/failover_measure.h"
 #include "core/plan_builder.h"
 #include "core/topology_load.h"
-#include "real-backend/asio_process_launcher.h"
 #include "real-backend/real_backend.h"
-#include "real-backend/testing/fake_dpc_sql.h"
-#include "real-backend/testing/free_ports.h"
+#include "real-backend/testing/stand_in_cluster.h"
 #include "sim/session.h"
 
 namespace dpc::real {
@@ -34,44 +32,16 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(FailoverOnStandIns, TheLeaderIsKilledReplacedAndRestartedAndTheTimesAreMeasured) {
-  std::string tmpl = (fs::temp_directory_path() / "dpc-failover-XXXXXX").string();
-  const std::string dir = ::mkdtemp(tmpl.data());
-  ::unsetenv("DPC_FAKE_FAIL");
-  ::unsetenv("DPC_FAKE_HANG");
+  const std::string dir = testing::make_stand_in_dir("failover");
   ::unsetenv("DPC_FAKE_RECORD");
-  // The stand-in dmserver's start delay, unset however the test ends.
-  struct ReadyDelay {
-    ReadyDelay() { ::setenv("DPC_FAKE_READY_DELAY_MS", "100", 1); }
-    ~ReadyDelay() { ::unsetenv("DPC_FAKE_READY_DELAY_MS"); }
-  } ready_delay;
+  const testing::ReadyDelay ready_delay(100);  // unset however the test ends
 
   auto loaded = load_topology_file(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/local-7.2.json");
   ASSERT_TRUE(loaded.ok());
   Topology topo = *loaded.topology;
-  std::map<int, int> moved;
-  auto move = [&moved](int& port) {
-    if (port <= 0) return;
-    if (!moved.count(port)) moved[port] = testing::free_port();
-    port = moved[port];
-  };
-  for (Instance& inst : topo.instances) {
-    std::string lower = inst.name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    inst.path = dir + "/data/" + lower;
-    move(inst.port_num);
-    move(inst.ap_port_num);
-    move(inst.mp_port);
-  }
-  RealConfig config;
-  config.dm_home = DPC_FAKE_DM_HOME;
-  config.dm_home_origin = "test";
-  config.state_dir = dir + "/state";
-  config.run_one_max_wait_ms = 20;
-  config.stop_grace_ms = 1000;
-  auto io = std::make_shared<boost::asio::io_context>();
-  auto backend = std::make_unique<RealBackend>(config, Secret("Failover_Sysdba_Pwd_3"), io,
-                                               std::make_unique<AsioProcessLauncher>(*io),
-                                               std::make_unique<testing::FakeDpcSql>(topo));
+  testing::move_under(topo, dir);
+  const RealConfig config = testing::stand_in_config(dir + "/state", 20);
+  auto backend = testing::stand_in_backend(config, topo, "Failover_Sysdba_Pwd_3");
   ExecutorOptions o;
   o.poll_interval_ms = 50;
   o.endpoints = sql_endpoints(topo);
@@ -83,9 +53,7 @@ TEST(FailoverOnStandIns, TheLeaderIsKilledReplacedAndRestartedAndTheTimesAreMeas
   fo.poll_ms = 10;
   fo.phase_timeout_ms = 20'000;
   auto real = measure_failover(*backend, topo, fo);
-  for (const Instance& inst : topo.instances) {
-    if (backend->server_running(inst.name)) (void)backend->signal(inst.name, Signal::Kill);
-  }
+  testing::kill_all(*backend, topo);
   backend.reset();
   ASSERT_TRUE(real.ok()) << real.message();
   for (const FailoverSample& s : *real) EXPECT_TRUE(s.ok) << s.error;

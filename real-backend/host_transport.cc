@@ -80,15 +80,12 @@ std::string sh_quote(const std::string& text) {
   return out + "'";
 }
 
-Result<CommandResult> run_local_process(const std::vector<std::string>& argv, const std::string& input,
-                                        Millis timeout_ms, bool* timed_out) {
-  if (timed_out) *timed_out = false;
-  if (argv.empty()) return Error{"nothing to run"};
-  int in[2], out[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
-  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
-    return Error{std::string("pipe: ") + std::strerror(errno)};
-  }
+namespace {
+
+/// Starts argv[0] (looked up in PATH) with the pipes' ends as its standard
+/// input, output and error, no signal blocked and every one at its default;
+/// closes the child's ends here (and, when it cannot start, ours too).
+Result<pid_t> spawn_piped(const std::vector<std::string>& argv, int in[2], int out[2], int err[2]) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in[0], 0);
@@ -119,16 +116,22 @@ Result<CommandResult> run_local_process(const std::vector<std::string>& argv, co
     ::close(err[0]);
     return Error{"cannot run " + argv[0] + ": " + std::strerror(rc)};
   }
-  set_nonblocking(in[1]);
-  set_nonblocking(out[0]);
-  set_nonblocking(err[0]);
-  int in_fd = in[1];
+  return pid;
+}
+
+/// Writes `input` to the process and collects its output and errors into
+/// `result` until it exits, or kills it once `timeout_ms` has passed (then
+/// *timed_out is set); closes our ends of the pipes. Returns its wait status.
+int pump(pid_t pid, int in_fd, int out_fd, int err_fd, const std::string& input, Millis timeout_ms,
+         CommandResult& result, bool* timed_out) {
+  set_nonblocking(in_fd);
+  set_nonblocking(out_fd);
+  set_nonblocking(err_fd);
   size_t written = 0;
   if (input.empty()) {
     ::close(in_fd);
     in_fd = -1;
   }
-  CommandResult result;
   bool out_open = true, err_open = true;
   int status = 0;
   bool exited = false;
@@ -136,12 +139,12 @@ Result<CommandResult> run_local_process(const std::vector<std::string>& argv, co
   while (!exited) {
     pollfd fds[3];
     nfds_t n = 0;
-    if (out_open) fds[n++] = {out[0], POLLIN, 0};
-    if (err_open) fds[n++] = {err[0], POLLIN, 0};
+    if (out_open) fds[n++] = {out_fd, POLLIN, 0};
+    if (err_open) fds[n++] = {err_fd, POLLIN, 0};
     if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
     ::poll(fds, n, 50);
-    if (out_open) out_open = drain(out[0], result.output);
-    if (err_open) err_open = drain(err[0], result.errors);
+    if (out_open) out_open = drain(out_fd, result.output);
+    if (err_open) err_open = drain(err_fd, result.errors);
     if (in_fd >= 0) {
       ssize_t w = ::write(in_fd, input.data() + written, input.size() - written);
       if (w > 0) written += static_cast<size_t>(w);
@@ -160,11 +163,29 @@ Result<CommandResult> run_local_process(const std::vector<std::string>& argv, co
       if (timed_out) *timed_out = true;
     }
   }
-  if (out_open) (void)drain(out[0], result.output);
-  if (err_open) (void)drain(err[0], result.errors);
+  if (out_open) (void)drain(out_fd, result.output);
+  if (err_open) (void)drain(err_fd, result.errors);
   if (in_fd >= 0) ::close(in_fd);
-  ::close(out[0]);
-  ::close(err[0]);
+  ::close(out_fd);
+  ::close(err_fd);
+  return status;
+}
+
+}  // namespace
+
+Result<CommandResult> run_local_process(const std::vector<std::string>& argv, const std::string& input,
+                                        Millis timeout_ms, bool* timed_out) {
+  if (timed_out) *timed_out = false;
+  if (argv.empty()) return Error{"nothing to run"};
+  int in[2], out[2], err[2];
+  if (::pipe2(in, O_CLOEXEC) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+    return Error{std::string("pipe: ") + std::strerror(errno)};
+  }
+  Result<pid_t> pid = spawn_piped(argv, in, out, err);
+  if (!pid) return pid.error();
+  CommandResult result;
+  const int status = pump(*pid, in[1], out[0], err[0], input, timeout_ms, result, timed_out);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }

@@ -17,6 +17,7 @@
 #include "core/state_dir.h"
 #include "real-backend/atomic_file.h"
 #include "real-backend/testing/stand_in_cluster.h"
+#include "real-backend/testing/stand_in_test.h"
 
 namespace dpc::real {
 namespace {
@@ -24,19 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-class InterruptedDeploy : public ::testing::TestWithParam<const char*> {
+class InterruptedDeploy : public testing::StandInClusterTest {
  protected:
-  void SetUp() override { ASSERT_EQ(c_.set_up(GetParam()), "") << GetParam(); }
-  void TearDown() override { c_.tear_down(); }
-
-  ExecutorOptions options() {
-    ExecutorOptions o;
-    o.parallel = 4;
-    o.poll_interval_ms = 50;
-    o.endpoints = sql_endpoints(c_.topo);
-    return o;
-  }
-
   /// Kills every server, waits until they are gone, and starts over with
   /// empty data and state directories and a fresh backend.
   void start_over() {
@@ -69,8 +59,6 @@ class InterruptedDeploy : public ::testing::TestWithParam<const char*> {
     }
     return out;
   }
-
-  testing::StandInCluster c_;
 };
 
 TEST_P(InterruptedDeploy, AtEveryStepThenResumedEndsHealthyWithNoSecretLeft) {
@@ -138,13 +126,7 @@ TEST_P(InterruptedDeploy, ASecondInterruptEndsTheRunningToolAndLeavesNoSecret) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ManualClusters, InterruptedDeploy, ::testing::Values("local-7.1.json", "local-7.2.json"),
-                         [](const ::testing::TestParamInfo<const char*>& info) {
-                           std::string name = info.param;
-                           name = name.substr(0, name.find(".json"));
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           std::replace(name.begin(), name.end(), '.', '_');
-                           return name;
-                         });
+                         testing::topology_test_name);
 
 }  // namespace
 }  // namespace dpc::real

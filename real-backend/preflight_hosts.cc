@@ -73,15 +73,9 @@ std::string host_script(const Topology& topo, const RealConfig& config, const st
   return s;
 }
 
-}  // namespace
-
-void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vector<PreflightCheck>& out,
-                        Millis timeout_ms) {
-  std::vector<std::string> hosts;
-  for (const std::string& h : topo.hosts()) {
-    if (!is_local_host(h)) hosts.push_back(h);
-  }
-  if (hosts.empty()) return;
+/// Every host asked at once, each in its own thread.
+std::vector<std::future<HostAnswer>> ask_hosts(const Topology& topo, const RealConfig& config,
+                                               const std::vector<std::string>& hosts, Millis timeout_ms) {
   std::vector<std::future<HostAnswer>> asked;
   for (const std::string& host : hosts) {
     SshOptions o = ssh_options_for(config, host);
@@ -100,9 +94,166 @@ void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vec
       return a;
     }));
   }
-  std::map<std::string, std::string> builds;  // host -> dminit checksum
-  for (auto& f : asked) {
-    HostAnswer a = f.get();
+  return asked;
+}
+
+/// What a host's script reported, by tag.
+struct HostFindings {
+  std::vector<std::string> missing, busy, nonempty;
+  std::string parfile;                      ///< "yes", "no" or "" (not asked)
+  std::map<std::string, long long> free_kb;  ///< file system -> free KiB
+};
+
+/// The tagged lines of a host's answer; its build goes into `builds`, a
+/// clock far off this machine's into `out` as a warning.
+HostFindings read_answer(const HostAnswer& a, std::map<std::string, std::string>& builds,
+                         std::vector<PreflightCheck>& out) {
+  HostFindings f;
+  std::istringstream lines(a.result->output);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream w(line);
+    std::string tag;
+    w >> tag;
+    std::string rest;
+    std::getline(w, rest);
+    if (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+    if (tag == "MISSING") f.missing.push_back(rest);
+    if (tag == "BUSY") f.busy.push_back(rest);
+    if (tag == "NONEMPTY") f.nonempty.push_back(rest);
+    if (tag == "BUILD" && rest.rfind("dminit ", 0) == 0) builds[a.host] = "dminit checksum " + rest.substr(7);
+    if (tag == "DMBUILD") builds[a.host] = rest;
+    if (tag == "PARFILE") f.parfile = rest;
+    if (tag == "DISK") {
+      std::istringstream d(rest);
+      std::string fs;
+      long long kb = 0;
+      if (d >> fs >> kb) f.free_kb[fs] = kb;
+    }
+    if (tag == "CLOCK") {
+      double skew = std::atof(rest.c_str()) - a.local_time;
+      std::ostringstream text;
+      text.precision(2);
+      text << std::fixed << std::fabs(skew);
+      if (std::fabs(skew) > 1.0 + a.elapsed_ms / 1000.0) {
+        out.push_back({"clock " + a.host, true,
+                       "warning: its clock is " + text.str() + " s off this machine's; keep hosts in sync (NTP)",
+                       ""});
+      }
+    }
+  }
+  return f;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
+  return s;
+}
+
+/// The DM tools there (or the package the deploy installs from), and the
+/// route the password takes.
+void tools_checks(const Topology& topo, const std::string& host, const HostFindings& f,
+                  std::map<std::string, std::string>& builds, std::vector<PreflightCheck>& out, Millis timeout_ms) {
+  const std::string package = topo.dm_package_for(host);
+  if (!package.empty()) {
+    // The install step puts the package's build there when it differs.
+    auto pb = package_build(package, timeout_ms);
+    if (!pb) {
+      out.push_back({"DM package " + host, false, pb.message(), "name a DM home directory or a tarball of one"});
+      builds.erase(host);
+    } else {
+      const std::string now = f.missing.empty() ? (builds.count(host) ? builds[host] : "?") : "none";
+      out.push_back({"tools " + host, true,
+                     now == *pb ? "build " + now + " there, the package's: left alone"
+                                : "DM there: " + now + "; the deploy installs build " + *pb + " from " + package,
+                     ""});
+      builds[host] = *pb;
+    }
+  } else if (f.missing.empty()) {
+    out.push_back({"tools " + host, true, "dminit, dmserver and dmrman present there", ""});
+  } else {
+    out.push_back({"tools " + host, false, "missing on " + host + ": " + joined(f.missing),
+                   "install DM at the same DM home on " + host +
+                       " (or set defaults.dm_home / --dm-home), or name a package to install from "
+                       "(defaults.dm_package, hosts.<host>.dm_package or --dm-package)"});
+  }
+  if (f.parfile == "yes") {
+    out.push_back({"password route " + host, true,
+                   "`dminit help` there lists PARFILE: SYSDBA_PWD goes in a PARFILE sent over ssh", ""});
+  } else if (f.parfile == "no") {
+    out.push_back({"password route " + host, false,
+                   "`dminit help` on " + host + " does not list PARFILE; this DM build may not take "
+                   "SYSDBA_PWD from a PARFILE, the only way dpcctl passes it",
+                   "use a DM build whose dminit takes PARFILE= on " + host +
+                       ", or initialise its instances by hand (dpcctl plan --format sh)"});
+  }
+}
+
+/// The ports, the instance directories and the free disk space there.
+void place_checks(const Topology& topo, const RealConfig& config, const std::string& host, const std::string& login,
+                  const HostFindings& f, std::vector<PreflightCheck>& out) {
+  if (f.busy.empty()) {
+    out.push_back({"ports " + host, true, "every port of its instances is free there", ""});
+  } else {
+    out.push_back({"ports " + host, false, "in use on " + host + ": " + joined(f.busy),
+                   "stop what listens there (ssh " + login + " ss -ltnp) or change the ports"});
+  }
+  if (f.nonempty.empty()) {
+    out.push_back({"directories " + host, true, "every instance directory there is absent or empty", ""});
+  } else {
+    out.push_back({"directories " + host, false, "not empty on " + host + ": " + joined(f.nonempty),
+                   "remove them on " + host + " or choose other paths"});
+  }
+  int here = 0, sets = 0;
+  for (const Instance& inst : topo.instances) here += inst.host == host ? 1 : 0;
+  for (const RaftGroup& g : topo.rafts) {
+    if (!g.replicated()) continue;
+    for (const Instance* m : topo.members_of(g)) sets += m->host == host ? 1 : 0;
+  }
+  const long long need_mb = here * config.instance_disk_mb + sets * config.backup_disk_mb;
+  long long have_mb = 0;
+  for (const auto& [fs, kb] : f.free_kb) have_mb += kb / 1024;
+  const bool enough = f.free_kb.empty() || have_mb >= need_mb;
+  out.push_back({"disk " + host, enough,
+                 std::to_string(have_mb) + " MiB free for " + std::to_string(need_mb) + " MiB needed",
+                 enough ? "" : "free space on " + host + " or move the instances"});
+}
+
+/// One DM build on every host, unless --allow-mixed.
+void same_build_check(const RealConfig& config, const std::map<std::string, std::string>& builds,
+                      std::vector<PreflightCheck>& out) {
+  if (builds.size() <= 1) return;
+  std::map<std::string, std::string> hosts_of;  // build -> its hosts
+  for (const auto& [h, b] : builds) hosts_of[b] += (hosts_of[b].empty() ? "" : ", ") + h;
+  if (hosts_of.size() == 1) {
+    out.push_back({"same DM build", true, "build " + builds.begin()->second + " on every host", ""});
+    return;
+  }
+  std::string detail = "mixed DM builds:";
+  for (const auto& [b, hs] : hosts_of) detail += " " + hs + " " + (b.empty() ? "(no answer)" : b) + ";";
+  detail.pop_back();
+  if (config.allow_mixed) {
+    out.push_back({"same DM build", true, "warning: " + detail + " (allowed by --allow-mixed)", ""});
+  } else {
+    out.push_back({"same DM build", false, detail,
+                   "install the same DM build on every host (name a package: defaults.dm_package or "
+                   "--dm-package), or pass --allow-mixed"});
+  }
+}
+
+}  // namespace
+
+void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vector<PreflightCheck>& out,
+                        Millis timeout_ms) {
+  std::vector<std::string> hosts;
+  for (const std::string& h : topo.hosts()) {
+    if (!is_local_host(h)) hosts.push_back(h);
+  }
+  if (hosts.empty()) return;
+  std::vector<std::future<HostAnswer>> asked = ask_hosts(topo, config, hosts, timeout_ms);
+  std::map<std::string, std::string> builds;  // host -> its DM build (or dminit checksum)
+  for (auto& answer : asked) {
+    HostAnswer a = answer.get();
     const std::string name = "host " + a.host;
     const SshOptions o = ssh_options_for(config, a.host);
     const std::string login = (o.user.empty() ? "" : o.user + "@") + a.host;
@@ -119,123 +270,11 @@ void check_remote_hosts(const Topology& topo, const RealConfig& config, std::vec
       continue;
     }
     out.push_back({name, true, "reachable over ssh as " + login + " (" + std::to_string(a.elapsed_ms) + " ms)", ""});
-    std::istringstream lines(a.result->output);
-    std::vector<std::string> missing, busy, nonempty;
-    std::string parfile;
-    std::map<std::string, long long> free_kb;
-    for (std::string line; std::getline(lines, line);) {
-      std::istringstream w(line);
-      std::string tag;
-      w >> tag;
-      std::string rest;
-      std::getline(w, rest);
-      if (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
-      if (tag == "MISSING") missing.push_back(rest);
-      if (tag == "BUSY") busy.push_back(rest);
-      if (tag == "NONEMPTY") nonempty.push_back(rest);
-      if (tag == "BUILD" && rest.rfind("dminit ", 0) == 0) builds[a.host] = "dminit checksum " + rest.substr(7);
-      if (tag == "DMBUILD") builds[a.host] = rest;
-      if (tag == "PARFILE") parfile = rest;
-      if (tag == "DISK") {
-        std::istringstream d(rest);
-        std::string fs;
-        long long kb = 0;
-        if (d >> fs >> kb) free_kb[fs] = kb;
-      }
-      if (tag == "CLOCK") {
-        double skew = std::atof(rest.c_str()) - a.local_time;
-        std::ostringstream text;
-        text.precision(2);
-        text << std::fixed << std::fabs(skew);
-        if (std::fabs(skew) > 1.0 + a.elapsed_ms / 1000.0) {
-          out.push_back({"clock " + a.host, true,
-                         "warning: its clock is " + text.str() + " s off this machine's; keep hosts in sync (NTP)",
-                         ""});
-        }
-      }
-    }
-    auto joined = [](const std::vector<std::string>& v) {
-      std::string s;
-      for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
-      return s;
-    };
-    const std::string package = topo.dm_package_for(a.host);
-    if (!package.empty()) {
-      // The install step puts the package's build there when it differs.
-      auto pb = package_build(package, timeout_ms);
-      if (!pb) {
-        out.push_back({"DM package " + a.host, false, pb.message(), "name a DM home directory or a tarball of one"});
-        builds.erase(a.host);
-      } else {
-        const std::string now = missing.empty() ? (builds.count(a.host) ? builds[a.host] : "?") : "none";
-        out.push_back({"tools " + a.host, true,
-                       now == *pb ? "build " + now + " there, the package's: left alone"
-                                  : "DM there: " + now + "; the deploy installs build " + *pb + " from " + package,
-                       ""});
-        builds[a.host] = *pb;
-      }
-    } else if (missing.empty()) {
-      out.push_back({"tools " + a.host, true, "dminit, dmserver and dmrman present there", ""});
-    } else {
-      out.push_back({"tools " + a.host, false, "missing on " + a.host + ": " + joined(missing),
-                     "install DM at the same DM home on " + a.host +
-                         " (or set defaults.dm_home / --dm-home), or name a package to install from "
-                         "(defaults.dm_package, hosts.<host>.dm_package or --dm-package)"});
-    }
-    if (parfile == "yes") {
-      out.push_back({"password route " + a.host, true,
-                     "`dminit help` there lists PARFILE: SYSDBA_PWD goes in a PARFILE sent over ssh", ""});
-    } else if (parfile == "no") {
-      out.push_back({"password route " + a.host, false,
-                     "`dminit help` on " + a.host + " does not list PARFILE; this DM build may not take "
-                     "SYSDBA_PWD from a PARFILE, the only way dpcctl passes it",
-                     "use a DM build whose dminit takes PARFILE= on " + a.host +
-                         ", or initialise its instances by hand (dpcctl plan --format sh)"});
-    }
-    if (busy.empty()) {
-      out.push_back({"ports " + a.host, true, "every port of its instances is free there", ""});
-    } else {
-      out.push_back({"ports " + a.host, false, "in use on " + a.host + ": " + joined(busy),
-                     "stop what listens there (ssh " + login + " ss -ltnp) or change the ports"});
-    }
-    if (nonempty.empty()) {
-      out.push_back({"directories " + a.host, true, "every instance directory there is absent or empty", ""});
-    } else {
-      out.push_back({"directories " + a.host, false, "not empty on " + a.host + ": " + joined(nonempty),
-                     "remove them on " + a.host + " or choose other paths"});
-    }
-    int here = 0, sets = 0;
-    for (const Instance& inst : topo.instances) here += inst.host == a.host ? 1 : 0;
-    for (const RaftGroup& g : topo.rafts) {
-      if (!g.replicated()) continue;
-      for (const Instance* m : topo.members_of(g)) sets += m->host == a.host ? 1 : 0;
-    }
-    const long long need_mb = here * config.instance_disk_mb + sets * config.backup_disk_mb;
-    long long have_mb = 0;
-    for (const auto& [fs, kb] : free_kb) have_mb += kb / 1024;
-    const bool enough = free_kb.empty() || have_mb >= need_mb;
-    out.push_back({"disk " + a.host, enough,
-                   std::to_string(have_mb) + " MiB free for " + std::to_string(need_mb) + " MiB needed",
-                   enough ? "" : "free space on " + a.host + " or move the instances"});
+    const HostFindings f = read_answer(a, builds, out);
+    tools_checks(topo, a.host, f, builds, out, timeout_ms);
+    place_checks(topo, config, a.host, login, f, out);
   }
-  if (builds.size() > 1) {
-    std::map<std::string, std::string> hosts_of;  // build -> its hosts
-    for (const auto& [h, b] : builds) hosts_of[b] += (hosts_of[b].empty() ? "" : ", ") + h;
-    if (hosts_of.size() == 1) {
-      out.push_back({"same DM build", true, "build " + builds.begin()->second + " on every host", ""});
-    } else {
-      std::string detail = "mixed DM builds:";
-      for (const auto& [b, hs] : hosts_of) detail += " " + hs + " " + (b.empty() ? "(no answer)" : b) + ";";
-      detail.pop_back();
-      if (config.allow_mixed) {
-        out.push_back({"same DM build", true, "warning: " + detail + " (allowed by --allow-mixed)", ""});
-      } else {
-        out.push_back({"same DM build", false, detail,
-                       "install the same DM build on every host (name a package: defaults.dm_package or "
-                       "--dm-package), or pass --allow-mixed"});
-      }
-    }
-  }
+  same_build_check(config, builds, out);
 }
 
 }  // namespace dpc::real

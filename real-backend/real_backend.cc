@@ -40,6 +40,35 @@ bool cmdline_contains(int pid, const std::string& needle) {
   return !text.empty() && text.find(needle) != std::string::npos;
 }
 
+/// dminit's PARFILE: each argument on its own line, then SYSDBA_PWD, in a
+/// file only this user can read. A PARFILE holds one KEY=VALUE per line and
+/// cannot quote: an argument with a line break would add a setting of its
+/// own (validate refuses it first; this is the second line of defence).
+Status write_parfile(const std::string& file, const std::vector<std::string>& args, const Secret& password) {
+  for (const auto& a : args) {
+    if (auto bad = first_control_char(a)) {
+      return Error{"argument \"" + visible(a) + "\" holds " + describe_char(bad->code_point) +
+                   ", which a PARFILE cannot carry"};
+    }
+  }
+  std::string content;
+  for (const auto& a : args) content += a + "\n";
+  content += "SYSDBA_PWD=" + password.reveal() + "\n";
+  Status st = write_file_atomic(file, content, 0600, true);
+  if (!st) return Error{"cannot write its PARFILE: " + st.message()};
+  return Status::Ok();
+}
+
+/// A new console FIFO at `fifo` (an old one removed first).
+Status make_console_fifo(const std::string& fifo) {
+  ::unlink(fifo.c_str());
+  if (::mkfifo(fifo.c_str(), 0600) != 0) {
+    int err = errno;
+    return Error{"cannot create its console FIFO " + fifo + ": " + std::strerror(err)};
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 RealBackend::RealBackend(RealConfig config, Secret password, std::shared_ptr<asio::io_context> io,
@@ -215,32 +244,16 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
     std::string dir = config_.state_dir + "/secrets";
     Status st = create_private_dir(dir);
     if (!st) return fail_op(who + ": " + st.message());
-    // A PARFILE holds one KEY=VALUE per line and cannot quote: an argument
-    // with a line break would add a setting of its own (validate refuses it
-    // first; this is the second line of defence).
-    for (const auto& a : args) {
-      if (auto bad = first_control_char(a)) {
-        return fail_op(who + ": argument \"" + visible(a) + "\" holds " +
-                       describe_char(bad->code_point) + ", which a PARFILE cannot carry");
-      }
-    }
     op->parfile = dir + "/" + run.instance + "." + run.program + "." + std::to_string(++tool_seq_) + ".par";
-    std::string content;
-    for (const auto& a : args) content += a + "\n";
-    content += "SYSDBA_PWD=" + password_.reveal() + "\n";
-    st = write_file_atomic(op->parfile, content, 0600, true);
-    if (!st) return fail_op(who + ": cannot write its PARFILE: " + st.message());
+    st = write_parfile(op->parfile, args, password_);
+    if (!st) return fail_op(who + ": " + st.message());
     args = {"PARFILE=" + op->parfile};
   }
 
   ProcessSpec spec = spec_for(*program);
   spec.args = args;
   ProcessCallbacks callbacks;
-  callbacks.on_line = [this, op](const std::string& raw) {
-    std::string line = password_.scrub(raw);
-    op->output += line + "\n";
-    (void)append_file(log_path(op->instance), line + "\n");
-  };
+  callbacks.on_line = [this, op](const std::string& raw) { tool_line(*op, raw); };
   callbacks.on_exit = [this, op](const ProcessExit& exit) {
     if (op->timer) op->timer->cancel();
     if (!op->parfile.empty()) ::unlink(op->parfile.c_str());
@@ -253,15 +266,10 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
     }
     ToolOutcome outcome;
     outcome.output = op->output;
-    outcome.exit_code = exit.exited_normally() ? exit.exit_code : 128 + exit.signal;
+    const int code = exit.exited_normally() ? exit.exit_code : 128 + exit.signal;
     if (!exit.exited_normally()) outcome.output += "dpcctl: " + op->program + " was " + exit.describe() + "\n";
-    auto code = end_code(op->output);
-    if (outcome.exit_code == 0 && code && *code != 0) {
-      // dmrman reports failure in its output even when it exits 0.
-      outcome.exit_code = *code;
-      outcome.output += "dpcctl: " + op->program + " reported CODE:[" + std::to_string(*code) +
-                        "] although it exited with status 0\n";
-    }
+    // dmrman reports failure in its output even when it exits 0.
+    outcome.exit_code = effective_exit_code(op->program, code, outcome.output);
     complete([op, outcome]() { op->done(outcome); });
   };
 
@@ -271,12 +279,7 @@ void RealBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOut
     return fail_op(who + ": " + pid.message());
   }
   op->pid = *pid;
-  op->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(op->timeout));
-  op->timer->async_wait([this, op](const boost::system::error_code& ec) {
-    if (ec) return;
-    op->timed_out = true;
-    (void)processes_->send_signal(op->pid, SIGKILL);
-  });
+  arm_kill_timer(*io_, *processes_, op, op->timeout);
 }
 
 // ---- servers -------------------------------------------------------------
@@ -300,11 +303,7 @@ void RealBackend::start_server(const ServerLaunch& launch, std::function<void(St
     if (Status st = create_private_dir(config_.state_dir + sub); !st) return fail(who + ": " + st.message());
   }
   const std::string fifo = console_path(launch.instance);
-  ::unlink(fifo.c_str());
-  if (::mkfifo(fifo.c_str(), 0600) != 0) {
-    int err = errno;
-    return fail(who + ": cannot create its console FIFO " + fifo + ": " + std::strerror(err));
-  }
+  if (Status st = make_console_fifo(fifo); !st) return fail(who + ": " + st.message());
 
   auto server = std::make_shared<Server>();
   server->instance = launch.instance;
@@ -357,7 +356,17 @@ void RealBackend::start_server(const ServerLaunch& launch, std::function<void(St
   (void)write_file_atomic(pid_path(launch.instance), std::to_string(*pid) + "\n" + server->ini + "\n",
                           0600, true);
 
-  Millis timeout = launch.timeout_ms > 0 ? launch.timeout_ms : config_.server_ready_timeout_ms;
+  arm_ready_timer(server, launch.timeout_ms);
+}
+
+void RealBackend::tool_line(ToolOp& op, const std::string& raw) {
+  const std::string line = password_.scrub(raw);
+  op.output += line + "\n";
+  (void)append_file(log_path(op.instance), line + "\n");
+}
+
+void RealBackend::arm_ready_timer(const std::shared_ptr<Server>& server, Millis launch_timeout_ms) {
+  const Millis timeout = launch_timeout_ms > 0 ? launch_timeout_ms : config_.server_ready_timeout_ms;
   server->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(timeout));
   server->timer->async_wait([this, server, timeout](const boost::system::error_code& ec) {
     if (ec || server->ready || server->reported) return;

@@ -107,6 +107,11 @@ class RealBackend final : public Backend {
   void log_line(const std::string& instance, const std::string& text);
   ProcessSpec spec_for(const std::string& program_path) const;
   void stop_unready(const std::shared_ptr<Server>& server, const std::string& why);
+  /// Stops `server` as unready when it has not printed its ready line within
+  /// `launch_timeout_ms` (the configured time when 0).
+  void arm_ready_timer(const std::shared_ptr<Server>& server, Millis launch_timeout_ms);
+  /// A line of a tool's output, the password scrubbed: kept and logged.
+  void tool_line(ToolOp& op, const std::string& raw);
   /// Whether the instance's pid file still names this server (not a newer one).
   bool server_pid_file_is(const std::shared_ptr<Server>& server) const;
 

@@ -13,6 +13,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/step_runner.h"
+#include "core/tool_output.h"
 #include "real-backend/asio_process_launcher.h"
 #include "real-backend/atomic_file.h"
 #include "real-backend/real_backend.h"
@@ -225,6 +227,37 @@ TEST_F(RealProcessTest, DmrmanReportingAFailureCodeWithExitStatusZeroFails) {
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->exit_code, 0) << ok->output;
   EXPECT_THAT(ok->output, HasSubstr("CMD END.CODE:[0]"));
+}
+
+TEST_F(RealProcessTest, ABackupOfADatabaseKilledWhileRunningStartsAndExitsItNormallyFirst) {
+  std::string mp = init("MP", "MP", free_port());
+  ASSERT_TRUE(start("MP", {mp, "dpc_mode=MP"}).ok());
+  ASSERT_TRUE(backend_->signal("MP", Signal::Kill).ok());
+  ASSERT_TRUE(drive(*backend_, [&] { return !backend_->server_running("MP"); }));
+  Step backup;
+  backup.id = "backup:MP";
+  backup.kind = StepKind::Backup;
+  backup.instance = "MP";
+  backup.host = "127.0.0.1";
+  backup.program = "dmrman";
+  backup.args = {"CTLSTMT=BACKUP DATABASE '" + mp + "' FULL TO BACKUP_01 BACKUPSET '" + dir_ + "/MP/BACKUP_01'",
+                 "USE_AP=2"};
+  auto refused = run({"MP", "127.0.0.1", "dmrman", backup.args, false});
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->exit_code, kRmanNotShutDownNormally) << refused->output;
+  EXPECT_THAT(refused->output, HasSubstr("not shut down normally"));
+
+  backup.clean_start_args = {mp, "dpc_mode=MP"};
+  StepEnv env;
+  env.backend = backend_.get();
+  env.endpoints = std::make_shared<const std::map<std::string, SqlEndpoint>>();
+  std::optional<Status> done;
+  auto handle = run_step(env, backup, [&](Status st) { done = st; });
+  ASSERT_TRUE(drive(*backend_, [&] { return done.has_value(); }, 20));
+  EXPECT_TRUE(done->ok()) << done->message();
+  EXPECT_TRUE(fs::exists(dir_ + "/MP/BACKUP_01/backup.meta"));
+  EXPECT_FALSE(backend_->server_running("MP"));
+  EXPECT_THAT(text(dir_ + "/record.txt"), HasSubstr("dmserver-exit\tMP\tconsole exit"));
 }
 
 TEST_F(RealProcessTest, AToolThatHangsIsKilledAtItsTimeout) {

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <ctime>
 #include <deque>
 #include <functional>
@@ -84,6 +85,19 @@ struct RealBackend::Server {
     return out.empty() ? " (no output)" : out;
   }
 };
+
+/// Kills `op`'s process (SIGKILL) once `timeout_ms` has passed, setting
+/// op->timed_out, unless op->timer is cancelled first (the process ended).
+template <typename Op>
+void arm_kill_timer(asio::io_context& io, ProcessLauncher& processes, const std::shared_ptr<Op>& op,
+                    Millis timeout_ms) {
+  op->timer = std::make_unique<asio::steady_timer>(io, std::chrono::milliseconds(timeout_ms));
+  op->timer->async_wait([&processes, op](const boost::system::error_code& ec) {
+    if (ec) return;
+    op->timed_out = true;
+    (void)processes.send_signal(op->pid, SIGKILL);
+  });
+}
 
 struct RealBackend::ToolOp {
   ~ToolOp() { close_stdin(); }

@@ -142,6 +142,52 @@ std::string run_watched(const std::string& tool) {
          "exec 3<&-\nwait $p\nrc=$?\nkill $w 2>/dev/null\nexit $rc\n";
 }
 
+/// The shell that starts `server_line` (dmserver with its arguments) on
+/// that host in its own session, a FIFO in `run_dir` as its standard input
+/// and its output appended to `logf` there, so that it survives the ssh
+/// connection and dpcctl; records its pid and `ini` in <instance>.pid and
+/// prints "PID LOG_SIZE".
+std::string detached_start_shell(const std::string& run_dir, const std::string& logs_dir, const std::string& instance,
+                                 const std::string& logf, const std::string& server_line, const std::string& ini) {
+  const std::string fifo = sh_quote(run_dir + "/" + instance + ".console");
+  const std::string pidf = sh_quote(run_dir + "/" + instance + ".pid");
+  return "set -e\numask 077\nmkdir -p " + sh_quote(run_dir) + " " + sh_quote(logs_dir) + "\nrm -f " + fifo +
+         "\nmkfifo -m 600 " + fifo + "\ntouch " + sh_quote(logf) + "\nsize=$(wc -c < " + sh_quote(logf) + ")\n" +
+         server_line + " <>" + fifo + " >>" + sh_quote(logf) + " 2>&1 &\npid=$!\n" + "printf '%s\\n%s\\n' \"$pid\" " +
+         sh_quote(ini) + " > " + pidf + ".dpc-tmp\nmv -f " + pidf + ".dpc-tmp " + pidf + "\necho \"$pid $size\"";
+}
+
+/// What a tool run over ssh came to: killed on that host at its timeout
+/// (exit 137), the ssh connection lost (255), or the tool's own outcome.
+Result<ToolOutcome> remote_tool_end(HostTransport& at, const std::string& who, const ProcessExit& exit, bool timed_out,
+                                    Millis timeout, const std::string& output, const std::string& program) {
+  int code = exit.exited_normally() ? exit.exit_code : 128 + exit.signal;
+  if (timed_out || code == 137) {
+    return Error{who + " did not finish within " + std::to_string(timeout) +
+                 " ms and was killed on that host; last output:\n" + output_tail(output)};
+  }
+  if (code == 255) {
+    auto seen = at.interpret(CommandResult{255, "", output});
+    if (!seen) return Error{who + ": " + seen.message()};
+  }
+  ToolOutcome outcome;
+  outcome.output = output;
+  outcome.exit_code = effective_exit_code(program, code, outcome.output);
+  return outcome;
+}
+
+/// The shell that receives dminit's PARFILE (the first `length` bytes of
+/// its standard input) into a 0700 directory under `secrets`, runs `dminit`
+/// (the command, up to its arguments) with it, watched (run_watched), and
+/// removes it when the shell ends (dminit done, failed or killed).
+std::string parfile_shell(const std::string& secrets, const std::string& instance, const std::string& dminit,
+                          size_t length) {
+  return "umask 077\nmkdir -p " + sh_quote(secrets) + " || exit 125\n" + "d=$(mktemp -d " +
+         sh_quote(secrets + "/" + instance + ".XXXXXX") + ") || exit 125\n" +
+         "trap 'rm -rf \"$d\"' EXIT\ntrap 'exit 129' HUP INT TERM PIPE\n" + "head -c " + std::to_string(length) +
+         " > \"$d/dminit.par\" || exit 125\n" + run_watched(dminit + " PARFILE=\"$d/dminit.par\"");
+}
+
 }  // namespace
 
 // ---- tools ---------------------------------------------------------------
@@ -180,12 +226,7 @@ void RealBackend::remote_run_tool(std::shared_ptr<HostTransport> at, const ToolR
     // that host, removed when the shell ends (dminit done, failed or killed).
     for (const auto& a : args) content += a + "\n";
     content += "SYSDBA_PWD=" + password_.reveal() + "\n";
-    const std::string secrets = remote_path("secrets", "");
-    command += "umask 077\nmkdir -p " + sh_quote(secrets) + " || exit 125\n" + "d=$(mktemp -d " +
-               sh_quote(secrets + "/" + run.instance + ".XXXXXX") + ") || exit 125\n" +
-               "trap 'rm -rf \"$d\"' EXIT\ntrap 'exit 129' HUP INT TERM PIPE\n" + "head -c " +
-               std::to_string(content.size()) + " > \"$d/dminit.par\" || exit 125\n" +
-               run_watched(kill_after + sh_quote(*program) + " PARFILE=\"$d/dminit.par\"");
+    command += parfile_shell(remote_path("secrets", ""), run.instance, kill_after + sh_quote(*program), content.size());
   } else {
     std::string tool = kill_after + sh_quote(*program);
     for (const auto& a : args) tool += " " + sh_quote(a);
@@ -215,48 +256,21 @@ void RealBackend::remote_run_tool(std::shared_ptr<HostTransport> at, const ToolR
   spec.stdin_read_only = true;
 
   ProcessCallbacks callbacks;
-  callbacks.on_line = [this, op](const std::string& raw) {
-    std::string line = password_.scrub(raw);
-    op->output += line + "\n";
-    (void)append_file(log_path(op->instance), line + "\n");
-  };
+  callbacks.on_line = [this, op](const std::string& raw) { tool_line(*op, raw); };
   callbacks.on_exit = [this, op, at](const ProcessExit& exit) {
     if (op->timer) op->timer->cancel();
     if (!op->parfile.empty()) ::unlink(op->parfile.c_str());
     op->close_stdin();
     const std::string who = op->program + " for " + op->instance + " on host " + op->host;
     log_line(op->instance, "[" + timestamp() + "] " + op->program + " on " + op->host + " ended: " + exit.describe());
-    int code = exit.exited_normally() ? exit.exit_code : 128 + exit.signal;
-    if (op->timed_out || code == 137) {
-      std::string message = who + " did not finish within " + std::to_string(op->timeout) +
-                            " ms and was killed on that host; last output:\n" + output_tail(op->output);
-      return complete([op, message]() { op->done(Error{message}); });
-    }
-    if (code == 255) {
-      auto seen = at->interpret(CommandResult{255, "", op->output});
-      if (!seen) return complete([op, m = who + ": " + seen.message()]() { op->done(Error{m}); });
-    }
-    ToolOutcome outcome;
-    outcome.output = op->output;
-    outcome.exit_code = code;
-    auto end = end_code(op->output);
-    if (outcome.exit_code == 0 && end && *end != 0) {
-      outcome.exit_code = *end;
-      outcome.output += "dpcctl: " + op->program + " reported CODE:[" + std::to_string(*end) +
-                        "] although it exited with status 0\n";
-    }
+    Result<ToolOutcome> outcome = remote_tool_end(*at, who, exit, op->timed_out, op->timeout, op->output, op->program);
     complete([op, outcome]() { op->done(outcome); });
   };
   auto pid = processes_->start(spec, std::move(callbacks));
   if (!op->parfile.empty()) ::unlink(op->parfile.c_str());  // ssh has it open
   if (!pid) return complete([op, m = who + ": " + pid.message()]() { op->done(Error{m}); });
   op->pid = *pid;
-  op->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(op->timeout + 5000));
-  op->timer->async_wait([this, op](const boost::system::error_code& ec) {
-    if (ec) return;
-    op->timed_out = true;
-    (void)processes_->send_signal(op->pid, SIGKILL);
-  });
+  arm_kill_timer(*io_, *processes_, op, op->timeout + 5000);
 }
 
 // ---- servers -------------------------------------------------------------
@@ -294,19 +308,11 @@ void RealBackend::remote_start_server(std::shared_ptr<HostTransport> at, const S
   for (const auto& a : launch.args) args.push_back(unquote_arg(a));
   log_line(launch.instance, "[" + timestamp() + "] on " + launch.host + ": dmserver " + join(args));
 
-  const std::string fifo = sh_quote(remote_path("run", launch.instance + ".console"));
-  const std::string pidf = sh_quote(remote_path("run", launch.instance + ".pid"));
   const std::string logf = remote_path("logs", launch.instance + ".log");
-  std::string command = "set -e\numask 077\nmkdir -p " + sh_quote(remote_path("run", "")) + " " +
-                        sh_quote(remote_path("logs", "")) + "\nrm -f " + fifo + "\nmkfifo -m 600 " + fifo +
-                        "\ntouch " + sh_quote(logf) + "\nsize=$(wc -c < " + sh_quote(logf) + ")\n" +
-                        tool_prelude(*program, config_.dm_home) + "setsid " + sh_quote(*program);
+  std::string command = tool_prelude(*program, config_.dm_home) + "setsid " + sh_quote(*program);
   for (const auto& a : args) command += " " + sh_quote(a);
-  // Its own session, the FIFO as standard input, its output appended to the
-  // log there: it survives the ssh connection and dpcctl.
-  command += " <>" + fifo + " >>" + sh_quote(logf) + " 2>&1 &\npid=$!\n" +
-             "printf '%s\\n%s\\n' \"$pid\" " + sh_quote(server->ini) + " > " + pidf + ".dpc-tmp\nmv -f " +
-             pidf + ".dpc-tmp " + pidf + "\necho \"$pid $size\"";
+  command = detached_start_shell(remote_path("run", ""), remote_path("logs", ""), launch.instance, logf, command,
+                                 server->ini);
   auto started = at->run_checked("start " + who, command, "", config_.remote_op_timeout_ms);
   if (!started) return complete([server, m = started.message()]() { server->done(Error{m}); });
   long pid = 0, size = 0;
@@ -355,12 +361,7 @@ void RealBackend::remote_start_server(std::shared_ptr<HostTransport> at, const S
   if (auto tail = processes_->start(spec, std::move(callbacks)); !tail) {
     return stop_unready(server, "could not be followed (" + tail.message() + ")");
   }
-  Millis timeout = launch.timeout_ms > 0 ? launch.timeout_ms : config_.server_ready_timeout_ms;
-  server->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(timeout));
-  server->timer->async_wait([this, server, timeout](const boost::system::error_code& ec) {
-    if (ec || server->ready || server->reported) return;
-    stop_unready(server, "did not print its ready line within " + std::to_string(timeout) + " ms");
-  });
+  arm_ready_timer(server, launch.timeout_ms);
 }
 
 Status RealBackend::remote_console(HostTransport& at, const std::string& instance, const std::string& line) {
@@ -449,13 +450,7 @@ void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> do
   auto pid = processes_->start(spec, std::move(callbacks));
   if (!pid) return complete([done, m = what + ": " + pid.message()]() { done(Error{m}); });
   op->pid = *pid;
-  Millis timeout = run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms;
-  op->timer = std::make_unique<asio::steady_timer>(*io_, std::chrono::milliseconds(timeout));
-  op->timer->async_wait([this, op](const boost::system::error_code& ec) {
-    if (ec) return;
-    op->timed_out = true;
-    (void)processes_->send_signal(op->pid, SIGKILL);
-  });
+  arm_kill_timer(*io_, *processes_, op, run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms);
 }
 
 }  // namespace dpc::real

@@ -1,5 +1,7 @@
 #include "sim/sim_backend.h"
 
+#include <memory>
+#include <string>
 #include <utility>
 
 namespace dpc::sim {
@@ -8,6 +10,18 @@ namespace {
 /// How far virtual time jumps when nothing is scheduled but servers run (so
 /// the executor's own timers and timeouts keep making progress).
 constexpr Millis kIdleTickMs = 1000;
+
+/// At `limit_ms` from now, `done` gets an error saying `what` did not finish
+/// in time, unless `fired` is set by then (the operation ended); it sets it.
+template <typename Done>
+void time_out_after(SimCluster& c, int limit_ms, const std::shared_ptr<bool>& fired, Done done,
+                    const std::string& what) {
+  c.call_at(c.now() + limit_ms, [fired, done, what, limit_ms]() {
+    if (*fired) return;
+    *fired = true;
+    done(Error{what + " did not finish within " + std::to_string(limit_ms) + " ms"});
+  });
+}
 
 }  // namespace
 
@@ -34,13 +48,8 @@ bool SimBackend::exists(const std::string& host, const std::string& path) {
 void SimBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOutcome>)> done) {
   auto fired = std::make_shared<bool>(false);
   if (run.timeout_ms > 0) {
-    const std::string what = run.program + (run.instance.empty() ? "" : " for " + run.instance);
-    const int limit = run.timeout_ms;
-    cluster_->call_at(cluster_->now() + run.timeout_ms, [fired, done, what, limit]() {
-      if (*fired) return;
-      *fired = true;
-      done(Error{what + " did not finish within " + std::to_string(limit) + " ms"});
-    });
+    time_out_after(*cluster_, run.timeout_ms, fired, done,
+                   run.program + (run.instance.empty() ? "" : " for " + run.instance));
   }
   cluster_->run_tool(run.host, run.program, run.args, [fired, done](Result<ToolOutcome> out) {
     if (*fired) return;
@@ -52,13 +61,8 @@ void SimBackend::run_tool(const ToolRun& run, std::function<void(Result<ToolOutc
 void SimBackend::copy_backup(const CopyRun& run, std::function<void(Status)> done) {
   auto fired = std::make_shared<bool>(false);
   if (run.timeout_ms > 0) {
-    const std::string what = "copying " + run.dir + " from " + run.from_host + " to " + run.to_host;
-    const int limit = run.timeout_ms;
-    cluster_->call_at(cluster_->now() + run.timeout_ms, [fired, done, what, limit]() {
-      if (*fired) return;
-      *fired = true;
-      done(Error{what + " did not finish within " + std::to_string(limit) + " ms"});
-    });
+    time_out_after(*cluster_, run.timeout_ms, fired, done,
+                   "copying " + run.dir + " from " + run.from_host + " to " + run.to_host);
   }
   cluster_->copy_backup(run.from_host, run.to_host, run.dir, [fired, done](Status st) {
     if (*fired) return;

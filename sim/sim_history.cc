@@ -38,6 +38,9 @@ std::string history_line(const HistoryEntry& e) {
 }
 
 Result<SimHistory> load_history(const std::string& file) {
+  // Read line by line, not through read_input_file: the history is dpcctl's
+  // own record, appended to by every command on the simulated cluster, and
+  // has no size cap to enforce.
   std::ifstream in(file);
   if (!in) return Error{"cannot read " + file};
   SimHistory h;

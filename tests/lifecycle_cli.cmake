@@ -11,32 +11,12 @@ file(REMOVE_RECURSE ${WORKDIR})
 file(MAKE_DIRECTORY ${WORKDIR})
 set(STATE ${WORKDIR}/state)
 
-function(dpc expected_code)
-  execute_process(COMMAND ${DPCCTL} ${ARGN} --state-dir ${STATE}
-                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT code EQUAL expected_code)
-    message(FATAL_ERROR "dpcctl ${ARGN}: exit ${code}, expected ${expected_code}\n${out}${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-  set(err "${err}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_test_lib.cmake)
+set(RUN_AFTER --state-dir ${STATE})
 
-function(expect_in text part)
-  string(FIND "${text}" "${part}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "expected to find:\n${part}\nin:\n${text}")
-  endif()
-endfunction()
-
-function(expect_match text regex)
-  if(NOT "${text}" MATCHES "${regex}")
-    message(FATAL_ERROR "expected to match:\n${regex}\nin:\n${text}")
-  endif()
-endfunction()
-
-dpc(0 deploy ${TOPO} --backend=sim --seed 5)
+run(0 deploy ${TOPO} --backend=sim --seed 5)
 expect_in("${out}" "healthy: SELECT 1 FROM DUAL succeeded on SP1")
-dpc(2 deploy ${TOPO} --seed 6)
+run(2 deploy ${TOPO} --seed 6)
 expect_in("${err}" "deployed with seed 5")
 
 # One command at a time: while another holds the state directory's lock, a command refuses.
@@ -50,33 +30,33 @@ if(FLOCK)
   expect_in("${err}" "is in use by another dpcctl run")
 endif()
 
-dpc(0 kill ${TOPO} BP11)
+run(0 kill ${TOPO} BP11)
 expect_in("${out}" "BP11 was the leader of RAFT_1; the new leader is BP12")
 
-dpc(1 status ${TOPO})
+run(1 status ${TOPO})
 expect_match("${out}" "BP11 +BP +RAFT_1 +DOWN")
 expect_in("${out}" "RAFT_1: leader BP12, term 2")
 expect_in("${out}" "degraded (BP11 DOWN)")
 
-dpc(1 stop ${TOPO} -R MP)
+run(1 stop ${TOPO} -R MP)
 expect_in("${err}" "refusing to stop the MP")
 
-dpc(0 stop ${TOPO})
+run(0 stop ${TOPO})
 expect_in("${out}" "every instance has stopped")
 
-dpc(1 status ${TOPO} --json)
+run(1 status ${TOPO} --json)
 foreach(name MP SP1 BP11 BP12 BP13 BP21 BP22 BP23)
   expect_in("${out}" "\"instance\":\"${name}\",\"lag\":\"-\",\"leader\":\"-\",\"mode\":\"-\",\"raft\"")
 endforeach()
 expect_in("${out}" "\"healthy\":false")
 
-dpc(1 deploy ${TOPO})
+run(1 deploy ${TOPO})
 expect_in("${err}" "Run 'dpcctl start'")
 
-dpc(0 start ${TOPO})
+run(0 start ${TOPO})
 expect_in("${out}" "the cluster is up and healthy")
 
-dpc(0 status ${TOPO} --trace ${WORKDIR}/trace.txt)
+run(0 status ${TOPO} --trace ${WORKDIR}/trace.txt)
 expect_in("${out}" "healthy: SELECT 1 FROM DUAL succeeded on SP1")
 expect_match("${out}" "BP11 +BP +RAFT_1 +RUNNING")
 # The same databases: dminit ran once per instance, at the first deploy only.
@@ -87,19 +67,19 @@ if(NOT n EQUAL 8)
 endif()
 
 # The session as a scenario, which replays and passes.
-dpc(0 scenario record ${TOPO} --out ${WORKDIR}/session.json)
+run(0 scenario record ${TOPO} --out ${WORKDIR}/session.json)
 execute_process(COMMAND ${DPCCTL} scenario run ${WORKDIR}/session.json
                 RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT code EQUAL 0)
   message(FATAL_ERROR "the recorded scenario failed: ${out}${err}")
 endif()
 
-dpc(2 destroy ${TOPO})
+run(2 destroy ${TOPO})
 expect_in("${err}" "add --yes")
-dpc(0 destroy ${TOPO} --yes)
+run(0 destroy ${TOPO} --yes)
 expect_in("${out}" "removed BP11's directory")
 if(EXISTS ${STATE}/sim-history.txt)
   message(FATAL_ERROR "destroy left the history")
 endif()
-dpc(1 status ${TOPO})
+run(1 status ${TOPO})
 expect_in("${err}" "no simulated cluster local-7.2")

@@ -2,8 +2,9 @@
 //   dmrman CTLSTMT="BACKUP DATABASE '<dm.ini>' FULL [SHADOW] TO <name> BACKUPSET '<dir>'" USE_AP=2
 //   dmrman CTLSTMT="RESTORE DATABASE '<dm.ini>' [TO SHADOW] FROM BACKUPSET '<dir>'" USE_AP=2
 //   dmrman CTLSTMT="RECOVER DATABASE '<dm.ini>' UPDATE DB_MAGIC" USE_AP=2
-// Refuses a running database, keeps the magics in fake.db like DM keeps them
-// (a restored copy carries its source's DB_MAGIC until UPDATE DB_MAGIC), and
+// Refuses a running database and a backup of one not shut down normally,
+// keeps the magics in fake.db like DM keeps them (a restored copy carries its
+// source's DB_MAGIC until UPDATE DB_MAGIC), and
 // ends with "CMD END.CODE:[n]". Like the dmrman the real backend must
 // distrust, it exits with status 0 even when it reports a failure code.
 #include <cstdio>
@@ -73,6 +74,12 @@ int main(int argc, char** argv) {
     const std::string set = quoted_after(stmt, "BACKUPSET");
     if (set.empty()) return finish(-8001, "no BACKUPSET directory");
     if (db["OPENED"] != "1") return finish(-8300, "the database was never opened");
+    // The stand-in dmserver removes fake.state only on a normal exit: one
+    // left by a process that is gone was killed (or crashed) while running.
+    if (fake::exists(dir + "/fake.state")) {
+      return finish(-8206, "the database " + dir + " was not shut down normally; start it and exit it "
+                           "normally before an offline backup");
+    }
     if (fake::exists(set + "/backup.meta")) return finish(-8124, "backup set " + set + " already exists");
     if (!fake::make_dirs(set)) return finish(-8002, "cannot create " + set);
     auto meta = db;

@@ -5,6 +5,7 @@
 // SP_CREATE_DPC_INSTANCE is checked in Catalog::call.
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "sim/catalog/catalog.h"
 
@@ -49,6 +50,106 @@ std::string group_kind(const CatalogRaft& r) {
   return r.dpc_mode == "MP" ? "the MP RAFT group" : a_role(r.dpc_mode) + " RAFT group";
 }
 
+/// SP_CREATE_DPC_INSTANCE's arguments by name: nine with IP, ten with
+/// IP_INTER and IP_EXTER.
+struct InstanceArgs {
+  bool ten = false;
+  std::string raft_arg, name, mode;
+  int64_t ap_port = 0, inst_port = 0;
+  std::string ip_inter, ip_exter, sys_mode, sys_mode_given;
+  int64_t status = 0;
+  std::string desc;
+};
+
+InstanceArgs instance_args(const std::vector<SqlValue>& args) {
+  InstanceArgs a;
+  a.ten = args.size() == 10;
+  const size_t o = a.ten ? 1 : 0;  // offset of the arguments after IP_INTER/IP
+  a.raft_arg = text(args[0]);
+  a.name = args[1].s;
+  a.mode = upper(args[2].s);
+  a.ap_port = args[3].i;
+  a.inst_port = args[4].i;
+  a.ip_inter = args[5].s;
+  a.ip_exter = a.ten && !text(args[6]).empty() ? args[6].s : a.ip_inter;
+  a.sys_mode_given = args[6 + o].s;
+  a.sys_mode = upper(a.sys_mode_given);
+  a.status = args[7 + o].i;
+  a.desc = text(args[8 + o]);
+  return a;
+}
+
+constexpr const char* kCreateInstance = "SP_CREATE_DPC_INSTANCE";
+
+/// The RAFT group the instance joins (MP_RAFT for an MP), or why it cannot.
+std::optional<Error> join_group(const Catalog& c, const InstanceArgs& a, const CatalogRaft*& group) {
+  static const char* kProc = kCreateInstance;
+  if (a.mode == "MP") {
+    if (!a.raft_arg.empty() && a.raft_arg != kMpRaft) {
+      return make_error(std::string(kProc) + ": MP " + quoted(a.name) + " belongs to MP_RAFT; give RAFT_NAME "
+                        "NULL, '' or 'MP_RAFT', not " + quoted(a.raft_arg));
+    }
+    group = c.raft_by_id(0);
+  } else {
+    if (a.raft_arg.empty()) {
+      return make_error(std::string(kProc) + ": " + a.mode + " " + quoted(a.name) + " needs a RAFT_NAME: create "
+                        "its group first with SP_CREATE_DPC_RAFT('" + a.mode + "', name)");
+    }
+    group = c.raft(a.raft_arg);
+    if (!group) {
+      return make_error(std::string(kProc) + ": RAFT group " + quoted(a.raft_arg) + " for " + quoted(a.name) +
+                        " does not exist; create it first with SP_CREATE_DPC_RAFT('" + a.mode + "', '" +
+                        a.raft_arg + "')");
+    }
+    if (group->dpc_mode != a.mode) {
+      return make_error(std::string(kProc) + ": " + quoted(a.raft_arg) + " is " + group_kind(*group) + "; " +
+                        a.mode + " instance " + quoted(a.name) + " needs " + a_role(a.mode) + " RAFT group");
+    }
+    if (a.mode == "SP") {
+      std::vector<const CatalogInstance*> sps = c.members(group->raft_id);
+      if (!sps.empty()) {
+        return make_error(std::string(kProc) + ": SP RAFT group " + quoted(a.raft_arg) + " already holds SP " +
+                          quoted(sps.front()->name) + "; an SP RAFT group holds at most one SP, so create "
+                          "another with SP_CREATE_DPC_RAFT('SP', name) for " + quoted(a.name));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+/// The instance's ports and IP: in range, different, not another
+/// instance's on the same IP.
+std::optional<Error> address_error(const Catalog& c, const InstanceArgs& a) {
+  static const char* kProc = kCreateInstance;
+  for (auto [param, port] : {std::pair<const char*, int64_t>{"AP_PORT", a.ap_port}, {"INST_PORT", a.inst_port}}) {
+    if (port < kMinPort || port > kMaxPort) {
+      return make_error(std::string(kProc) + ": " + param + " " + std::to_string(port) + " for " +
+                        quoted(a.name) + " is outside " + std::to_string(kMinPort) + ".." +
+                        std::to_string(kMaxPort));
+    }
+  }
+  if (a.ap_port == a.inst_port) {
+    return make_error(std::string(kProc) + ": AP_PORT and INST_PORT of " + quoted(a.name) + " are both " +
+                      std::to_string(a.ap_port) + "; they must differ");
+  }
+  if (a.ip_inter.empty()) {
+    return make_error(std::string(kProc) + ": " + (a.ten ? "IP_INTER" : "IP") + " of " + quoted(a.name) +
+                      " must not be empty");
+  }
+  for (const CatalogInstance& other : c.instances()) {
+    if (other.ip_internal != a.ip_inter) continue;
+    for (int64_t port : {a.ap_port, a.inst_port}) {
+      if (port == other.xmal_port || port == other.inst_port) {
+        return make_error(std::string(kProc) + ": port " + std::to_string(port) + " on " + a.ip_inter +
+                          " is already registered for " + quoted(other.name) + " (AP_PORT " +
+                          std::to_string(other.xmal_port) + ", INST_PORT " + std::to_string(other.inst_port) +
+                          "); give " + quoted(a.name) + " ports no other instance on that IP uses");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<Rows> Catalog::create_raft(const std::vector<SqlValue>& args) {
@@ -76,20 +177,10 @@ Result<Rows> Catalog::create_raft(const std::vector<SqlValue>& args) {
 }
 
 Result<Rows> Catalog::create_instance(const std::vector<SqlValue>& args, const std::string& self) {
-  static const char* kProc = "SP_CREATE_DPC_INSTANCE";
-  const bool ten = args.size() == 10;
-  const size_t o = ten ? 1 : 0;  // offset of the arguments after IP_INTER/IP
-  const std::string raft_arg = text(args[0]);
-  const std::string& name = args[1].s;
-  const std::string mode = upper(args[2].s);
-  const int64_t ap_port = args[3].i;
-  const int64_t inst_port = args[4].i;
-  const std::string& ip_inter = args[5].s;
-  const std::string ip_exter = ten && !text(args[6]).empty() ? args[6].s : ip_inter;
-  const std::string sys_mode = upper(args[6 + o].s);
-  const int64_t status = args[7 + o].i;
-  const std::string desc = text(args[8 + o]);
-
+  static const char* kProc = kCreateInstance;
+  const InstanceArgs a = instance_args(args);
+  const std::string& name = a.name;
+  const std::string& mode = a.mode;
   if (!mp_self_registered() && (mode != "MP" || (!self.empty() && name != self))) {
     const std::string who = self.empty() ? "<its name>" : self;
     return make_error(std::string(kProc) + ": " + quoted(name) + " cannot be registered yet: the MP you "
@@ -106,81 +197,25 @@ Result<Rows> Catalog::create_instance(const std::vector<SqlValue>& args, const s
                       " is already registered (INST_ID " + std::to_string(dup->inst_id) + ", " + dup->dpc_mode +
                       "); instance names must be unique");
   }
-
   const CatalogRaft* group = nullptr;
-  if (mode == "MP") {
-    if (!raft_arg.empty() && raft_arg != kMpRaft) {
-      return make_error(std::string(kProc) + ": MP " + quoted(name) + " belongs to MP_RAFT; give RAFT_NAME "
-                        "NULL, '' or 'MP_RAFT', not " + quoted(raft_arg));
-    }
-    group = raft_by_id(0);
-  } else {
-    if (raft_arg.empty()) {
-      return make_error(std::string(kProc) + ": " + mode + " " + quoted(name) + " needs a RAFT_NAME: create "
-                        "its group first with SP_CREATE_DPC_RAFT('" + mode + "', name)");
-    }
-    group = raft(raft_arg);
-    if (!group) {
-      return make_error(std::string(kProc) + ": RAFT group " + quoted(raft_arg) + " for " + quoted(name) +
-                        " does not exist; create it first with SP_CREATE_DPC_RAFT('" + mode + "', '" +
-                        raft_arg + "')");
-    }
-    if (group->dpc_mode != mode) {
-      return make_error(std::string(kProc) + ": " + quoted(raft_arg) + " is " + group_kind(*group) + "; " +
-                        mode + " instance " + quoted(name) + " needs " + a_role(mode) + " RAFT group");
-    }
-    if (mode == "SP") {
-      std::vector<const CatalogInstance*> sps = members(group->raft_id);
-      if (!sps.empty()) {
-        return make_error(std::string(kProc) + ": SP RAFT group " + quoted(raft_arg) + " already holds SP " +
-                          quoted(sps.front()->name) + "; an SP RAFT group holds at most one SP, so create "
-                          "another with SP_CREATE_DPC_RAFT('SP', name) for " + quoted(name));
-      }
-    }
-  }
-
-  for (auto [param, port] : {std::pair<const char*, int64_t>{"AP_PORT", ap_port}, {"INST_PORT", inst_port}}) {
-    if (port < kMinPort || port > kMaxPort) {
-      return make_error(std::string(kProc) + ": " + param + " " + std::to_string(port) + " for " +
-                        quoted(name) + " is outside " + std::to_string(kMinPort) + ".." +
-                        std::to_string(kMaxPort));
-    }
-  }
-  if (ap_port == inst_port) {
-    return make_error(std::string(kProc) + ": AP_PORT and INST_PORT of " + quoted(name) + " are both " +
-                      std::to_string(ap_port) + "; they must differ");
-  }
-  if (ip_inter.empty()) {
-    return make_error(std::string(kProc) + ": " + (ten ? "IP_INTER" : "IP") + " of " + quoted(name) +
-                      " must not be empty");
-  }
-  for (const CatalogInstance& other : instances_) {
-    if (other.ip_internal != ip_inter) continue;
-    for (int64_t port : {ap_port, inst_port}) {
-      if (port == other.xmal_port || port == other.inst_port) {
-        return make_error(std::string(kProc) + ": port " + std::to_string(port) + " on " + ip_inter +
-                          " is already registered for " + quoted(other.name) + " (AP_PORT " +
-                          std::to_string(other.xmal_port) + ", INST_PORT " + std::to_string(other.inst_port) +
-                          "); give " + quoted(name) + " ports no other instance on that IP uses");
-      }
-    }
-  }
-  if (!valid_sys_mode(sys_mode)) return sys_mode_error(kProc, name, args[6 + o].s);
-  if (!valid_status(status)) return status_error(kProc, name, status);
+  if (auto e = join_group(*this, a, group)) return *e;
+  if (auto e = address_error(*this, a)) return *e;
+  if (!valid_sys_mode(a.sys_mode)) return sys_mode_error(kProc, name, a.sys_mode_given);
+  if (!valid_status(a.status)) return status_error(kProc, name, a.status);
 
   CatalogInstance inst;
   inst.raft_id = group->raft_id;
   inst.inst_id = next_inst_id_++;
   inst.name = name;
   inst.dpc_mode = mode;
-  inst.xmal_port = static_cast<int>(ap_port);
-  inst.inst_port = static_cast<int>(inst_port);
-  inst.ip_internal = ip_inter;
-  inst.sys_mode = sys_mode;
+  inst.xmal_port = static_cast<int>(a.ap_port);
+  inst.inst_port = static_cast<int>(a.inst_port);
+  inst.ip_internal = a.ip_inter;
+  inst.sys_mode = a.sys_mode;
   inst.sys_status = 6;
-  inst.status = static_cast<int>(status);
-  inst.description = desc;
-  inst.ip_external = ip_exter;
+  inst.status = static_cast<int>(a.status);
+  inst.description = a.desc;
+  inst.ip_external = a.ip_exter;
   if (mode != "SP") {
     int64_t k = 0;
     for (const CatalogInstance* m : members(group->raft_id)) k = std::max(k, m->info1.value_or(0) >> 16);

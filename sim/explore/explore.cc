@@ -6,9 +6,9 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <thread>
 
+#include "core/input_text.h"
 #include "core/json_text.h"
 #include "core/plan_builder.h"
 #include "core/topology_load.h"
@@ -23,19 +23,11 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
-std::optional<std::string> read_text(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 /// Parses a JSON file with comments into an ordered object.
 std::optional<json> read_json(const std::string& file, std::vector<Diagnostic>& diags) {
-  auto text = read_text(file);
+  auto text = read_input_file(file, "input file");
   if (!text) {
-    diags.push_back(error_at("", file + ": cannot read the file", "check the path"));
+    diags.push_back(error_at("", text.message(), "check the path"));
     return std::nullopt;
   }
   JsonText parsed = parse_json_text(*text);
@@ -211,19 +203,24 @@ Schedule schedule_for_seed(const ExploreSetup& setup, uint64_t seed, const Nemes
   return random_schedule(setup.topology, setup.plan, setup.profile, rng, options);
 }
 
-ExploreReport explore(const ExploreSetup& setup, const ExploreOptions& o) {
-  ExploreReport report;
+namespace {
+
+/// A seed whose run failed, and how.
+struct FailedRun {
+  uint64_t seed;
+  RunOutcome outcome;
+};
+
+/// The seeds of this shard, each run once on `o.jobs` threads; the counts go
+/// into `report`, the failed runs are returned.
+std::vector<FailedRun> run_seeds(const ExploreSetup& setup, const ExploreOptions& o, ExploreReport& report) {
   std::vector<uint64_t> seeds;
   for (uint64_t i = 0; i < o.runs; ++i) {
     if (o.shards <= 1 || static_cast<int>(i % static_cast<uint64_t>(o.shards)) == o.shard - 1) {
       seeds.push_back(o.first_seed + i);
     }
   }
-  struct Failed {
-    uint64_t seed;
-    RunOutcome outcome;
-  };
-  std::vector<Failed> failures;
+  std::vector<FailedRun> failures;
   std::mutex mu;
   std::atomic<size_t> next{0};
   const std::string anchor = (o.out_dir.empty() ? fs::path(".") : fs::path(o.out_dir)).string() + "/explore.json";
@@ -253,10 +250,58 @@ ExploreReport explore(const ExploreSetup& setup, const ExploreOptions& o) {
   for (int j = 1; j < jobs; ++j) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
+  std::sort(failures.begin(), failures.end(), [](const FailedRun& a, const FailedRun& b) { return a.seed < b.seed; });
+  return failures;
+}
 
-  std::sort(failures.begin(), failures.end(), [](const Failed& a, const Failed& b) { return a.seed < b.seed; });
+/// A new finding from its first failed seed: run again (determinism),
+/// shrunk, and, with an output directory, written and replayed from the file.
+Finding make_finding(const ExploreSetup& setup, const ExploreOptions& o, const FailedRun& f) {
+  Finding fd;
+  fd.seed = f.seed;
+  fd.signature = f.outcome.signature;
+  fd.reason = f.outcome.reason;
+  fd.seeds_failed = 1;
+  fd.trace_hash = f.outcome.trace_hash;
+  fd.steps = f.outcome.steps;
+  const Candidate start{schedule_for_seed(setup, f.seed, o.nemesis), setup.topology_json};
+  const std::string stem = setup.name + "-seed" + std::to_string(f.seed);
+  const fs::path dir = o.out_dir.empty() ? fs::path(".") : fs::path(o.out_dir);
+  fd.file = (dir / (stem + ".json")).string();
+  fd.shrunk_file = (dir / (stem + ".min.json")).string();
+  // Determinism: the same seed again, the same trace.
+  RunOutcome again = run_candidate(setup, start, f.seed, fd.file, o.prepare);
+  fd.rerun_hash = again.trace_hash;
+  fd.deterministic = again.trace_hash == f.outcome.trace_hash && again.signature == f.outcome.signature;
+  ShrinkResult sr = shrink_candidate(setup, start, f.seed, fd.signature, fd.shrunk_file, o.prepare, o.max_shrink_runs);
+  fd.shrink_runs = sr.runs;
+  fd.shrunk_steps = sr.outcome.steps;
+  const std::string why = "explore found: " + fd.signature;
+  fd.shrunk_text = candidate_scenario_text(setup, sr.best, f.seed, stem + "-min", why + " (shrunk)");
+  if (o.out_dir.empty()) {
+    fd.replays = sr.outcome.signature == fd.signature;
+    return fd;
+  }
+  write_file(fd.file, candidate_scenario_text(setup, start, f.seed, stem, why));
+  write_file(fd.shrunk_file, fd.shrunk_text);
+  // The file as written, loaded and run the way `dpcctl scenario run` does.
+  ScenarioLoad load = load_scenario_file(fd.shrunk_file);
+  if (load.ok()) {
+    RunOptions ro;
+    ro.prepare = o.prepare;
+    RunResult rr = run_scenario(*load.scenario, load.scenario->seed, ro);
+    fd.replays = rr.failure && failure_signature(rr.failure->reason, rr.failure->text) == fd.signature;
+  }
+  return fd;
+}
+
+}  // namespace
+
+ExploreReport explore(const ExploreSetup& setup, const ExploreOptions& o) {
+  ExploreReport report;
+  const std::vector<FailedRun> failures = run_seeds(setup, o, report);
   std::map<std::string, size_t> index;  // signature -> finding
-  for (const Failed& f : failures) {
+  for (const FailedRun& f : failures) {
     auto it = index.find(f.outcome.signature);
     if (it != index.end()) {
       report.findings[it->second].seeds_failed++;
@@ -264,42 +309,7 @@ ExploreReport explore(const ExploreSetup& setup, const ExploreOptions& o) {
     }
     if (report.findings.size() >= o.max_findings) continue;
     index[f.outcome.signature] = report.findings.size();
-    Finding fd;
-    fd.seed = f.seed;
-    fd.signature = f.outcome.signature;
-    fd.reason = f.outcome.reason;
-    fd.seeds_failed = 1;
-    fd.trace_hash = f.outcome.trace_hash;
-    fd.steps = f.outcome.steps;
-    const Candidate start{schedule_for_seed(setup, f.seed, o.nemesis), setup.topology_json};
-    const std::string stem = setup.name + "-seed" + std::to_string(f.seed);
-    const fs::path dir = o.out_dir.empty() ? fs::path(".") : fs::path(o.out_dir);
-    fd.file = (dir / (stem + ".json")).string();
-    fd.shrunk_file = (dir / (stem + ".min.json")).string();
-    // Determinism: the same seed again, the same trace.
-    RunOutcome again = run_candidate(setup, start, f.seed, fd.file, o.prepare);
-    fd.rerun_hash = again.trace_hash;
-    fd.deterministic = again.trace_hash == f.outcome.trace_hash && again.signature == f.outcome.signature;
-    ShrinkResult sr = shrink_candidate(setup, start, f.seed, fd.signature, fd.shrunk_file, o.prepare, o.max_shrink_runs);
-    fd.shrink_runs = sr.runs;
-    fd.shrunk_steps = sr.outcome.steps;
-    const std::string why = "explore found: " + fd.signature;
-    fd.shrunk_text = candidate_scenario_text(setup, sr.best, f.seed, stem + "-min", why + " (shrunk)");
-    if (!o.out_dir.empty()) {
-      write_file(fd.file, candidate_scenario_text(setup, start, f.seed, stem, why));
-      write_file(fd.shrunk_file, fd.shrunk_text);
-      // The file as written, loaded and run the way `dpcctl scenario run` does.
-      ScenarioLoad load = load_scenario_file(fd.shrunk_file);
-      if (load.ok()) {
-        RunOptions ro;
-        ro.prepare = o.prepare;
-        RunResult rr = run_scenario(*load.scenario, load.scenario->seed, ro);
-        fd.replays = rr.failure && failure_signature(rr.failure->reason, rr.failure->text) == fd.signature;
-      }
-    } else {
-      fd.replays = sr.outcome.signature == fd.signature;
-    }
-    report.findings.push_back(std::move(fd));
+    report.findings.push_back(make_finding(setup, o, f));
   }
   return report;
 }

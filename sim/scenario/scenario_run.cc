@@ -104,96 +104,114 @@ class Runner {
 
   /// Runs one step; the reason it failed, or nullopt.
   std::optional<std::string> run_step(const ScenarioStep& st) {
-    SimCluster& cl = session_->cluster();
     switch (st.kind) {
-      case ScenarioStep::Kind::Do: {
-        CommandResult r = session_->execute(st.command);
-        if (r.ok) {
-          transcript_ += indent(r.output, "  | ");
-        } else {
-          transcript_ += indent(r.error, "  ! ");
-        }
-        if (st.expect_error) {
-          if (r.ok) {
-            return "\"" + st.command + "\" succeeded, but it should fail with \"" + *st.expect_error + "\"";
-          }
-          if (r.error.find(*st.expect_error) == std::string::npos) {
-            return "\"" + st.command + "\" failed as expected, but with \"" + r.error +
-                   "\" instead of a message containing \"" + *st.expect_error + "\"";
-          }
-          return std::nullopt;
-        }
-        if (!r.ok && st.may_fail) {
-          if (r.report && r.report->failed_step.empty()) {
-            return "\"" + st.command + "\" failed without naming the step that failed: " + r.error;
-          }
-          return std::nullopt;
-        }
-        if (!r.ok) return "\"" + st.command + "\" failed: " + r.error;
-        if (st.expect_output && r.output.find(*st.expect_output) == std::string::npos) {
-          return "\"" + st.command + "\" printed no \"" + *st.expect_output + "\"";
-        }
-        return std::nullopt;
-      }
+      case ScenarioStep::Kind::Do:
+        return run_do(st);
       case ScenarioStep::Kind::Expect: {
         Observation o = evaluate_condition(st.condition, *session_, marks_);
-        transcript_ += "  at " + ms(cl.now_us()) + ": " + o.seen + "\n";
+        transcript_ += "  at " + ms(session_->cluster().now_us()) + ": " + o.seen + "\n";
         if (!o.holds) return "expected " + st.condition.text + ", but " + o.seen;
         return std::nullopt;
       }
-      case ScenarioStep::Kind::WaitUntil: {
-        const SimTime start = cl.now_us();
-        const Millis deadline = to_ms(start) + st.within_ms;
-        bool ok = false;
-        if (st.condition.needs_io()) {
-          ok = poll_until(st.condition, deadline, st.poll_ms, true);
-        } else {
-          ok = cl.run_until([&] { return holds(st.condition); }, deadline);
-        }
-        Observation o = evaluate_condition(st.condition, *session_, marks_);
-        if (!ok) {
-          transcript_ += "  not within " + std::to_string(st.within_ms) + " ms: " + o.seen + "\n";
-          return "not true within " + std::to_string(st.within_ms) + " ms (waited from " + ms(start) +
-                 " to " + ms(cl.now_us()) + "): " + o.seen;
-        }
-        transcript_ += "  held after " + ms(cl.now_us() - start) + " (at " + ms(cl.now_us()) + "): " +
-                       o.seen + "\n";
-        return std::nullopt;
+      case ScenarioStep::Kind::WaitUntil:
+        return run_wait_until(st);
+      case ScenarioStep::Kind::Hold:
+        return run_hold(st);
+      case ScenarioStep::Kind::Mark:
+        return run_mark(st);
+    }
+    return std::nullopt;
+  }
+
+  /// A `do` step: the command, and its outcome against expect_error / expect_output / may_fail.
+  std::optional<std::string> run_do(const ScenarioStep& st) {
+    CommandResult r = session_->execute(st.command);
+    if (r.ok) {
+      transcript_ += indent(r.output, "  | ");
+    } else {
+      transcript_ += indent(r.error, "  ! ");
+    }
+    if (st.expect_error) {
+      if (r.ok) {
+        return "\"" + st.command + "\" succeeded, but it should fail with \"" + *st.expect_error + "\"";
       }
-      case ScenarioStep::Kind::Hold: {
-        const SimTime start = cl.now_us();
-        const Millis until = to_ms(start) + st.for_ms;
-        bool broke = false;
-        if (st.condition.needs_io()) {
-          broke = !poll_until(st.condition, until, st.poll_ms, false);
-        } else if (!holds(st.condition)) {
-          broke = true;
-        } else {
-          broke = cl.run_until([&] { return !holds(st.condition); }, until);
-        }
-        Observation o = evaluate_condition(st.condition, *session_, marks_);
-        if (broke) {
-          transcript_ += "  broke at " + ms(cl.now_us()) + ": " + o.seen + "\n";
-          return "stopped holding after " + ms(cl.now_us() - start) + " (at " + ms(cl.now_us()) +
-                 "; it had to hold for " + std::to_string(st.for_ms) + " ms): " + o.seen;
-        }
-        transcript_ += "  held for " + std::to_string(st.for_ms) + " ms: " + o.seen + "\n";
-        return std::nullopt;
+      if (r.error.find(*st.expect_error) == std::string::npos) {
+        return "\"" + st.command + "\" failed as expected, but with \"" + r.error +
+               "\" instead of a message containing \"" + *st.expect_error + "\"";
       }
-      case ScenarioStep::Kind::Mark: {
-        SimTime at = cl.now_us();
-        if (st.mark_at) {
-          at = last_matching_event(*st.mark_at, *session_, marks_);
-          if (at < 0) {
-            return "no trace event matches the mark's \"at\" filter (kind " + st.mark_at->kind +
-                   (st.mark_at->instance.empty() ? "" : ", instance " + st.mark_at->instance) + ")";
-          }
-        }
-        marks_[st.mark] = at;
-        transcript_ += "  " + st.mark + " = " + ms(at) + "\n";
-        return std::nullopt;
+      return std::nullopt;
+    }
+    if (!r.ok && st.may_fail) {
+      if (r.report && r.report->failed_step.empty()) {
+        return "\"" + st.command + "\" failed without naming the step that failed: " + r.error;
+      }
+      return std::nullopt;
+    }
+    if (!r.ok) return "\"" + st.command + "\" failed: " + r.error;
+    if (st.expect_output && r.output.find(*st.expect_output) == std::string::npos) {
+      return "\"" + st.command + "\" printed no \"" + *st.expect_output + "\"";
+    }
+    return std::nullopt;
+  }
+
+  /// A `wait_until` step: runs until the condition holds, within_ms at most.
+  std::optional<std::string> run_wait_until(const ScenarioStep& st) {
+    SimCluster& cl = session_->cluster();
+    const SimTime start = cl.now_us();
+    const Millis deadline = to_ms(start) + st.within_ms;
+    bool ok = false;
+    if (st.condition.needs_io()) {
+      ok = poll_until(st.condition, deadline, st.poll_ms, true);
+    } else {
+      ok = cl.run_until([&] { return holds(st.condition); }, deadline);
+    }
+    Observation o = evaluate_condition(st.condition, *session_, marks_);
+    if (!ok) {
+      transcript_ += "  not within " + std::to_string(st.within_ms) + " ms: " + o.seen + "\n";
+      return "not true within " + std::to_string(st.within_ms) + " ms (waited from " + ms(start) +
+             " to " + ms(cl.now_us()) + "): " + o.seen;
+    }
+    transcript_ += "  held after " + ms(cl.now_us() - start) + " (at " + ms(cl.now_us()) + "): " +
+                   o.seen + "\n";
+    return std::nullopt;
+  }
+
+  /// A `hold` step: the condition must keep holding for for_ms.
+  std::optional<std::string> run_hold(const ScenarioStep& st) {
+    SimCluster& cl = session_->cluster();
+    const SimTime start = cl.now_us();
+    const Millis until = to_ms(start) + st.for_ms;
+    bool broke = false;
+    if (st.condition.needs_io()) {
+      broke = !poll_until(st.condition, until, st.poll_ms, false);
+    } else if (!holds(st.condition)) {
+      broke = true;
+    } else {
+      broke = cl.run_until([&] { return !holds(st.condition); }, until);
+    }
+    Observation o = evaluate_condition(st.condition, *session_, marks_);
+    if (broke) {
+      transcript_ += "  broke at " + ms(cl.now_us()) + ": " + o.seen + "\n";
+      return "stopped holding after " + ms(cl.now_us() - start) + " (at " + ms(cl.now_us()) +
+             "; it had to hold for " + std::to_string(st.for_ms) + " ms): " + o.seen;
+    }
+    transcript_ += "  held for " + std::to_string(st.for_ms) + " ms: " + o.seen + "\n";
+    return std::nullopt;
+  }
+
+  /// A `mark` step: the time now, or of the last trace event its `at` filter matches.
+  std::optional<std::string> run_mark(const ScenarioStep& st) {
+    SimCluster& cl = session_->cluster();
+    SimTime at = cl.now_us();
+    if (st.mark_at) {
+      at = last_matching_event(*st.mark_at, *session_, marks_);
+      if (at < 0) {
+        return "no trace event matches the mark's \"at\" filter (kind " + st.mark_at->kind +
+               (st.mark_at->instance.empty() ? "" : ", instance " + st.mark_at->instance) + ")";
       }
     }
+    marks_[st.mark] = at;
+    transcript_ += "  " + st.mark + " = " + ms(at) + "\n";
     return std::nullopt;
   }
 
