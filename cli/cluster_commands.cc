@@ -66,6 +66,8 @@ std::string usage(const std::string& verb) {
          "  --password-env VAR, --password-file FILE, --connect-timeout-ms N, --ready-timeout-ms N\n"
          "  --ssh-user U, --ssh-port N, --ssh-identity FILE, --ssh-jump HOST, --ssh-option K=V,\n"
          "  --ssh-connect-timeout S   ssh to the other hosts (over the topology's ssh settings)\n"
+         "  --odbc-connection T  ODBC connection-string template for another driver (%HOST%, %PORT%, ...)\n"
+         "  --sql-via direct|tunnel   SQL straight to each instance, or through SSH local forwards\n"
          "\n"
          "exit status: 0 success (status: healthy), 1 failure (status: degraded or down), 2 usage error\n";
 }

@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "cli/cluster_cli.h"
-#include "cli/interrupt.h"
+#include "cli/cluster_interrupt.h"
 #include "core/dm_uninstall.h"
 #include "core/install_plan.h"
 #include "core/journal.h"
@@ -56,36 +56,13 @@ int deploy(const ClusterCommand& c, real::RealBackend& backend, const real::Real
   o.on_event = [&](const StepEvent& e) { printer(e); };
   // Ctrl-C / SIGTERM: the first starts no new step and lets the running
   // ones end; a second gives them up (their tools end with the backend).
-  InterruptGuard interrupts;
-  bool announced = false;
-  o.stop_requested = [&] {
-    if (interrupts.count() == 0) return false;
-    if (!announced) {
-      announced = true;
-      std::fprintf(stderr, "\ndpcctl %s: %s: starting no new step; waiting for the running ones to end "
-                   "(again to end them now)\n", c.verb.c_str(),
-                   InterruptGuard::name(interrupts.last_signal()).c_str());
-    }
-    return true;
-  };
-  o.abort_requested = [&] { return interrupts.count() >= 2; };
+  ClusterInterrupt interrupts(c);
+  o.stop_requested = interrupts.stop_requested();
+  o.abort_requested = interrupts.abort_requested();
   ExecutionReport report = run_plan(backend, c.topo, plan, o);
   if (report.interrupted) {
-    const int signo = interrupts.last_signal();
-    (void)journal->record_interrupt(InterruptGuard::name(signo), backend.now());
-    const int removed = state.remove_secrets();
-    int done = 0;
-    for (const auto& r : report.records) {
-      if (r.outcome == StepOutcome::Done || r.outcome == StepOutcome::Skipped) ++done;
-    }
-    std::fprintf(stderr,
-                 "dpcctl %s: interrupted by %s after %d of %zu steps; the journal %s records every step "
-                 "that ended; no password file is left in %s/secrets%s\n"
-                 "to continue, run the same command with --resume\n",
-                 c.verb.c_str(), InterruptGuard::name(signo).c_str(), done, plan.steps.size(),
-                 journal->path().c_str(), cfg.state_dir.c_str(),
-                 removed > 0 ? (" (" + std::to_string(removed) + " removed)").c_str() : "");
-    return InterruptGuard::exit_status(signo);
+    return interrupts.finish(cfg.state_dir, &state, &*journal, steps_progress({report}),
+                             "to continue, run the same command with --resume", backend.now());
   }
   ClusterStatus st = gather_status(backend, c.topo);
   std::string extra = "journal: " + journal->path();
@@ -172,7 +149,17 @@ int run_real_command(const ClusterCommand& c) {
   if (!c.json) o.on_note = [](const std::string& line) { std::fputs(line.c_str(), stdout); };
   auto op = parse_cluster_op(c.verb == "destroy" ? std::vector<std::string>{"destroy"} : c.words);
   if (!op) return fail(c, op.message(), 2);
+  ClusterInterrupt interrupts(c);
+  o.stop_requested = interrupts.stop_requested();
+  o.abort_requested = interrupts.abort_requested();
   OpResult r = run_cluster_op(**backend, c.topo, *op, o);
+  if (r.interrupted) {
+    const std::string hint =
+        std::string(c.verb == "destroy" ? "nothing was removed; " : "") +
+        "to finish, run the same command again (it acts only on what is not done yet); `dpcctl status` "
+        "shows where the cluster is";
+    return interrupts.finish(cfg->state_dir, &*state, nullptr, steps_progress(r.reports), hint, (*backend)->now());
+  }
   if (c.verb == "destroy" && r.ok && c.args.has("uninstall")) {
     UninstallOutcome u = uninstall_dm(**backend, c.topo);
     r.output += u.output;

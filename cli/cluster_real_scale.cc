@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "cli/cluster_cli.h"
+#include "cli/cluster_interrupt.h"
 #include "core/diagnostic.h"
 #include "core/plan_render.h"
 #include "core/progress.h"
@@ -102,10 +103,20 @@ int run_real_reshape(const ClusterCommand& c, const std::map<std::string, std::s
   o.parallel = c.parallel;
   o.on_event = [&](const StepEvent& e) { printer(e); };
   if (!c.json) o.on_note = [](const std::string& line) { std::fputs(line.c_str(), stdout); };
+  ClusterInterrupt interrupts(c);  // Ctrl-C / SIGTERM (cli/cluster_interrupt.h)
+  o.stop_requested = interrupts.stop_requested();
+  o.abort_requested = interrupts.abort_requested();
   ScaleResult r = c.verb == "scale-out" ? run_scale_out(**backend, *deployed, c.topo, o)
                   : c.verb == "scale-in" ? run_scale_in(**backend, *deployed, c.topo, o)
                                          : run_convert(**backend, *deployed, c.words[1],
                                                        *parse_convert_target(c.words[3]), o);
+  if (r.op.interrupted) {
+    // The state directory still records the topology before the operation.
+    return interrupts.finish(cfg->state_dir, nullptr, nullptr, steps_progress(r.op.reports),
+                             "the recorded topology is still the one before " + c.verb +
+                                 "; `dpcctl status` shows which instances run (docs/security.md, Signals)",
+                             (*backend)->now());
+  }
   if (r.op.ok) {
     Status st = Status::Ok();
     if (convert) {

@@ -22,7 +22,8 @@ namespace {
 const char* kCheckUsage =
     "usage: dpcctl check FILE [--backend=real] [--json]\n"
     "                    [--dm-home DIR] [--dminit PATH] [--dmserver PATH] [--dmrman PATH]\n"
-    "                    [--odbc-driver NAME|PATH] [--odbc-dsn DSN]\n"
+    "                    [--odbc-driver NAME|PATH] [--odbc-dsn DSN] [--odbc-connection TEMPLATE]\n"
+    "                    [--sql-via direct|tunnel]\n"
     "                    [--password-env VAR] [--password-file FILE] [--state-dir DIR]\n"
     "                    [--ssh-user U] [--ssh-port N] [--ssh-identity FILE] [--ssh-jump HOST]\n"
     "                    [--ssh-option K=V] [--ssh-connect-timeout S]\n"

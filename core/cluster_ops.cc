@@ -337,13 +337,20 @@ std::string unsafe_to_remove(Backend& b, const Topology& topo, const Instance& i
 
 }  // namespace
 
-bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
-  if (plan.steps.empty()) return true;
+ExecutorOptions executor_options(const OpOptions& o) {
   ExecutorOptions eo;
   eo.parallel = o.parallel;
   eo.on_event = o.on_event;
-  ExecutionReport rep = run_plan(b, topo, plan, eo);
+  eo.stop_requested = o.stop_requested;
+  eo.abort_requested = o.abort_requested;
+  return eo;
+}
+
+bool run_into(OpResult& r, Backend& b, const Topology& topo, const Plan& plan, const OpOptions& o) {
+  if (plan.steps.empty()) return true;
+  ExecutionReport rep = run_plan(b, topo, plan, executor_options(o));
   r.reports.push_back(rep);
+  r.interrupted = r.interrupted || rep.interrupted;
   if (!rep.ok) {
     r.ok = false;
     r.error = rep.error;

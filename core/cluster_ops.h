@@ -61,13 +61,23 @@ struct OpOptions {
   std::function<void(const StepEvent&)> on_event;
   /// Lines for the user as they happen; unset = collected in OpResult::output.
   std::function<void(const std::string&)> on_note;
+  /// Ctrl-C / SIGTERM (ExecutorOptions): once stop_requested says true, no
+  /// new step starts and the operation does nothing more (destroy removes
+  /// nothing, restart starts nothing); abort_requested gives up the running
+  /// steps. The result says OpResult::interrupted.
+  std::function<bool()> stop_requested;
+  std::function<bool()> abort_requested;
 };
+
+/// What the executor gets from an operation's options.
+ExecutorOptions executor_options(const OpOptions& o);
 
 struct OpResult {
   bool ok = true;
   std::string output;  ///< what happened, for the user (lines)
   std::string error;   ///< when !ok: why, and what to do
   std::vector<ExecutionReport> reports;  ///< the plans that ran
+  bool interrupted = false;  ///< stop_requested ended a plan early
 };
 
 /// Runs a plan (nothing when it is empty); appends its report, and its failure

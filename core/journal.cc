@@ -84,10 +84,12 @@ Status Journal::record(const std::string& step_id, StepOutcome outcome, Millis a
   return Status::Ok();
 }
 
-Status Journal::record_interrupt(const std::string& signal_name, Millis at) {
+Status Journal::record_interrupt(const std::string& signal_name, Millis at, const std::string& command) {
   if (file_.empty()) return Status::Ok();
+  nlohmann::json line{{"interrupted", signal_name}, {"at_ms", at}};
+  if (!command.empty()) line["command"] = command;
   std::ofstream out(file_, std::ios::app);
-  out << nlohmann::json{{"interrupted", signal_name}, {"at_ms", at}}.dump() << "\n";
+  out << line.dump() << "\n";
   out.flush();
   if (!out) return Error{"cannot append to journal " + file_};
   return Status::Ok();

@@ -34,9 +34,10 @@ class Journal {
   /// statements it ran.
   Status record(const std::string& step_id, StepOutcome outcome, Millis at,
                 const std::string& error = "", const Step* step = nullptr, Millis started = 0);
-  /// Notes that the run was interrupted (by `signal_name`) at `at`, after
-  /// the outcomes of every step that ended; loading ignores the line.
-  Status record_interrupt(const std::string& signal_name, Millis at);
+  /// Notes that the run (of `command`, when given: stop, start, ...) was
+  /// interrupted (by `signal_name`) at `at`, after the outcomes of every step
+  /// that ended; loading ignores the line.
+  Status record_interrupt(const std::string& signal_name, Millis at, const std::string& command = "");
   /// The last outcome recorded for a step.
   std::optional<StepOutcome> last(const std::string& step_id) const;
   /// Whether the last outcome was Done or Skipped (the step's effect was reached).

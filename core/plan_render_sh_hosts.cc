@@ -74,23 +74,7 @@ std::string library(const std::string& base_library) {
   out += "DPC_SSH_OPTS=${DPC_SSH_OPTS:-}\n";
   out += "DPC_LIB=$(cat <<'DPC_LIB_EOF'";
   out += base_library;
-  out += R"SH(
-# grace_wait NAME...: gives the members of a group exited with `exit all`
-# on another host up to 30 ticks to stop (the others are left to
-# exit_remaining).
-grace_wait() {
-  dpc_grace=30
-  for dpc_m in "$@"; do
-    while is_running "$dpc_m" && [ "$dpc_grace" -gt 0 ]; do
-      tick
-      dpc_grace=$((dpc_grace - 1))
-    done
-  done
-}
-DPC_LIB_EOF
-)
-eval "$DPC_LIB"
-)SH";
+  out += "DPC_LIB_EOF\n)\neval \"$DPC_LIB\"\n";
   out += kOnHost;
   return out;
 }

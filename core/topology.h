@@ -136,6 +136,15 @@ struct SshSettings {
   std::optional<std::string> identity_file;
   std::optional<std::string> jump_host;  ///< ssh -J (ProxyJump)
   std::vector<std::string> options;      ///< more ssh -o KEY=VALUE, added after the defaults'
+  /// How SQL reaches this host's instances: "direct" (their address and
+  /// PORT_NUM) or "tunnel" (an SSH local forward on the host's connection).
+  std::optional<std::string> sql_via;
+};
+
+/// The ODBC driver of the real backend (defaults.odbc); "" = dpcctl's default.
+struct OdbcDefaults {
+  std::string driver;      ///< a name registered with unixODBC, or a library path
+  std::string connection;  ///< a connection-string template (%HOST%, %PORT%, ...)
 };
 
 struct Topology {
@@ -146,6 +155,7 @@ struct Topology {
   PasswordSource password;
   SshSettings ssh;                               ///< defaults.ssh
   std::map<std::string, SshSettings> host_ssh;  ///< hosts.<host>.ssh, as written
+  OdbcDefaults odbc;                             ///< defaults.odbc
   /// Where DM comes from when a host lacks it (defaults.dm_package): a DM
   /// home directory, a tarball of one, or DM's installer DMInstall.bin,
   /// on this machine; "" = none.

@@ -158,6 +158,7 @@ Topology apply_topology_defaults(const TopologySpec& spec) {
   topo.password = spec.password;
   topo.ssh = spec.ssh;
   topo.host_ssh = spec.host_ssh;
+  topo.odbc = spec.odbc;
   topo.dm_package = spec.defaults.dm_package.value_or("");
   topo.host_dm_package = spec.host_dm_package;
   topo.mp_reconn_timeout = spec.mp_reconn_timeout;

@@ -375,4 +375,32 @@ TEST(LoadTopology, PortZeroIsRefusedNotAllocated) {
 }
 
 }  // namespace
+TEST(LoadTopology, OdbcDefaultsAndSqlViaPerHost) {
+  Topology topo = load_ok(R"({
+    "cluster": "odbc",
+    "defaults": { "host": "10.0.0.1", "base_dir": "/d",
+                  "odbc": { "driver": "PostgreSQL Unicode", "connection": "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%" } },
+    "hosts": { "10.0.0.2": { "ssh": { "sql_via": "tunnel" } } },
+    "mp": { "instances": [ { "name": "MP" } ] },
+    "sp": [ { "name": "SP1", "host": "10.0.0.2" } ],
+    "bp_rafts": [ { "name": "RAFT_1", "replicas": 1 } ]
+  })");
+  EXPECT_EQ(topo.odbc.driver, "PostgreSQL Unicode");
+  EXPECT_EQ(topo.odbc.connection, "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%");
+  EXPECT_FALSE(topo.ssh_for("10.0.0.1").sql_via.has_value());
+  EXPECT_EQ(topo.ssh_for("10.0.0.2").sql_via.value_or(""), "tunnel");
+
+  LoadOutcome bad = load_topology_text(R"({
+    "cluster": "odbc",
+    "defaults": { "host": "10.0.0.1", "base_dir": "/d", "odbc": { "drvier": "x" }, "ssh": { "sql_via": "vpn" } },
+    "mp": { "instances": [ { "name": "MP" } ] },
+    "sp": [ { "name": "SP1" } ],
+    "bp_rafts": [ { "name": "RAFT_1", "replicas": 1 } ]
+  })", "test.json");
+  const std::string errors = errors_of(bad);
+  EXPECT_NE(errors.find("defaults.odbc.drvier"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("defaults.ssh.sql_via"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("\"tunnel\""), std::string::npos) << errors;
+}
+
 }  // namespace dpc

@@ -230,6 +230,11 @@ void read_ssh(Reader& r, const json& obj, const std::string& path, SshSettings& 
   out.port = r.int32(obj, path, "port", 1, 65535);
   out.identity_file = r.string(obj, path, "identity_file");
   out.jump_host = r.string(obj, path, "jump_host");
+  out.sql_via = r.string(obj, path, "sql_via");
+  if (out.sql_via && *out.sql_via != "direct" && *out.sql_via != "tunnel") {
+    r.error(json_path_key(path, "sql_via"), "unknown sql_via \"" + *out.sql_via + "\"",
+            "use \"direct\" (ODBC to each instance's address) or \"tunnel\" (through an SSH local forward)");
+  }
   out.options = r.names(obj, path, "options");
   for (size_t i = 0; i < out.options.size(); ++i) {
     if (out.options[i].find('=') == std::string::npos) {
@@ -287,6 +292,10 @@ void read_defaults(Reader& r, const json& doc, TopologySpec& spec) {
   }
   spec.auto_overwrite = r.int32(d, path, "auto_overwrite", 0, 2);
   if (d.contains("ssh")) read_ssh(r, d["ssh"], "defaults.ssh", spec.ssh);
+  if (d.contains("odbc") && r.object(d["odbc"], "defaults.odbc", "odbc")) {
+    spec.odbc.driver = r.string(d["odbc"], "defaults.odbc", "driver").value_or("");
+    spec.odbc.connection = r.string(d["odbc"], "defaults.odbc", "connection").value_or("");
+  }
   if (d.contains("init")) spec.defaults.init = read_init_params(d["init"], "defaults.init", r.diagnostics());
   if (d.contains("sysdba_password")) {
     const json& pw = d["sysdba_password"];

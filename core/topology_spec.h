@@ -54,6 +54,7 @@ struct TopologySpec {
   PasswordSource password;
   SshSettings ssh;
   std::map<std::string, SshSettings> host_ssh;
+  OdbcDefaults odbc;
   std::map<std::string, std::string> host_dm_package;  ///< hosts.<host>.dm_package
   std::optional<int> auto_overwrite;
   std::optional<int64_t> mp_reconn_timeout;

@@ -261,7 +261,8 @@ class SpawnSetup {
     if (spec.stdin_path.empty()) {
       posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     } else {
-      posix_spawn_file_actions_addopen(&actions, 0, spec.stdin_path.c_str(), O_RDWR, 0);
+      posix_spawn_file_actions_addopen(&actions, 0, spec.stdin_path.c_str(),
+                                       spec.stdin_read_only ? O_RDONLY : O_RDWR, 0);
     }
     if (spec.output_path.empty()) {
       if (::pipe2(fds, O_CLOEXEC) != 0) {

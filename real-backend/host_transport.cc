@@ -326,6 +326,45 @@ Result<CommandResult> SshTransport::interpret(CommandResult raw) const {
                (options_.port > 0 ? " port " + std::to_string(options_.port) : "") + ": " + tail};
 }
 
+namespace {
+std::string forward_spec(int local_port, const std::string& addr, int port) {
+  std::string a = addr.find(':') != std::string::npos ? "[" + addr + "]" : addr;
+  return "127.0.0.1:" + std::to_string(local_port) + ":" + a + ":" + std::to_string(port);
+}
+}  // namespace
+
+Status SshTransport::forward(int local_port, const std::string& addr, int port) const {
+  if (options_.control_dir.empty()) {
+    return Error{"an SSH tunnel to host " + host_ + " needs a master connection (a state directory for its socket)"};
+  }
+  auto up = run("true", "", options_.connect_timeout_s * 1000 + 5000);
+  if (!up) return up.error();
+  std::vector<std::string> argv = base_argv();
+  argv.insert(argv.end(), {"-O", "forward", "-L", forward_spec(local_port, addr, port), host_});
+  auto r = run_local_process(argv, "", 10000);
+  if (!r) return Error{"on host " + host_ + ": " + r.message()};
+  if (r->exit_code != 0) {
+    return Error{"cannot open an SSH tunnel 127.0.0.1:" + std::to_string(local_port) + " -> " + addr + ":" +
+                 std::to_string(port) + " through host " + host_ + ": " + output_tail(r->errors + r->output, 3)};
+  }
+  return Status::Ok();
+}
+
+void SshTransport::cancel_forward(int local_port, const std::string& addr, int port) const {
+  if (options_.control_dir.empty()) return;
+  std::vector<std::string> argv = base_argv();
+  argv.insert(argv.end(), {"-O", "cancel", "-L", forward_spec(local_port, addr, port), host_});
+  (void)run_local_process(argv, "", 5000);
+}
+
+bool SshTransport::master_alive() const {
+  if (options_.control_dir.empty()) return false;
+  std::vector<std::string> argv = base_argv();
+  argv.insert(argv.end(), {"-O", "check", host_});
+  auto r = run_local_process(argv, "", 5000);
+  return r && r->exit_code == 0;
+}
+
 void SshTransport::close() const {
   if (options_.control_dir.empty()) return;
   std::vector<std::string> argv = base_argv();

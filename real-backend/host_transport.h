@@ -55,6 +55,9 @@ struct SshOptions {
   std::string control_dir;    ///< ControlPath directory ("" = no multiplexing)
   int connect_timeout_s = 5;  ///< ConnectTimeout
   int retries = 2;            ///< extra attempts after a transient failure
+  /// SQL to this host's instances goes through an SSH local forward on the
+  /// master connection (sql_via "tunnel"), not straight to their address.
+  bool sql_tunnel = false;
 };
 
 class HostTransport {
@@ -120,6 +123,14 @@ class SshTransport final : public HostTransport {
   Result<CommandResult> interpret(CommandResult raw) const override;
   /// Ends the shared master connection, if any (`ssh -O exit`).
   void close() const;
+  /// Listens on 127.0.0.1:`local_port` here and carries each connection to
+  /// `addr`:`port` as the host sees it, on the master connection (opened
+  /// first if needed): `ssh -O forward -L`. Needs a ControlPath directory.
+  Status forward(int local_port, const std::string& addr, int port) const;
+  /// Removes such a forward (`ssh -O cancel -L`); quiet when it is gone.
+  void cancel_forward(int local_port, const std::string& addr, int port) const;
+  /// Whether the master connection is up (`ssh -O check`).
+  bool master_alive() const;
   const SshOptions& options() const { return options_; }
 
  private:

@@ -6,7 +6,10 @@
 #include <odbcinst.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <chrono>
+#include <map>
+#include <set>
 #include <thread>
 
 namespace dpc::real {
@@ -119,6 +122,7 @@ OdbcSettings odbc_settings(const RealConfig& config) {
   s.dsn = config.odbc_dsn;
   s.uid = config.odbc_uid;
   s.extra = config.odbc_extra;
+  s.connection = config.odbc_connection;
   s.connect_timeout_ms = config.connect_timeout_ms;
   s.connect_retry_ms = config.connect_retry_ms;
   if (s.dsn.empty() && !is_path(s.driver) && !config.dm_home.empty() &&
@@ -133,13 +137,33 @@ OdbcSettings odbc_settings(const RealConfig& config) {
 std::string odbc_connection_string(const OdbcSettings& settings, const SqlEndpoint& at,
                                    const Secret& password) {
   std::string out;
-  if (!settings.dsn.empty()) {
+  if (!settings.connection.empty()) {
+    const std::map<std::string, std::string> values{{"DRIVER", settings.driver},
+                                                    {"HOST", odbc_value(at.host)},
+                                                    {"PORT", std::to_string(at.port)},
+                                                    {"UID", odbc_value(settings.uid)},
+                                                    {"PWD", odbc_value(password.reveal())}};
+    const std::string& t = settings.connection;
+    for (size_t i = 0; i < t.size();) {
+      size_t end = t[i] == '%' ? t.find('%', i + 1) : std::string::npos;
+      auto it = end == std::string::npos ? values.end() : values.find(t.substr(i + 1, end - i - 1));
+      if (it == values.end()) {
+        out += t[i++];
+      } else {
+        out += it->second;
+        i = end + 1;
+      }
+    }
+    if (!out.empty() && out.back() != ';') out += ';';
+  } else if (!settings.dsn.empty()) {
     out += "DSN=" + odbc_value(settings.dsn) + ";";
   } else {
     out += "DRIVER={" + settings.driver + "};";
   }
-  out += "SERVER=" + odbc_value(at.host) + ";TCP_PORT=" + std::to_string(at.port) + ";";
-  out += "UID=" + odbc_value(settings.uid) + ";PWD=" + odbc_value(password.reveal()) + ";";
+  if (settings.connection.empty()) {
+    out += "SERVER=" + odbc_value(at.host) + ";TCP_PORT=" + std::to_string(at.port) + ";";
+    out += "UID=" + odbc_value(settings.uid) + ";PWD=" + odbc_value(password.reveal()) + ";";
+  }
   if (!settings.extra.empty()) {
     out += settings.extra;
     if (out.back() != ';') out += ';';
@@ -181,6 +205,44 @@ Result<std::string> check_odbc_driver(const OdbcSettings& settings) {
                  "--odbc-driver PATH"};
   }
   return load_library(library, label);
+}
+
+std::string check_connection_template(const std::string& connection) {
+  if (connection.empty()) return "";
+  static const std::set<std::string> known{"DRIVER", "HOST", "PORT", "UID", "PWD"};
+  std::set<std::string> seen;
+  for (size_t i = connection.find('%'); i != std::string::npos; i = connection.find('%', i)) {
+    size_t end = connection.find('%', i + 1);
+    if (end == std::string::npos) break;
+    std::string word = connection.substr(i + 1, end - i - 1);
+    bool is_word = !word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == std::string::npos;
+    if (is_word && !known.count(word)) {
+      return "the ODBC connection template names %" + word +
+             "%, which dpcctl does not fill in (it knows %DRIVER%, %HOST%, %PORT%, %UID% and %PWD%)";
+    }
+    if (is_word) {
+      seen.insert(word);
+      i = end + 1;
+    } else {
+      i = i + 1;
+    }
+  }
+  std::string up = connection;
+  for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (size_t at = up.find("PWD="); at != std::string::npos; at = up.find("PWD=", at + 1)) {
+    if (up.compare(at + 4, 5, "%PWD%") != 0) {
+      return "the ODBC connection template holds a password: write PWD=%PWD% and give the password "
+             "through --password-env or --password-file, never in a file or on a command line";
+    }
+  }
+  for (const char* needed : {"HOST", "PORT"}) {
+    if (!seen.count(needed)) {
+      return std::string("the ODBC connection template lacks %") + needed +
+             "%: dpcctl connects to every instance's own address and port (e.g. "
+             "\"DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%;UID=%UID%;PWD=%PWD%\")";
+    }
+  }
+  return "";
 }
 
 struct OdbcConnector::Connection {

@@ -2,8 +2,10 @@
 //
 // Connects through DM's ODBC driver (`DM8 ODBC DRIVER` as registered in
 // odbcinst.ini, a driver library path such as $DM_HOME/bin/libdodbc.so, or a
-// DSN) with SERVER, TCP_PORT, UID and PWD; keeps one connection per
-// endpoint; retries connecting until a deadline while a server starts; turns
+// DSN) with SERVER, TCP_PORT, UID and PWD, or through any other driver with
+// a connection-string template (OdbcSettings::connection, e.g. Debian's
+// PostgreSQL driver, which the multi-host test uses against the stand-ins);
+// keeps one connection per endpoint; retries connecting until a deadline while a server starts; turns
 // ODBC diagnostics into errors carrying SQLSTATE, native code and message.
 // The same code runs against any ODBC driver: the tests drive it through the
 // real driver manager and Debian's SQLite3 ODBC driver.
@@ -29,6 +31,11 @@ struct OdbcSettings {
   std::string dsn;                         ///< wins over driver when set
   std::string uid = "SYSDBA";
   std::string extra;                       ///< more "KEY=VALUE;" attributes
+  /// The connection string with %DRIVER%, %HOST%, %PORT%, %UID% and %PWD%
+  /// replaced (each value braced where ODBC needs it; %DRIVER% is the bare
+  /// name, to be written inside {}); "" = DM's own (DRIVER or DSN, SERVER,
+  /// TCP_PORT, UID, PWD).
+  std::string connection;
   Millis connect_timeout_ms = 30000;       ///< retry connecting this long
   Millis connect_retry_ms = 500;
   int login_timeout_s = 5;                 ///< one attempt (SQL_ATTR_LOGIN_TIMEOUT)
@@ -40,7 +47,8 @@ struct OdbcSettings {
 OdbcSettings odbc_settings(const RealConfig& config);
 
 /// "DRIVER={...};SERVER=host;TCP_PORT=port;UID=...;PWD=...;" (or DSN=...),
-/// values braced where ODBC needs it. Contains the password: never log it.
+/// values braced where ODBC needs it, or the `connection` template filled
+/// in; then `extra`. Contains the password: never log it.
 std::string odbc_connection_string(const OdbcSettings& settings, const SqlEndpoint& at,
                                    const Secret& password);
 
@@ -58,6 +66,10 @@ std::string format_diags(const std::vector<OdbcDiag>& diags);
 /// loaded ("DM8 ODBC DRIVER -> /opt/dm/bin/libdodbc.so"), or an error that
 /// says how to register the driver or point dpcctl at it.
 Result<std::string> check_odbc_driver(const OdbcSettings& settings);
+
+/// An error text when a connection-string template is unusable (names an
+/// unknown %WORD%, or lacks %HOST% or %PORT%); "" when it is fine.
+std::string check_connection_template(const std::string& connection);
 
 class OdbcConnector final : public SqlConnector {
  public:

@@ -111,6 +111,24 @@ TEST(OdbcConnectionString, NamesDriverServerPortAndBracesAwkwardValues) {
   EXPECT_EQ(odbc_connection_string(s, at, Secret("p")).rfind("DSN=dm_local;", 0), 0u);
 }
 
+TEST(OdbcConnectionString, FillsATemplateForAnotherDriver) {
+  OdbcSettings s;
+  s.driver = "PostgreSQL Unicode";
+  s.connection = "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%;UID=%UID%;PWD=%PWD%;UseServerSidePrepare=0";
+  SqlEndpoint at{"SP1", "10.0.0.2", 5236};
+  EXPECT_EQ(odbc_connection_string(s, at, Secret("a;b")),
+            "DRIVER={PostgreSQL Unicode};SERVER=10.0.0.2;PORT=5236;UID=SYSDBA;PWD={a;b};UseServerSidePrepare=0;");
+  s.extra = "Debug=0";
+  EXPECT_EQ(odbc_connection_string(s, at, Secret("p")).substr(0, 40), "DRIVER={PostgreSQL Unicode};SERVER=10.0.");
+  EXPECT_NE(odbc_connection_string(s, at, Secret("p")).find(";Debug=0;"), std::string::npos);
+  // A literal percent sign that is no placeholder stays.
+  s.connection = "SERVER=%HOST%;PORT=%PORT%;X=50%";
+  s.extra.clear();
+  EXPECT_EQ(odbc_connection_string(s, at, Secret("p")), "SERVER=10.0.0.2;PORT=5236;X=50%;");
+  EXPECT_EQ(check_connection_template(s.connection), "");
+  EXPECT_EQ(check_connection_template(""), "");
+}
+
 TEST(CheckOdbcDriver, LoadsARegisteredDriver) {
   OdbcSettings s;
   s.driver = "SQLite3";

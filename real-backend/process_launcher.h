@@ -33,6 +33,9 @@ struct ProcessSpec {
   /// the child (a FIFO, so the child never sees end-of-file and any process
   /// may type console lines into it later).
   std::string stdin_path;
+  /// Open stdin_path read-only instead: the child then sees end-of-file
+  /// once every writer has closed it (the one that made it ended or died).
+  bool stdin_read_only = false;
   /// Standard output and error: "" = a pipe read by the launcher; otherwise
   /// a file the child appends to directly (so it outlives dpcctl), which the
   /// launcher tails.

@@ -23,6 +23,7 @@
 #include "real-backend/local_host.h"
 #include "real-backend/odbc_connector.h"
 #include "real-backend/real_backend_internal.h"
+#include "real-backend/sql_tunnel.h"
 
 namespace dpc::real {
 
@@ -98,7 +99,7 @@ Result<std::unique_ptr<RealBackend>> RealBackend::create(RealConfig config) {
   }
   auto io = std::make_shared<asio::io_context>();
   auto launcher = std::make_unique<AsioProcessLauncher>(*io);
-  auto sql = std::make_unique<OdbcConnector>(odbc_settings(config), *password);
+  auto sql = make_sql_connector(config, *password);
   return std::make_unique<RealBackend>(std::move(config), std::move(*password), std::move(io),
                                        std::move(launcher), std::move(sql));
 }

@@ -50,7 +50,7 @@ class RealBackend final : public Backend {
               std::unique_ptr<ProcessLauncher> processes, std::unique_ptr<SqlConnector> sql);
   /// The production backend: loads the password (load_password), creates
   /// the state directory, and builds an AsioProcessLauncher and an
-  /// OdbcConnector.
+  /// OdbcConnector (wrapped for SSH tunnels where a host asks for them).
   static Result<std::unique_ptr<RealBackend>> create(RealConfig config);
   ~RealBackend() override;
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <ctime>
@@ -99,7 +100,13 @@ void arm_kill_timer(asio::io_context& io, ProcessLauncher& processes, const std:
 }
 
 struct RealBackend::ToolOp {
+  ~ToolOp() { close_stdin(); }
+  void close_stdin() {
+    if (stdin_fd >= 0) ::close(stdin_fd);
+    stdin_fd = -1;
+  }
   std::string instance, program, parfile;
+  int stdin_fd = -1;  ///< a remote run's standard input (a FIFO), held open while it runs
   std::string host;  ///< when not this machine
   std::string output;
   int pid = 0;

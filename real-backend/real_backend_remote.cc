@@ -10,7 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include <boost/asio/steady_timer.hpp>
@@ -127,6 +131,17 @@ std::string tool_prelude(const std::string& program, const std::string& dm_home)
   return out;
 }
 
+/// Runs `tool` (a command line) in the background on its host and waits for
+/// it, watching the rest of the shell's standard input: that ends when the
+/// ssh carrying the run ends (dpcctl killed, the connection closed), and
+/// then the tool is killed there at once, not only at its timeout. `timeout`
+/// leads its own process group, so the group is the tool and its children.
+std::string run_watched(const std::string& tool) {
+  return "exec 3<&0\n" + tool + " </dev/null 3<&- &\np=$!\n" +
+         "{ cat >/dev/null; kill -s KILL -- -$p; } <&3 >/dev/null 2>&1 &\nw=$!\n" +
+         "exec 3<&-\nwait $p\nrc=$?\nkill $w 2>/dev/null\nexit $rc\n";
+}
+
 /// The shell that starts `server_line` (dmserver with its arguments) on
 /// that host in its own session, a FIFO in `run_dir` as its standard input
 /// and its output appended to `logf` there, so that it survives the ssh
@@ -161,15 +176,16 @@ Result<ToolOutcome> remote_tool_end(HostTransport& at, const std::string& who, c
   return outcome;
 }
 
-/// The shell that receives dminit's PARFILE on its standard input into a
-/// 0700 directory under `secrets`, runs `dminit` (the command, up to its
-/// arguments) with it, and removes it when the shell ends (dminit done,
-/// failed or killed).
-std::string parfile_shell(const std::string& secrets, const std::string& instance, const std::string& dminit) {
+/// The shell that receives dminit's PARFILE (the first `length` bytes of
+/// its standard input) into a 0700 directory under `secrets`, runs `dminit`
+/// (the command, up to its arguments) with it, watched (run_watched), and
+/// removes it when the shell ends (dminit done, failed or killed).
+std::string parfile_shell(const std::string& secrets, const std::string& instance, const std::string& dminit,
+                          size_t length) {
   return "umask 077\nmkdir -p " + sh_quote(secrets) + " || exit 125\n" + "d=$(mktemp -d " +
          sh_quote(secrets + "/" + instance + ".XXXXXX") + ") || exit 125\n" +
-         "trap 'rm -rf \"$d\"' EXIT\ntrap 'exit 129' HUP INT TERM PIPE\n" + "cat > \"$d/dminit.par\" || exit 125\n" +
-         dminit + " PARFILE=\"$d/dminit.par\"\n";
+         "trap 'rm -rf \"$d\"' EXIT\ntrap 'exit 129' HUP INT TERM PIPE\n" + "head -c " + std::to_string(length) +
+         " > \"$d/dminit.par\" || exit 125\n" + run_watched(dminit + " PARFILE=\"$d/dminit.par\"");
 }
 
 }  // namespace
@@ -204,36 +220,47 @@ void RealBackend::remote_run_tool(std::shared_ptr<HostTransport> at, const ToolR
   // later) only the ssh carrying it.
   const std::string kill_after = "timeout -s KILL " + std::to_string((op->timeout + 999) / 1000) + " ";
   std::string command = tool_prelude(*program, config_.dm_home);
-  ProcessSpec spec;
+  std::string content;  // what ssh's standard input carries first
   if (run.needs_password) {
     // The PARFILE travels on ssh's standard input into a 0700 directory on
     // that host, removed when the shell ends (dminit done, failed or killed).
-    command += parfile_shell(remote_path("secrets", ""), run.instance, kill_after + sh_quote(*program));
-    std::string content;
     for (const auto& a : args) content += a + "\n";
     content += "SYSDBA_PWD=" + password_.reveal() + "\n";
-    // Locally the text waits in a 0600 file only until ssh has opened it.
-    const std::string dir = config_.state_dir + "/secrets";
-    if (Status st = create_private_dir(dir); !st) {
-      return complete([op, m = who + ": " + st.message()]() { op->done(Error{m}); });
-    }
-    op->parfile = dir + "/" + run.instance + "." + run.program + "." + std::to_string(++tool_seq_) + ".stdin";
-    if (Status st = write_file_atomic(op->parfile, content, 0600, true); !st) {
-      return complete([op, m = who + ": " + st.message()]() { op->done(Error{m}); });
-    }
-    spec = spec_of(at->command_argv(command));
-    spec.stdin_path = op->parfile;
+    command += parfile_shell(remote_path("secrets", ""), run.instance, kill_after + sh_quote(*program), content.size());
   } else {
-    command += "exec " + kill_after + sh_quote(*program);
-    for (const auto& a : args) command += " " + sh_quote(a);
-    spec = spec_of(at->command_argv(command));
+    std::string tool = kill_after + sh_quote(*program);
+    for (const auto& a : args) tool += " " + sh_quote(a);
+    command += run_watched(tool);
   }
+  // ssh's standard input: a 0600 FIFO whose only writer is this backend,
+  // held until the run ends; ssh reads it, so the host sees its input end
+  // when ssh or dpcctl dies (killed or not) and then kills the tool. The
+  // PARFILE text waits in the pipe, never in a file here.
+  const std::string dir = config_.state_dir + "/secrets";
+  if (Status st = create_private_dir(dir); !st) {
+    return complete([op, m = who + ": " + st.message()]() { op->done(Error{m}); });
+  }
+  op->parfile = dir + "/" + run.instance + "." + run.program + "." + std::to_string(++tool_seq_) + ".stdin";
+  ::unlink(op->parfile.c_str());
+  if (::mkfifo(op->parfile.c_str(), 0600) != 0 ||
+      (op->stdin_fd = ::open(op->parfile.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+      ::write(op->stdin_fd, content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
+    const std::string why = std::strerror(errno);
+    ::unlink(op->parfile.c_str());
+    return complete([op, m = who + ": cannot make its standard input " + op->parfile + ": " + why]() {
+      op->done(Error{m});
+    });
+  }
+  ProcessSpec spec = spec_of(at->command_argv(command));
+  spec.stdin_path = op->parfile;
+  spec.stdin_read_only = true;
 
   ProcessCallbacks callbacks;
   callbacks.on_line = [this, op](const std::string& raw) { tool_line(*op, raw); };
   callbacks.on_exit = [this, op, at](const ProcessExit& exit) {
     if (op->timer) op->timer->cancel();
     if (!op->parfile.empty()) ::unlink(op->parfile.c_str());
+    op->close_stdin();
     const std::string who = op->program + " for " + op->instance + " on host " + op->host;
     log_line(op->instance, "[" + timestamp() + "] " + op->program + " on " + op->host + " ended: " + exit.describe());
     Result<ToolOutcome> outcome = remote_tool_end(*at, who, exit, op->timed_out, op->timeout, op->output, op->program);

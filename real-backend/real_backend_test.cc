@@ -261,8 +261,13 @@ TEST_F(RealBackendTest, RemoteDminitGoesOverSshWithItsParfileOnStandardInput) {
   EXPECT_CALL(*launcher_, start(_, _)).WillOnce([&](const ProcessSpec& s, ProcessCallbacks c) {
     spec = s;
     cb = std::move(c);
-    auto text = read_whole_file(s.stdin_path);
-    stdin_text = text ? *text : "";
+    // A FIFO the backend holds open (so the host sees the input end only
+    // when ssh does): read what waits in it without waiting for its end.
+    int fd = ::open(s.stdin_path.c_str(), O_RDONLY | O_NONBLOCK);
+    char buf[4096];
+    ssize_t n = fd < 0 ? -1 : ::read(fd, buf, sizeof buf);
+    if (fd >= 0) ::close(fd);
+    stdin_text = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
     EXPECT_EQ(::stat(s.stdin_path.c_str(), &st), 0);
     return Result<int>(kPid);
   });
@@ -278,7 +283,11 @@ TEST_F(RealBackendTest, RemoteDminitGoesOverSshWithItsParfileOnStandardInput) {
   EXPECT_THAT(spec.args.back(), HasSubstr("mktemp -d"));
   EXPECT_THAT(stdin_text, HasSubstr(std::string("SYSDBA_PWD=") + kPassword));
   EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "a pipe: the password is never in a file here";
+  EXPECT_TRUE(spec.stdin_read_only) << "ssh sees its input end when dpcctl dies";
   EXPECT_FALSE(fs::exists(spec.stdin_path)) << "removed once ssh has it open";
+  EXPECT_THAT(spec.args.back(), HasSubstr("head -c " + std::to_string(stdin_text.size()) + " >"));
+  EXPECT_THAT(spec.args.back(), HasSubstr("kill -s KILL -- -$p")) << "the tool dies with its ssh";
   cb.on_line("ssh: connect to host db-remote.invalid port 22: Connection refused");
   cb.on_exit(ProcessExit{255, 0});
   ASSERT_TRUE(drive([&] { return out.has_value(); }));

@@ -10,6 +10,7 @@
 
 #include "core/paths.h"
 #include "real-backend/atomic_file.h"
+#include "real-backend/odbc_connector.h"
 
 namespace dpc::real {
 
@@ -43,7 +44,7 @@ Result<Millis> millis_option(const std::map<std::string, std::string>& options, 
 const std::set<std::string>& real_option_names() {
   static const std::set<std::string> names{
       "dm-home",     "dminit",        "dmserver",  "dmrman",
-      "odbc-driver", "odbc-dsn",      "password-env", "password-file",
+      "odbc-driver", "odbc-dsn",      "odbc-connection", "sql-via", "password-env", "password-file",
       "state-dir",   "connect-timeout-ms", "ready-timeout-ms",
       "ssh-user",    "ssh-port",      "ssh-identity", "ssh-jump", "ssh-option", "ssh-connect-timeout"};
   return names;
@@ -73,8 +74,33 @@ Result<RealConfig> real_config_from_options(const Topology& topology,
   config.dmserver = absolute_path(opt("dmserver"));
   config.dmrman = absolute_path(opt("dmrman"));
 
-  if (!opt("odbc-driver").empty()) config.odbc_driver = opt("odbc-driver");
+  // The ODBC driver: the flag, else defaults.odbc, else the environment, else DM's.
+  auto env_or = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+  };
+  if (!opt("odbc-driver").empty()) {
+    config.odbc_driver = opt("odbc-driver");
+  } else if (!topology.odbc.driver.empty()) {
+    config.odbc_driver = topology.odbc.driver;
+  } else if (!env_or("DPC_ODBC_DRIVER").empty()) {
+    config.odbc_driver = env_or("DPC_ODBC_DRIVER");
+  }
+  config.odbc_connection = !opt("odbc-connection").empty()   ? opt("odbc-connection")
+                           : !topology.odbc.connection.empty() ? topology.odbc.connection
+                                                               : env_or("DPC_ODBC_CONNECTION");
+  if (std::string bad = check_connection_template(config.odbc_connection); !bad.empty()) {
+    return Error{bad + " (from " +
+                 (!opt("odbc-connection").empty()     ? std::string("--odbc-connection")
+                  : !topology.odbc.connection.empty() ? "defaults.odbc.connection"
+                                                      : "$DPC_ODBC_CONNECTION") +
+                 ")"};
+  }
   config.odbc_dsn = opt("odbc-dsn");
+  if (!opt("sql-via").empty() && opt("sql-via") != "direct" && opt("sql-via") != "tunnel") {
+    return Error{"option --sql-via takes direct (ODBC to each instance's address) or tunnel (through an SSH "
+                 "local forward on each host's connection)"};
+  }
 
   config.password = topology.password;
   if (!opt("password-file").empty()) config.password.file = opt("password-file");
@@ -113,6 +139,7 @@ Result<RealConfig> real_config_from_options(const Topology& topology,
     o.options = s.options;
     if (!opt("ssh-option").empty()) o.options.push_back(opt("ssh-option"));
     o.connect_timeout_s = static_cast<int>(*connect_s);
+    o.sql_tunnel = (!opt("sql-via").empty() ? opt("sql-via") : s.sql_via.value_or("direct")) == "tunnel";
     return o;
   };
   config.ssh_defaults = ssh_of(topology.ssh);

@@ -39,6 +39,9 @@ struct RealConfig {
   std::string odbc_dsn;
   std::string odbc_uid = "SYSDBA";
   std::string odbc_extra;  ///< more "KEY=VALUE;" connection attributes
+  /// A connection-string template for another driver (OdbcSettings::connection):
+  /// --odbc-connection, defaults.odbc.connection, $DPC_ODBC_CONNECTION; "" = DM's.
+  std::string odbc_connection;
 
   PasswordSource password;
 
@@ -86,8 +89,9 @@ struct RealConfig {
 SshOptions ssh_options_for(const RealConfig& config, const std::string& host);
 
 /// The dpcctl options that real_config_from_options() reads, without "--":
-/// dm-home, dminit, dmserver, dmrman, odbc-driver, odbc-dsn, password-env,
-/// password-file, state-dir, connect-timeout-ms, ready-timeout-ms.
+/// dm-home, dminit, dmserver, dmrman, odbc-driver, odbc-dsn, odbc-connection,
+/// sql-via, password-env, password-file, state-dir, connect-timeout-ms,
+/// ready-timeout-ms and the ssh-* options.
 const std::set<std::string>& real_option_names();
 
 /// The config for a topology: options (from the command line) win over the

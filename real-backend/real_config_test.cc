@@ -84,6 +84,71 @@ TEST(RealConfigFromOptions, SshFlagsWinOverEachHostsTopologySettings) {
   EXPECT_FALSE(real_config_from_options(topo, {{"ssh-option", "novalue"}}).ok());
 }
 
+TEST(RealConfigFromOptions, OdbcDriverAndConnectionFromFlagTopologyOrEnvironment) {
+  Topology topo;
+  topo.cluster = "c1";
+  ::setenv("DPC_ODBC_DRIVER", "EnvDriver", 1);
+  ::setenv("DPC_ODBC_CONNECTION", "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%;ENV=1", 1);
+  auto env = real_config_from_options(topo, {});
+  ASSERT_TRUE(env.ok()) << env.message();
+  EXPECT_EQ(env->odbc_driver, "EnvDriver");
+  EXPECT_EQ(env->odbc_connection, "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%;ENV=1");
+  topo.odbc.driver = "TopoDriver";
+  topo.odbc.connection = "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%;TOPO=1";
+  auto from_topo = real_config_from_options(topo, {});
+  ASSERT_TRUE(from_topo.ok()) << from_topo.message();
+  EXPECT_EQ(from_topo->odbc_driver, "TopoDriver");
+  EXPECT_EQ(from_topo->odbc_connection, "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%;TOPO=1");
+  auto flags = real_config_from_options(
+      topo, {{"odbc-driver", "FlagDriver"}, {"odbc-connection", "DSN=x;SERVER=%HOST%;PORT=%PORT%"}});
+  ASSERT_TRUE(flags.ok()) << flags.message();
+  EXPECT_EQ(flags->odbc_driver, "FlagDriver");
+  EXPECT_EQ(flags->odbc_connection, "DSN=x;SERVER=%HOST%;PORT=%PORT%");
+  ::unsetenv("DPC_ODBC_DRIVER");
+  ::unsetenv("DPC_ODBC_CONNECTION");
+  topo.odbc = {};
+  auto dm = real_config_from_options(topo, {});
+  ASSERT_TRUE(dm.ok());
+  EXPECT_EQ(dm->odbc_driver, "DM8 ODBC DRIVER") << "DM's driver stays the default";
+  EXPECT_EQ(dm->odbc_connection, "");
+
+  auto no_port = real_config_from_options(topo, {{"odbc-connection", "DRIVER={%DRIVER%};SERVER=%HOST%"}});
+  ASSERT_FALSE(no_port.ok());
+  EXPECT_NE(no_port.message().find("lacks %PORT%"), std::string::npos) << no_port.message();
+  EXPECT_NE(no_port.message().find("--odbc-connection"), std::string::npos) << no_port.message();
+  auto typo = real_config_from_options(topo, {{"odbc-connection", "SERVER=%HOST%;PORT=%PROT%"}});
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.message().find("%PROT%"), std::string::npos) << typo.message();
+  auto secret = real_config_from_options(topo, {{"odbc-connection", "SERVER=%HOST%;PORT=%PORT%;PWD=hunter2"}});
+  ASSERT_FALSE(secret.ok());
+  EXPECT_NE(secret.message().find("PWD=%PWD%"), std::string::npos) << secret.message();
+}
+
+TEST(RealConfigFromOptions, SqlViaTunnelPerHostAndTheFlagOverAll) {
+  Topology topo;
+  topo.cluster = "c1";
+  Instance a, b;
+  a.name = "MP";
+  a.host = "h1";
+  b.name = "SP1";
+  b.host = "h2";
+  topo.instances = {a, b};
+  topo.host_ssh["h2"].sql_via = "tunnel";
+  auto plain = real_config_from_options(topo, {});
+  ASSERT_TRUE(plain.ok()) << plain.message();
+  EXPECT_FALSE(ssh_options_for(*plain, "h1").sql_tunnel);
+  EXPECT_TRUE(ssh_options_for(*plain, "h2").sql_tunnel);
+  auto all = real_config_from_options(topo, {{"sql-via", "tunnel"}});
+  ASSERT_TRUE(all.ok()) << all.message();
+  EXPECT_TRUE(ssh_options_for(*all, "h1").sql_tunnel);
+  auto none = real_config_from_options(topo, {{"sql-via", "direct"}});
+  ASSERT_TRUE(none.ok()) << none.message();
+  EXPECT_FALSE(ssh_options_for(*none, "h2").sql_tunnel);
+  auto bad = real_config_from_options(topo, {{"sql-via", "vpn"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("--sql-via"), std::string::npos);
+}
+
 TEST(RealConfigFromOptions, StateDirDefaultsUnderTheClusterName) {
   Topology topo;
   topo.cluster = "dpc72";

@@ -12,6 +12,7 @@
 //   DPC_FAKE_RECORD=FILE       append one line per run: the tool and its argv
 //   DPC_FAKE_FAIL=tool:TEXT    that tool fails when its arguments contain TEXT
 //   DPC_FAKE_READY_DELAY_MS=N  dmserver waits N ms before its ready line
+//   DPC_FAKE_EXIT_DELAY_MS=N   dmserver takes N ms to shut down after `exit`
 //   DPC_FAKE_HANG=tool         that tool prints a line and then hangs (timeouts)
 // Each tool is single-threaded.
 #pragma once

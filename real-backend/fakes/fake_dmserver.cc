@@ -5,7 +5,9 @@
 // after a restore, MOUNT only for a database opened before and configured
 // for RAFT), listens on PORT_NUM, records its arguments, writes fake.state,
 // prints "SYSTEM IS READY.", then obeys `exit` / `exit all` on standard
-// input and SIGUSR1 / SIGTERM.
+// input and SIGUSR1 / SIGTERM. On PORT_NUM it answers SQL over the
+// PostgreSQL v3 protocol (fake_sql_service.h), so a real ODBC driver reaches
+// it over the network.
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "real-backend/fakes/fake_common.h"
+#include "real-backend/fakes/fake_sql_service.h"
 
 namespace {
 
@@ -126,12 +129,17 @@ int main(int argc, char** argv) {
   sigaddset(&mask, SIGTERM);
   sigprocmask(SIG_BLOCK, &mask, nullptr);
   int sfd = ::signalfd(-1, &mask, SFD_CLOEXEC);
+  fake::SqlService sql(dir, inst, mount);  // after the mask: its threads inherit it
   std::string pending;
   bool stdin_open = true;
   std::string why;
   while (why.empty()) {
-    pollfd fds[2] = {{sfd, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) continue;
+    pollfd fds[3] = {{sfd, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}, {sock, POLLIN, 0}};
+    if (::poll(fds, 3, -1) < 0) continue;
+    if (fds[2].revents & POLLIN) {
+      int client = ::accept4(sock, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client >= 0) sql.serve(client);
+    }
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo info{};
       if (::read(sfd, &info, sizeof info) == sizeof info) {
@@ -159,8 +167,13 @@ int main(int argc, char** argv) {
   }
   fake::record("dmserver-exit", {inst, why});
   say("[" + why + "] shutting down " + inst + "...");
+  if (const char* delay = std::getenv("DPC_FAKE_EXIT_DELAY_MS")) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
+  }
   ::unlink((dir + "/fake.state").c_str());
   ::close(sock);
   say("normal of shutdown");
-  return 0;
+  // Connection threads may still run: end without destructors.
+  std::fflush(stdout);
+  ::_exit(0);
 }

@@ -9,9 +9,15 @@
 // healed, then --resume; one host's sshd stopped, then preflight and
 // `dpcctl check` name that host within 5 s.
 //
-// SQL does not go over the network here: FakeDpcSql (in-process) answers
-// from the state the stand-ins leave in each host's private directory, read
-// from this machine through the rig's backing directories.
+// SQL goes over the network: RealBackend's ODBC connector, through Debian's
+// PostgreSQL ODBC driver (psqlodbc), connects to each instance's address and
+// PORT_NUM on its namespace host, where the stand-in dmserver answers it
+// over the PostgreSQL v3 protocol with the same model FakeDpcSql uses
+// in-process (real-backend/testing/dpc_sql_model.h); the stand-ins learn
+// whether their peers run by asking them over the namespace network, and
+// read the cluster from dpc-fake-cluster.json in each host's data directory.
+// One test reaches a host whose DM ports the control machine cannot reach
+// through SSH tunnels (sql_via "tunnel").
 //
 // Skipped unless run by the rig (DPC_MH_ROOT set).
 #include <signal.h>
@@ -40,7 +46,7 @@
 #include "real-backend/preflight.h"
 #include "real-backend/preflight_hosts.h"
 #include "real-backend/real_backend.h"
-#include "real-backend/testing/fake_dpc_sql.h"
+#include "real-backend/sql_tunnel.h"
 
 namespace dpc::real {
 namespace {
@@ -49,6 +55,10 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 constexpr const char* kPassword = "Multi_Host_Pwd_913";
+/// Debian's PostgreSQL ODBC driver (odbc-postgresql registers it with unixODBC).
+constexpr const char* kPgDriver = "PostgreSQL Unicode";
+constexpr const char* kPgConnection =
+    "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%;DATABASE=dpc;UID=%UID%;PWD=%PWD%;UseServerSidePrepare=0";
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -111,6 +121,9 @@ class MultiHost : public ::testing::Test {
                                     "StrictHostKeyChecking=yes"};
     config_.ssh_defaults.connect_timeout_s = 3;
     config_.probe_binaries = false;
+    config_.odbc_driver = kPgDriver;
+    config_.odbc_connection = kPgConnection;
+    config_.connect_timeout_ms = 10000;
     for (const Instance& inst : topo_.instances) config_.instance_hosts[inst.name] = inst.host;
     ::setenv("DM_SYSDBA_PWD", kPassword, 1);
     // Each test starts from empty hosts.
@@ -118,6 +131,9 @@ class MultiHost : public ::testing::Test {
     fs::remove_all(config_.state_dir, ec);
     for (size_t h = 1; h <= hosts_.size(); ++h) {
       for (const auto& e : fs::directory_iterator(root_ + "/h" + std::to_string(h), ec)) fs::remove_all(e.path(), ec);
+      // The cluster the stand-in servers of this host answer SQL about.
+      fs::copy_file(std::string(DPC_SOURCE_DIR) + "/scenarios/topologies/spread-7.2.json",
+                    root_ + "/h" + std::to_string(h) + "/dpc-fake-cluster.json", ec);
     }
     make_backend();
   }
@@ -134,10 +150,9 @@ class MultiHost : public ::testing::Test {
   void make_backend() {
     backend_.reset();
     auto io = std::make_shared<boost::asio::io_context>();
-    auto sql = std::make_unique<testing::FakeDpcSql>(seen_);
-    sql_ = sql.get();
     backend_ = std::make_unique<RealBackend>(config_, Secret(kPassword), io,
-                                             std::make_unique<AsioProcessLauncher>(*io), std::move(sql));
+                                             std::make_unique<AsioProcessLauncher>(*io),
+                                             make_sql_connector(config_, Secret(kPassword)));
   }
 
   ExecutorOptions options() {
@@ -153,7 +168,6 @@ class MultiHost : public ::testing::Test {
   Topology topo_;  ///< as the hosts see it
   Topology seen_;  ///< the same, with paths as this machine sees them
   RealConfig config_;
-  testing::FakeDpcSql* sql_ = nullptr;
   std::unique_ptr<RealBackend> backend_;
 };
 
@@ -165,7 +179,11 @@ TEST_F(MultiHost, DeploysAcrossThreeHostsCarryingBackupSetsThenStatusAndStop) {
 
   ExecutionReport deployed = Executor(*backend_, options()).run(plan);
   ASSERT_TRUE(deployed.ok) << deployed.failed_step << ": " << deployed.error;
-  EXPECT_THAT(sql_->violations(), ::testing::IsEmpty());
+  // The registration reached the MP's stand-in over the network: its catalog
+  // (kept beside its database on host 1) names every instance.
+  auto catalog = read_whole_file(root_ + "/h1/mp/DAMENG/fake.catalog");
+  ASSERT_TRUE(catalog.ok()) << "the MP stand-in took no registration SQL";
+  for (const Instance& inst : topo_.instances) EXPECT_THAT(*catalog, HasSubstr("instance\t" + inst.name + "\n"));
   for (size_t i = 0; i < topo_.instances.size(); ++i) {
     const Instance& inst = topo_.instances[i];
     EXPECT_TRUE(backend_->server_running(inst.name)) << inst.name;
@@ -274,6 +292,63 @@ TEST_F(MultiHost, ANetworkCutNamesTheHostAndResumeFinishesAfterHealing) {
   EXPECT_TRUE(status.healthy) << status.health_note;
 }
 
+// The third host's DM ports do not answer this machine (its replies to
+// them are refused by a routing rule in its namespace, as a firewall that
+// lets only ssh through would): with sql_via "tunnel" for that host, its SQL
+// goes through SSH local forwards and the deploy comes up healthy; straight
+// to its address the same SQL fails.
+TEST_F(MultiHost, SqlToAHostWhosePortsAreBlockedGoesThroughAnSshTunnel) {
+  const std::string ns = words(env("DPC_MH_NETNS"))[2];
+  const std::string block = "ip -n " + ns + " rule add to " + env("DPC_MH_CONTROL") +
+                            " ipproto tcp sport 5236-5239 prohibit";
+  ASSERT_EQ(std::system(block.c_str()), 0) << block;
+  struct Unblock {
+    std::string command;
+    ~Unblock() { (void)std::system(command.c_str()); }
+  } unblock{"ip -n " + ns + " rule del to " + env("DPC_MH_CONTROL") + " ipproto tcp sport 5236-5239 prohibit"};
+
+  SshOptions tunnelled = config_.ssh_defaults;
+  tunnelled.sql_tunnel = true;
+  config_.ssh_hosts[hosts_[2]] = tunnelled;
+  make_backend();
+  ExecutionReport deployed = Executor(*backend_, options()).run(build_deploy_plan(topo_));
+  ASSERT_TRUE(deployed.ok) << deployed.failed_step << ": " << deployed.error;
+  ClusterStatus status = gather_status(*backend_, topo_);
+  EXPECT_TRUE(status.healthy) << status.health_note;
+
+  // Through a tunnel, BP13 answers; straight to its address it does not.
+  const Instance& bp13 = *topo_.find_instance("BP13");
+  const SqlEndpoint at{bp13.name, bp13.host, bp13.port_num};
+  const std::string query = "SELECT INSTANCE_NAME, STATUS$, MODE$ FROM V$INSTANCE";
+  auto tunnelled_sql = make_sql_connector(config_, Secret(kPassword));
+  auto* tunnels = dynamic_cast<TunnelingSqlConnector*>(tunnelled_sql.get());
+  ASSERT_NE(tunnels, nullptr);
+  auto rows = tunnelled_sql->execute(at, query);
+  ASSERT_TRUE(rows.ok()) << rows.message();
+  ASSERT_EQ(rows->rows.size(), 1u);
+  EXPECT_EQ(rows->rows[0][0].value_or(""), "BP13");
+  EXPECT_EQ(tunnels->forwards().count(bp13.host + ":" + std::to_string(bp13.port_num)), 1u);
+
+  RealConfig direct = config_;
+  direct.ssh_hosts.erase(hosts_[2]);
+  direct.connect_timeout_ms = 1000;
+  auto direct_sql = make_sql_connector(direct, Secret(kPassword));
+  EXPECT_EQ(dynamic_cast<TunnelingSqlConnector*>(direct_sql.get()), nullptr);
+  auto refused = direct_sql->execute(at, query);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.message(), HasSubstr("cannot connect to BP13 at " + bp13.host));
+
+  // The forwards end with the connector.
+  const int local_port = tunnels->forwards().begin()->second;
+  tunnelled_sql.reset();
+  RealConfig to_local = direct;
+  auto gone = make_sql_connector(to_local, Secret(kPassword))->execute(SqlEndpoint{"BP13", "127.0.0.1", local_port}, query);
+  EXPECT_FALSE(gone.ok()) << "the forward on 127.0.0.1:" << local_port << " outlived its connector";
+
+  ExecutionReport stopped = Executor(*backend_, options()).run(build_stop_plan(topo_));
+  EXPECT_TRUE(stopped.ok) << stopped.failed_step << ": " << stopped.error;
+}
+
 /// Puts the stand-in DM home into DM home `dm` on host N (1-based) only.
 void place_fake_dm(const std::string& root, int host, const std::string& build) {
   const std::string home = root + "/h" + std::to_string(host) + "/dm";
@@ -282,6 +357,79 @@ void place_fake_dm(const std::string& root, int host, const std::string& build) 
   if (!build.empty()) {
     ASSERT_TRUE(write_file_atomic(home + "/bin/BUILD", build + "\n").ok());
   }
+}
+
+/// The pid of the local ssh process carrying `needle` to `host`, or 0.
+int local_ssh_carrying(const std::string& host, const std::string& needle) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto cmdline = read_whole_file(e.path().string() + "/cmdline");
+    if (!cmdline.ok()) continue;
+    const std::string argv0 = cmdline->substr(0, cmdline->find('\0'));
+    if (argv0 != "ssh" && !argv0.ends_with("/ssh")) continue;
+    if (cmdline->find(host) != std::string::npos && cmdline->find(needle) != std::string::npos) {
+      return std::atoi(name.c_str());
+    }
+  }
+  return 0;
+}
+
+bool alive(int pid) {
+  auto stat = read_whole_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat.ok()) return false;
+  size_t paren = stat->rfind(')');
+  return paren == std::string::npos || paren + 2 >= stat->size() || (*stat)[paren + 2] != 'Z';
+}
+
+bool ends_within(int pid, int seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (alive(pid) && std::chrono::steady_clock::now() < deadline) ::usleep(50 * 1000);
+  return !alive(pid);
+}
+
+// A remote dmrman whose ssh is killed dies on its host at once; one whose
+// host's network is cut (its sshd never learns) dies there at its timeout.
+TEST_F(MultiHost, ARemoteToolDiesWithItsSshOrAtItsTimeoutWhenTheNetworkIsCut) {
+  const std::string home = root_ + "/h2/dm";
+  fs::create_directories(home + "/bin");
+  ASSERT_TRUE(write_file_atomic(home + "/bin/dmrman", "#!/bin/sh\necho $$ > " + env("DPC_MH_DATA") +
+                                                         "/tool.pid\necho hanging\nexec sleep 300\n").ok());
+  fs::permissions(home + "/bin/dmrman", fs::perms::owner_all);
+  config_.dm_home = env("DPC_MH_DATA") + "/dm";
+  auto run_hanging = [&](int timeout_ms) {
+    fs::remove(root_ + "/h2/tool.pid");
+    make_backend();
+    ToolRun run{"BP12", hosts_[1], "dmrman", {"CTLSTMT=BACKUP DATABASE '/x/dm.ini' FULL"}, false};
+    run.timeout_ms = timeout_ms;
+    backend_->run_tool(run, [](Result<ToolOutcome>) {});
+    int pid = 0;
+    for (int i = 0; i < 200 && (pid == 0 || !alive(pid)); ++i) {
+      backend_->run_one();
+      auto text = read_whole_file(root_ + "/h2/tool.pid");
+      pid = text.ok() ? std::atoi(text->c_str()) : 0;
+    }
+    return pid;
+  };
+
+  // The ssh carrying the run is killed (as when dpcctl dies with its children).
+  const int first = run_hanging(120000);
+  ASSERT_GT(first, 0);
+  const int ssh = local_ssh_carrying(hosts_[1], "bin/dmrman");
+  ASSERT_GT(ssh, 0);
+  ASSERT_EQ(::kill(ssh, SIGKILL), 0);
+  EXPECT_TRUE(ends_within(first, 5)) << "the tool outlived its ssh; it would run until its 120 s timeout";
+  backend_.reset();
+
+  // The host's network is cut: nothing tells its sshd, the remote timeout ends the tool.
+  const int second = run_hanging(2000);
+  ASSERT_GT(second, 0);
+  const std::string link = words(env("DPC_MH_LINKS"))[1];
+  ASSERT_EQ(std::system(("ip link set " + link + " down").c_str()), 0);
+  const bool ended = ends_within(second, 6);
+  ASSERT_EQ(std::system(("ip link set " + link + " up").c_str()), 0);
+  EXPECT_TRUE(ended) << "the tool outlived its 2 s timeout on a host cut off from dpcctl";
+  backend_.reset();
 }
 
 // Before the test that stops host 2's sshd (tests run in file order).

@@ -5,7 +5,10 @@
 # private filesystem for DM data (a mount namespace binding <root>/hN onto
 # <root>/mnt). Then it runs COMMAND with the rig described in the
 # environment, and removes every namespace, link and daemon it made, also
-# when COMMAND or the setup fails.
+# when COMMAND or the setup fails, and when the rig is interrupted (SIGINT,
+# SIGTERM, SIGHUP: COMMAND is ended too). A rig killed outright (SIGKILL, a
+# CTest timeout) cannot clean up: the next rig removes what it left (its
+# namespaces and bridge carry its pid, dpc<pid>...).
 #
 #   tests/multihost/rig.sh COMMAND [ARGS...]
 #
@@ -18,6 +21,8 @@
 #   DPC_MH_SSHD_PIDS   pid files of the sshds, in host order
 #   DPC_MH_LINKS       each host's link on the bridge, in host order (set it
 #                      down to cut that host's network, up to heal it)
+#   DPC_MH_NETNS       each host's network namespace, in host order
+#   DPC_MH_CONTROL     this machine's address on the bridge (10.213.0.1)
 # Needs root, iproute2, util-linux (unshare), openssh-server and -client.
 set -eu
 
@@ -28,14 +33,43 @@ for tool in ip unshare ssh ssh-keygen /usr/sbin/sshd; do
 done
 
 tag="dpc$$"
-root=$(mktemp -d /tmp/dpc-mh.XXXXXX)
 bridge="${tag}br"
 n=3
 hosts=""
+child=""
+
+# What a rig killed outright left behind: namespaces and bridges named after
+# a pid that no longer runs (with the daemons in those namespaces).
+for ns in $(ip netns list | sed -n 's/^\(dpc[0-9][0-9]*h[0-9][0-9]*\).*/\1/p'); do
+  pid=${ns#dpc}
+  pid=${pid%h*}
+  kill -0 "$pid" 2>/dev/null && continue
+  for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+  ip netns del "$ns" 2>/dev/null || true
+done
+for br in $(ip -o link show type bridge | sed -n 's/^[0-9]*: \(dpc[0-9][0-9]*br\).*/\1/p'); do
+  pid=${br#dpc}
+  pid=${pid%br}
+  kill -0 "$pid" 2>/dev/null || ip link del "$br" 2>/dev/null || true
+done
+
+for old in /tmp/dpc-mh.*; do
+  [ -f "$old/rig.pid" ] || continue
+  kill -0 "$(cat "$old/rig.pid")" 2>/dev/null || rm -rf "$old"
+done
+
+root=$(mktemp -d /tmp/dpc-mh.XXXXXX)
+echo $$ > "$root/rig.pid"
 
 cleanup() {
   rc=$?
   set +e
+  # COMMAND first (interrupted rig), so it does not see its hosts vanish.
+  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
+    kill -TERM "$child" 2>/dev/null
+    for _ in $(seq 1 20); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$child" 2>/dev/null
+  fi
   for i in $(seq 1 $n); do
     if [ -f "$root/h$i.sshd.pid" ]; then kill "$(cat "$root/h$i.sshd.pid")" 2>/dev/null; fi
     # Whatever still runs in a host's namespace (servers the test left) ends with it.
@@ -116,4 +150,10 @@ export DPC_MH_IDENTITY="$root/keys/id"
 export DPC_MH_KNOWN_HOSTS="$root/keys/known_hosts"
 export DPC_MH_SSHD_PIDS="$root/h1.sshd.pid $root/h2.sshd.pid $root/h3.sshd.pid"
 export DPC_MH_LINKS="${tag}v1 ${tag}v2 ${tag}v3"
-"$@"
+export DPC_MH_NETNS="${tag}h1 ${tag}h2 ${tag}h3"
+export DPC_MH_CONTROL="10.213.0.1"
+# In the background, so that a signal to the rig is handled at once (sh runs
+# traps only between commands) and cleanup can end COMMAND.
+"$@" &
+child=$!
+wait "$child"

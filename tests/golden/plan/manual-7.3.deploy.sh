@@ -285,6 +285,12 @@ exit_all() {
   fi
   console "$dpc_on" 'exit all'
   wait_stopped "$dpc_tmo" "$dpc_on"
+  grace_wait "$@"
+}
+
+# grace_wait NAME...: gives the members of a group exited with `exit all`
+# up to 30 ticks in all to stop (the others are left to exit_remaining).
+grace_wait() {
   dpc_grace=30
   for dpc_m in "$@"; do
     while is_running "$dpc_m" && [ "$dpc_grace" -gt 0 ]; do

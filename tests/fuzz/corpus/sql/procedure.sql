@@ -1,0 +1,1 @@
+SP_SET_RAFT_ELECT(0)
