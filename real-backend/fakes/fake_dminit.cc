@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +20,71 @@ int fail(const std::string& message) {
   std::printf("%s\n", message.c_str());
   std::fflush(stdout);
   return 1;
+}
+
+using Params = std::map<std::string, std::string>;
+
+/// Adds the PARFILE's KEY=VALUE lines to `kv` (the command line wins) and to
+/// what is recorded (the password only as "given"); an error when the file
+/// is missing or readable by others.
+std::string read_parfile(const std::string& par, Params& kv, std::vector<std::string>& recorded) {
+  struct stat st {};
+  if (::stat(par.c_str(), &st) != 0) return "PARFILE " + par + " not found";
+  if ((st.st_mode & 077) != 0) return "PARFILE " + par + " is readable by others";
+  std::string text;
+  fake::read_file(par, &text);
+  std::stringstream lines(text);
+  std::vector<std::string> par_words;
+  for (std::string line; std::getline(lines, line);) {
+    line = fake::trim(line);
+    if (!line.empty()) par_words.push_back(line);
+  }
+  for (const auto& [k, v] : fake::parse_kv(par_words)) {
+    if (!kv.count(k)) kv[k] = v;  // the command line wins
+    if (k == "SYSDBA_PWD") {
+      recorded.push_back("parfile:SYSDBA_PWD=<given, " + std::to_string(v.size()) + " characters>");
+    } else if (!k.empty()) {
+      recorded.push_back("parfile:" + k + "=" + v);
+    }
+  }
+  return "";
+}
+
+/// What dminit refuses in its parameters; empty when they are fine.
+std::string check_parameters(Params& kv) {
+  for (const char* key : {"PATH", "INSTANCE_NAME", "PORT_NUM", "DPC_MODE"}) {
+    if (!kv.count(key) || kv[key].empty()) return std::string("missing parameter ") + key;
+  }
+  if (fake::dpc_mode_name(kv["DPC_MODE"]).empty()) return "invalid DPC_MODE " + kv["DPC_MODE"];
+  if (kv.count("SYSDBA_PWD") && (kv["SYSDBA_PWD"].size() < 9 || kv["SYSDBA_PWD"].size() > 48)) {
+    return "[-104] invalid SYSDBA_PWD: it must be 9 to 48 characters";
+  }
+  for (const char* key : {"PORT_NUM", "AP_PORT_NUM"}) {
+    if (!kv.count(key)) continue;
+    int port = std::atoi(kv[key].c_str());
+    if (port < 1024 || port > 65534) return std::string("invalid ") + key + " " + kv[key];
+  }
+  return "";
+}
+
+/// The dm.ini dminit writes for these parameters.
+std::string ini_text(Params& kv, const std::string& dir, const std::string& mode) {
+  std::string ini = "#DaMeng Database Server Configuration file (stand-in)\n";
+  auto line = [&ini](const std::string& k, const std::string& v, const std::string& comment) {
+    std::string key = k;
+    key.resize(32, ' ');
+    ini += "\t\t" + key + "= " + v + "\t\t\t#" + comment + "\n";
+  };
+  line("CTL_PATH", dir + "/dm.ctl", "ctl file path");
+  line("SYSTEM_PATH", dir, "system path");
+  line("INSTANCE_NAME", kv["INSTANCE_NAME"], "Instance Name");
+  line("PORT_NUM", kv["PORT_NUM"], "Port number on which the database server will listen");
+  line("AP_PORT_NUM", kv.count("AP_PORT_NUM") ? kv["AP_PORT_NUM"] : "6000", "AP port");
+  line("DPC_MODE", mode == "MP" ? "1" : mode == "BP" ? "2" : "3", "DPC mode");
+  line("ARCH_INI", "0", "dmarch.ini");
+  line("ALTER_MODE_STATUS", "1", "Whether to allow alter database mode/status");
+  line("MAL_INI", "0", "dmmal.ini");
+  return ini;
 }
 
 }  // namespace
@@ -40,26 +107,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> recorded = words;
 
   if (kv.count("PARFILE")) {
-    const std::string par = kv["PARFILE"];
-    struct stat st {};
-    if (::stat(par.c_str(), &st) != 0) return fail("PARFILE " + par + " not found");
-    if ((st.st_mode & 077) != 0) return fail("PARFILE " + par + " is readable by others");
-    std::string text;
-    fake::read_file(par, &text);
-    std::stringstream lines(text);
-    std::vector<std::string> par_words;
-    for (std::string line; std::getline(lines, line);) {
-      line = fake::trim(line);
-      if (!line.empty()) par_words.push_back(line);
-    }
-    for (const auto& [k, v] : fake::parse_kv(par_words)) {
-      if (!kv.count(k)) kv[k] = v;  // the command line wins
-      if (k == "SYSDBA_PWD") {
-        recorded.push_back("parfile:SYSDBA_PWD=<given, " + std::to_string(v.size()) + " characters>");
-      } else if (!k.empty()) {
-        recorded.push_back("parfile:" + k + "=" + v);
-      }
-    }
+    if (std::string bad = read_parfile(kv["PARFILE"], kv, recorded); !bad.empty()) return fail(bad);
   }
   if (kv.count("SYSDBA_PWD") && !kv.count("PARFILE")) {
     recorded.push_back("WARNING:SYSDBA_PWD on the command line");
@@ -71,20 +119,8 @@ int main(int argc, char** argv) {
   for (const auto& [k, v] : kv) joined += k + "=" + v + " ";
   if (fake::should_fail("dminit", joined)) return fail("[-1] fault injected by DPC_FAKE_FAIL");
 
-  for (const char* key : {"PATH", "INSTANCE_NAME", "PORT_NUM", "DPC_MODE"}) {
-    if (!kv.count(key) || kv[key].empty()) return fail(std::string("missing parameter ") + key);
-  }
+  if (std::string bad = check_parameters(kv); !bad.empty()) return fail(bad);
   const std::string mode = fake::dpc_mode_name(kv["DPC_MODE"]);
-  if (mode.empty()) return fail("invalid DPC_MODE " + kv["DPC_MODE"]);
-  if (kv.count("SYSDBA_PWD") && (kv["SYSDBA_PWD"].size() < 9 || kv["SYSDBA_PWD"].size() > 48)) {
-    return fail("[-104] invalid SYSDBA_PWD: it must be 9 to 48 characters");
-  }
-  for (const char* key : {"PORT_NUM", "AP_PORT_NUM"}) {
-    if (!kv.count(key)) continue;
-    int port = std::atoi(kv[key].c_str());
-    if (port < 1024 || port > 65534) return fail(std::string("invalid ") + key + " " + kv[key]);
-  }
-
   const std::string path = kv["PATH"];
   const std::string dir = path + "/DAMENG";
   const std::string overwrite = kv.count("AUTO_OVERWRITE") ? kv["AUTO_OVERWRITE"] : "0";
@@ -93,21 +129,7 @@ int main(int argc, char** argv) {
   }
   if (!fake::make_dirs(dir)) return fail("cannot create " + dir);
 
-  std::string ini = "#DaMeng Database Server Configuration file (stand-in)\n";
-  auto line = [&ini](const std::string& k, const std::string& v, const std::string& comment) {
-    std::string key = k;
-    key.resize(32, ' ');
-    ini += "\t\t" + key + "= " + v + "\t\t\t#" + comment + "\n";
-  };
-  line("CTL_PATH", dir + "/dm.ctl", "ctl file path");
-  line("SYSTEM_PATH", dir, "system path");
-  line("INSTANCE_NAME", kv["INSTANCE_NAME"], "Instance Name");
-  line("PORT_NUM", kv["PORT_NUM"], "Port number on which the database server will listen");
-  line("AP_PORT_NUM", kv.count("AP_PORT_NUM") ? kv["AP_PORT_NUM"] : "6000", "AP port");
-  line("DPC_MODE", mode == "MP" ? "1" : mode == "BP" ? "2" : "3", "DPC mode");
-  line("ARCH_INI", "0", "dmarch.ini");
-  line("ALTER_MODE_STATUS", "1", "Whether to allow alter database mode/status");
-  line("MAL_INI", "0", "dmmal.ini");
+  const std::string ini = ini_text(kv, dir, mode);
   if (!fake::write_file(dir + "/dm.ini", ini)) return fail("cannot write " + dir + "/dm.ini");
 
   long long magic = fake::new_magic();

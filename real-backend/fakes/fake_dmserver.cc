@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,62 +39,54 @@ void say(const std::string& line) {
   std::fflush(stdout);
 }
 
-}  // namespace
+using IniMap = std::map<std::string, std::string>;
 
-int main(int argc, char** argv) {
-  std::vector<std::string> words(argv + 1, argv + argc);
-  if (words.size() == 1 && words[0] == "-v") {
-    std::printf("DM Database Server 64 V8 %s\n", fake::build_string(argv[0]).c_str());
-    return 0;
-  }
-  if (words.size() == 1 && fake::upper(words[0]) == "HELP") {
-    say("DM Database Server (stand-in)\nformat: ./dmserver [ini_file_path] [-noconsole] [mount] [dpc_mode=...]");
-    return 0;
-  }
-  fake::record("dmserver", words);
-  if (words.empty()) return fail("usage: dmserver <dm.ini> dpc_mode=MP|SP|BP [MOUNT]");
-
-  const std::string ini_path = words[0];
-  std::string mode_arg;
+struct Args {
+  std::string ini_path;
+  std::string mode;  ///< from dpc_mode=, empty when not given
   bool mount = false;
+};
+
+/// The command line; an error message when a word is not one dmserver takes.
+std::string parse_args(const std::vector<std::string>& words, Args& args) {
+  args.ini_path = words[0];
   for (size_t i = 1; i < words.size(); ++i) {
     std::string w = fake::upper(words[i]);
     if (w == "MOUNT") {
-      mount = true;
+      args.mount = true;
     } else if (w.rfind("DPC_MODE=", 0) == 0) {
-      mode_arg = fake::dpc_mode_name(w.substr(9));
+      args.mode = fake::dpc_mode_name(w.substr(9));
     } else {
-      return fail("unknown argument " + words[i]);
+      return "unknown argument " + words[i];
     }
   }
-  std::string joined;
-  for (const auto& w : words) joined += w + " ";
-  if (fake::should_fail("dmserver", joined)) return fail("[-1] fault injected by DPC_FAKE_FAIL");
+  return "";
+}
 
-  if (!fake::exists(ini_path)) return fail("the ini file " + ini_path + " does not exist");
-  auto ini = fake::read_ini(ini_path);
-  const std::string dir = fake::parent_dir(ini_path);
+/// What DM refuses before it opens the database; empty when it may start.
+std::string refusal(const Args& args, IniMap& ini, IniMap& db, const std::string& dir) {
   const std::string inst = ini["INSTANCE_NAME"];
   const std::string mode = fake::dpc_mode_name(ini["DPC_MODE"]);
-  if (mode_arg.empty()) mode_arg = mode;
-  if (mode_arg != mode) {
-    return fail("[-718] dpc_mode=" + mode_arg + " differs from the DPC_MODE " + mode + " the database was initialised with");
+  const std::string asked = args.mode.empty() ? mode : args.mode;
+  if (asked != mode) {
+    return "[-718] dpc_mode=" + asked + " differs from the DPC_MODE " + mode + " the database was initialised with";
   }
-  if (mode != "MP" && !fake::exists(dir + "/mp.ini")) return fail("mp.ini not found in " + dir + "; cannot find the MP");
-  if (int pid = fake::running_server(dir); pid > 0) return fail("the database is in use by process " + std::to_string(pid));
-
-  auto db = fake::read_ini(dir + "/fake.db");
+  if (mode != "MP" && !fake::exists(dir + "/mp.ini")) return "mp.ini not found in " + dir + "; cannot find the MP";
+  if (int pid = fake::running_server(dir); pid > 0) return "the database is in use by process " + std::to_string(pid);
   if (db["MAGIC_UPDATED"] == "0") {
-    return fail("[-9737] DB_MAGIC of " + inst + " equals its backup source's; run RECOVER ... UPDATE DB_MAGIC first");
+    return "[-9737] DB_MAGIC of " + inst + " equals its backup source's; run RECOVER ... UPDATE DB_MAGIC first";
   }
-  if (mount) {
-    if (db["OPENED"] != "1") return fail("[-109] " + inst + " was never opened; it cannot start MOUNT");
-    if (ini["ARCH_INI"] != "1") return fail(inst + ": MOUNT for a RAFT member needs ARCH_INI = 1 in dm.ini");
-    auto arch = fake::read_ini_sections(dir + "/dmarch.ini");
-    if (arch[""]["RAFT_SELF_ID"].empty()) return fail(inst + ": dmarch.ini has no RAFT_SELF_ID");
-  }
+  if (!args.mount) return "";
+  if (db["OPENED"] != "1") return "[-109] " + inst + " was never opened; it cannot start MOUNT";
+  if (ini["ARCH_INI"] != "1") return inst + ": MOUNT for a RAFT member needs ARCH_INI = 1 in dm.ini";
+  auto arch = fake::read_ini_sections(dir + "/dmarch.ini");
+  if (arch[""]["RAFT_SELF_ID"].empty()) return inst + ": dmarch.ini has no RAFT_SELF_ID";
+  return "";
+}
 
-  int port = std::atoi(ini["PORT_NUM"].c_str());
+/// A listening socket on every address at `port`, or -1.
+int listen_on(int port) {
+  if (port <= 0) return -1;
   int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -101,10 +94,16 @@ int main(int argc, char** argv) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  if (port <= 0 || ::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(sock, 64) != 0) {
-    return fail("[-1] " + inst + " cannot listen on port " + std::to_string(port));
+  if (::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(sock, 64) != 0) {
+    ::close(sock);
+    return -1;
   }
+  return sock;
+}
 
+/// Prints DM's startup lines, marks the database opened (not for MOUNT),
+/// writes fake.state and says "SYSTEM IS READY.".
+void open_database(bool mount, const std::string& mode, IniMap& db, const std::string& dir) {
   say("file dm.key not found, use default license!");
   say("version info: develop (stand-in)");
   say("DM Database Server x64 V8 startup...");
@@ -112,27 +111,36 @@ int main(int argc, char** argv) {
   if (const char* delay = std::getenv("DPC_FAKE_READY_DELAY_MS")) {
     std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(delay)));
   }
-  const std::string status = mount ? "MOUNT" : "OPEN";
   if (!mount) {
     db["OPENED"] = "1";
     std::string text;
     for (const auto& [k, v] : db) text += k + "=" + v + "\n";
     fake::write_file(dir + "/fake.db", text);
   }
-  fake::write_file(dir + "/fake.state", "PID=" + std::to_string(::getpid()) + "\nSTATUS=" + status +
-                                            "\nMODE=" + mode + "\nMOUNT=" + (mount ? "1" : "0") + "\n");
+  fake::write_file(dir + "/fake.state", "PID=" + std::to_string(::getpid()) + "\nSTATUS=" +
+                                            (mount ? "MOUNT" : "OPEN") + "\nMODE=" + mode +
+                                            "\nMOUNT=" + (mount ? "1" : "0") + "\n");
   say("SYSTEM IS READY.");
+}
 
-  sigset_t mask;
-  sigemptyset(&mask);
-  sigaddset(&mask, SIGUSR1);
-  sigaddset(&mask, SIGTERM);
-  sigprocmask(SIG_BLOCK, &mask, nullptr);
-  int sfd = ::signalfd(-1, &mask, SFD_CLOEXEC);
-  fake::SqlService sql(dir, inst, mount);  // after the mask: its threads inherit it
-  std::string pending;
+/// Console lines read so far; sets `why` on `exit` / `exit all`.
+void read_console(std::string& pending, std::string& why) {
+  for (size_t nl; why.empty() && (nl = pending.find('\n')) != std::string::npos;) {
+    std::string line = fake::trim(pending.substr(0, nl));
+    pending.erase(0, nl + 1);
+    if (line == "exit" || line == "exit all") {
+      why = "console " + line;
+    } else if (!line.empty()) {
+      say("unknown console command: " + line);
+    }
+  }
+}
+
+/// Serves SQL connections until a signal or the console says to stop;
+/// returns why it stopped.
+std::string serve_until_stopped(int sfd, int sock, fake::SqlService& sql) {
+  std::string pending, why;
   bool stdin_open = true;
-  std::string why;
   while (why.empty()) {
     pollfd fds[3] = {{sfd, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}, {sock, POLLIN, 0}};
     if (::poll(fds, 3, -1) < 0) continue;
@@ -154,17 +162,51 @@ int main(int argc, char** argv) {
         continue;
       }
       pending.append(buf, static_cast<size_t>(n));
-      for (size_t nl; why.empty() && (nl = pending.find('\n')) != std::string::npos;) {
-        std::string line = fake::trim(pending.substr(0, nl));
-        pending.erase(0, nl + 1);
-        if (line == "exit" || line == "exit all") {
-          why = "console " + line;
-        } else if (!line.empty()) {
-          say("unknown console command: " + line);
-        }
-      }
+      read_console(pending, why);
     }
   }
+  return why;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.size() == 1 && words[0] == "-v") {
+    std::printf("DM Database Server 64 V8 %s\n", fake::build_string(argv[0]).c_str());
+    return 0;
+  }
+  if (words.size() == 1 && fake::upper(words[0]) == "HELP") {
+    say("DM Database Server (stand-in)\nformat: ./dmserver [ini_file_path] [-noconsole] [mount] [dpc_mode=...]");
+    return 0;
+  }
+  fake::record("dmserver", words);
+  if (words.empty()) return fail("usage: dmserver <dm.ini> dpc_mode=MP|SP|BP [MOUNT]");
+  Args args;
+  if (std::string bad = parse_args(words, args); !bad.empty()) return fail(bad);
+  std::string joined;
+  for (const auto& w : words) joined += w + " ";
+  if (fake::should_fail("dmserver", joined)) return fail("[-1] fault injected by DPC_FAKE_FAIL");
+
+  if (!fake::exists(args.ini_path)) return fail("the ini file " + args.ini_path + " does not exist");
+  auto ini = fake::read_ini(args.ini_path);
+  const std::string dir = fake::parent_dir(args.ini_path);
+  const std::string inst = ini["INSTANCE_NAME"];
+  auto db = fake::read_ini(dir + "/fake.db");
+  if (std::string no = refusal(args, ini, db, dir); !no.empty()) return fail(no);
+  const int port = std::atoi(ini["PORT_NUM"].c_str());
+  const int sock = listen_on(port);
+  if (sock < 0) return fail("[-1] " + inst + " cannot listen on port " + std::to_string(port));
+  open_database(args.mount, fake::dpc_mode_name(ini["DPC_MODE"]), db, dir);
+
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGUSR1);
+  sigaddset(&mask, SIGTERM);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  int sfd = ::signalfd(-1, &mask, SFD_CLOEXEC);
+  fake::SqlService sql(dir, inst, args.mount);  // after the mask: its threads inherit it
+  const std::string why = serve_until_stopped(sfd, sock, sql);
   fake::record("dmserver-exit", {inst, why});
   say("[" + why + "] shutting down " + inst + "...");
   if (const char* delay = std::getenv("DPC_FAKE_EXIT_DELAY_MS")) {

@@ -212,28 +212,30 @@ std::vector<std::string> split_statements(const std::string& query) {
   return out;
 }
 
-void serve_pg_connection(int fd, const PgHandler& handler, const std::string& live_line) {
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
+namespace {
+
+/// Reads the startup packets (SSLRequest / GSSENCRequest refused, then the
+/// StartupMessage) and answers with authentication-ok, the server's
+/// parameters and ReadyForQuery. False when the connection is to end: a
+/// liveness question (answered with `live_line`), a bad packet or a
+/// protocol other than 3.0.
+bool start_up(int fd, const std::string& live_line) {
   char head[8];
-  if (!read_exact(fd, head, 8)) return;
+  if (!read_exact(fd, head, 8)) return false;
   if (std::memcmp(head, kLiveQuestion, 8) == 0) {
     (void)write_all(fd, live_line);
-    return;
+    return false;
   }
-  // Startup: SSLRequest / GSSENCRequest refused, then the StartupMessage.
   for (;;) {
     uint32_t len = be32(head), code = be32(head + 4);
-    if (len < 8 || len > 10000) return;
+    if (len < 8 || len > 10000) return false;
     std::string rest(len - 8, '\0');
-    if (!rest.empty() && !read_exact(fd, rest.data(), rest.size())) return;
+    if (!rest.empty() && !read_exact(fd, rest.data(), rest.size())) return false;
     if (code == 80877103 || code == 80877104) {
-      if (!write_all(fd, "N") || !read_exact(fd, head, 8)) return;
+      if (!write_all(fd, "N") || !read_exact(fd, head, 8)) return false;
       continue;
     }
-    if (code != 196608) return;  // protocol 3.0 only
+    if (code != 196608) return false;  // protocol 3.0 only
     break;
   }
   std::string hello = Msg('R').i32(0).done();
@@ -248,14 +250,103 @@ void serve_pg_connection(int fd, const PgHandler& handler, const std::string& li
   hello += param("session_authorization", "SYSDBA");
   hello += Msg('K').i32(static_cast<int>(::getpid())).i32(0x5eed).done();
   hello += ready();
-  if (!write_all(fd, hello)) return;
+  return write_all(fd, hello);
+}
 
-  // The extended flow: the unnamed statement is run when it is first
-  // described or executed, and its outcome kept until the next Parse.
-  std::string prepared;
-  std::optional<Outcome> outcome;
-  bool failed = false;  // an error in the extended flow: skip to Sync
-  for (;;) {
+/// One connection after its startup: simple queries, and the extended flow,
+/// where the unnamed statement is run when it is first described or
+/// executed and its outcome kept until the next Parse.
+class PgSession {
+ public:
+  explicit PgSession(const PgHandler& handler) : handler_(handler) {}
+
+  /// The answer to one message (may be empty); `end` set on Terminate.
+  std::string answer(char type, const std::string& body, bool& end) {
+    switch (type) {
+      case 'Q': return simple_query(body);
+      case 'P': return parse(body);
+      case 'B': return failed_ ? "" : Msg('2').done();  // dpcctl's statements take no parameters
+      case 'D': return describe_message(body);
+      case 'E': return execute();
+      case 'C': return failed_ ? "" : Msg('3').done();
+      case 'H': return "";
+      case 'S':
+        failed_ = false;
+        return ready();
+      case 'X':
+        end = true;
+        return "";
+      default:
+        return error_response("[SQLSTATE 0A000, native 0] message type '" + std::string(1, type) +
+                              "' is not supported by the stand-in") +
+               ready();
+    }
+  }
+
+ private:
+  const Outcome& current() {
+    if (!outcome_) outcome_ = run(prepared_, handler_);
+    return *outcome_;
+  }
+
+  std::string simple_query(const std::string& body) {
+    std::string out;
+    auto statements = split_statements(std::string(body.c_str()));
+    if (statements.empty()) out += Msg('I').done();
+    for (const auto& s : statements) {
+      Outcome o = run(s, handler_);
+      if (o.ok && !o.rows.columns.empty()) out += row_description(o.rows.columns);
+      out += results(o);
+      if (!o.ok) break;
+    }
+    return out + ready();
+  }
+
+  std::string parse(const std::string& body) {  // statement name, query, parameter types
+    if (failed_) return "";
+    size_t name_end = body.find('\0');
+    prepared_ = trim(body.c_str() + name_end + 1);
+    while (!prepared_.empty() && prepared_.back() == ';') prepared_.pop_back();
+    outcome_.reset();
+    return Msg('1').done();
+  }
+
+  std::string describe_message(const std::string& body) {  // a statement ('S') or a portal ('P')
+    if (failed_) return "";
+    const Outcome& o = current();
+    if (!o.ok) {
+      failed_ = true;
+      return error_response(o.error);
+    }
+    std::string out;
+    if (!body.empty() && body[0] == 'S') out += Msg('t').i16(0).done();  // no parameters
+    return out + describe(o);
+  }
+
+  std::string execute() {
+    if (failed_) return "";
+    std::string out = results(current());
+    if (!current().ok) failed_ = true;
+    outcome_.reset();  // executing again runs it again
+    return out;
+  }
+
+  const PgHandler& handler_;
+  std::string prepared_;
+  std::optional<Outcome> outcome_;
+  bool failed_ = false;  // an error in the extended flow: skip to Sync
+};
+
+}  // namespace
+
+void serve_pg_connection(int fd, const PgHandler& handler, const std::string& live_line) {
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  if (!start_up(fd, live_line)) return;
+  PgSession session(handler);
+  for (bool end = false; !end;) {
     char type;
     char lenbuf[4];
     if (!read_exact(fd, &type, 1) || !read_exact(fd, lenbuf, 4)) return;
@@ -263,74 +354,7 @@ void serve_pg_connection(int fd, const PgHandler& handler, const std::string& li
     if (len < 4 || len > (64u << 20)) return;
     std::string body(len - 4, '\0');
     if (!body.empty() && !read_exact(fd, body.data(), body.size())) return;
-    std::string out;
-    auto current = [&]() -> const Outcome& {
-      if (!outcome) outcome = run(prepared, handler);
-      return *outcome;
-    };
-    switch (type) {
-      case 'Q': {
-        std::string query(body.c_str());
-        auto statements = split_statements(query);
-        if (statements.empty()) out += Msg('I').done();
-        for (const auto& s : statements) {
-          Outcome o = run(s, handler);
-          if (o.ok && !o.rows.columns.empty()) out += row_description(o.rows.columns);
-          out += results(o);
-          if (!o.ok) break;
-        }
-        out += ready();
-        break;
-      }
-      case 'P': {  // Parse: statement name, query, parameter types
-        if (failed) break;
-        size_t name_end = body.find('\0');
-        prepared = trim(body.c_str() + name_end + 1);
-        while (!prepared.empty() && prepared.back() == ';') prepared.pop_back();
-        outcome.reset();
-        out += Msg('1').done();
-        break;
-      }
-      case 'B':  // Bind (dpcctl's statements take no parameters)
-        if (!failed) out += Msg('2').done();
-        break;
-      case 'D': {  // Describe a statement ('S') or a portal ('P')
-        if (failed) break;
-        const Outcome& o = current();
-        if (!o.ok) {
-          out += error_response(o.error);
-          failed = true;
-          break;
-        }
-        if (!body.empty() && body[0] == 'S') out += Msg('t').i16(0).done();  // no parameters
-        out += describe(o);
-        break;
-      }
-      case 'E': {
-        if (failed) break;
-        const Outcome& o = current();
-        out += results(o);
-        if (!o.ok) failed = true;
-        outcome.reset();  // executing again runs it again
-        break;
-      }
-      case 'C':
-        if (!failed) out += Msg('3').done();
-        break;
-      case 'H':
-        break;
-      case 'S':
-        failed = false;
-        out += ready();
-        break;
-      case 'X':
-        return;
-      default:
-        out += error_response("[SQLSTATE 0A000, native 0] message type '" + std::string(1, type) +
-                              "' is not supported by the stand-in");
-        out += ready();
-        break;
-    }
+    std::string out = session.answer(type, body, end);
     if (!out.empty() && !write_all(fd, out)) return;
   }
 }
