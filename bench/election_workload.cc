@@ -24,21 +24,7 @@ const char* election_trigger_name(ElectionTrigger trigger) {
 
 namespace {
 
-GroupTiming timing_of(const ElectionSetup& s) {
-  GroupTiming t;
-  t.hb_interval = s.hb_interval;
-  t.latency_min_us = s.latency_min_us;
-  t.latency_max_us = s.latency_max_us;
-  t.jitter_ms = s.jitter_ms;
-  t.continuous_timers = s.continuous_timers;
-  t.disk_syncs = s.disk_syncs;
-  t.disk_sync_min_us = s.disk_sync_min_us;
-  t.disk_sync_max_us = s.disk_sync_max_us;
-  t.candidate_writes_first = s.candidate_writes_first;
-  t.processing_min_us = s.processing_min_us;
-  t.processing_max_us = s.processing_max_us;
-  return t;
-}
+GroupTiming timing_of(const ElectionSetup& s) { return s; }
 
 std::vector<GroupMember> members_of(const ElectionSetup& s) {
   std::vector<GroupMember> out;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/raft/raft_group_driver.h"
 #include "sim/raft/raft_node.h"
 
 namespace dpc::sim {
@@ -36,57 +37,45 @@ enum class ElectionTrigger {
 };
 const char* election_trigger_name(ElectionTrigger trigger);
 
-/// One configuration of the experiment.
-struct ElectionSetup {
+/// One configuration of the experiment. Its timing fields are the driven
+/// group's (GroupTiming, sim/raft/raft_group_driver.h), with these defaults
+/// and meanings in the benchmark:
+/// - latency_min/max_us (500 here): from the sender's handler to the
+///   receiver's (the wire plus the RPC stack at both ends).
+/// - Server timing, what a real server does between receiving a message and
+///   answering it; each a [model] parameter (docs/simulator.md, "[model]
+///   server timing of the RAFT election model"). Left at the defaults there
+///   is no write and no processing; apply_model_server_timing() sets the
+///   model's values.
+///   - disk_syncs, disk_sync_min/max_us: stable-storage write. A member whose
+///     term, vote or log changed while handling a message writes them before
+///     it answers (Raft's persistent state, Figure 2 of the paper): its timers
+///     were reset when the message was handled, its replies leave when the
+///     write is done, and it handles nothing else meanwhile, as LogCabin does
+///     under its lock. One write per handled message; a write is `disk_syncs`
+///     fsyncs (LogCabin: the file, then its directory), each uniform in
+///     [min, max] (a disk's settle time plus its rotational delay).
+///   - candidate_writes_first: the candidate writes its new term and
+///     self-vote before its RequestVotes leave (LogCabin's startNewElection
+///     does; etcd/raft hands the write and the messages to the application
+///     together, which may send first).
+///   - processing_min/max_us: per-message receive processing, from a
+///     message's arrival to its handler running (deserialising, thread
+///     hand-off), spent by the receiver one message at a time; it delays
+///     timer resets as well as replies.
+///   - continuous_timers (true here): election timers in microseconds with a
+///     continuous jitter in [0, jitter_ms) ms, as a real server's clock does.
+struct ElectionSetup : GroupTiming {
+  ElectionSetup() {
+    latency_min_us = 500;
+    latency_max_us = 500;
+    continuous_timers = true;
+  }
   std::string name;  ///< identifier used in JSON and plots, e.g. "paper-150-155"
   std::string label; ///< human legend, e.g. "150-155 ms"
   ElectionTrigger trigger = ElectionTrigger::LeaderCrash;
   /// RAFT_VOTE_INTERVAL of each member, in RAFT_SELF_ID order (1..n).
   std::vector<VMillis> vote_intervals;
-  /// Each (re)armed election timeout gets a uniform extra 0..jitter_ms.
-  VMillis jitter_ms = 0;
-  VMillis hb_interval = 150;  ///< RAFT_HB_INTERVAL
-  /// One-way delay of a message, microseconds, uniform in [min, max] per
-  /// message: from the sender's handler to the receiver's (the wire plus the
-  /// RPC stack at both ends).
-  int64_t latency_min_us = 500;
-  int64_t latency_max_us = 500;
-
-  // ---- Server timing: what a real server does between receiving a message
-  // and answering it. Each is a [model] parameter (docs/simulator.md,
-  // "[model] server timing of the RAFT election model"). Left at these
-  // defaults there is no write and no processing; apply_model_server_timing()
-  // sets the model's values.
-
-  /// [model] Stable-storage write. A member whose term, vote or log changed
-  /// while handling a message writes them before it answers (Raft's
-  /// persistent state, Figure 2 of the paper): its timers were reset when the
-  /// message was handled, its replies leave when the write is done, and it
-  /// handles nothing else (no message, no timer) meanwhile, as LogCabin does
-  /// under its lock. One write per handled message, however many fields
-  /// changed; a write is `disk_syncs` fsyncs (LogCabin: the file, then its
-  /// directory), each uniform in [disk_sync_min_us, disk_sync_max_us] (a
-  /// disk's settle time plus its rotational delay).
-  int disk_syncs = 1;
-  int64_t disk_sync_min_us = 0;
-  int64_t disk_sync_max_us = 0;
-  /// [model] The candidate writes its new term and self-vote before its
-  /// RequestVotes leave (LogCabin's startNewElection does; etcd/raft hands
-  /// the write and the messages to the application together, which may send
-  /// first). Off: the RequestVotes leave at the timeout, the write follows.
-  bool candidate_writes_first = false;
-  /// [model] Per-message receive processing, microseconds, uniform in [min,
-  /// max]: the time from a message's arrival to its handler running
-  /// (deserialising, thread hand-off), spent by the receiver one message at a
-  /// time. It delays timer resets as well as replies.
-  int64_t processing_min_us = 0;
-  int64_t processing_max_us = 0;
-  /// [model] Election timers run in microseconds, with a continuous uniform
-  /// jitter in [0, jitter_ms) ms, as a real server's clock does; false keeps
-  /// RaftNode's whole-millisecond deadlines and integer jitter 0..jitter_ms
-  /// (the whole simulator's behaviour), where two members often time out in
-  /// the same microsecond.
-  bool continuous_timers = true;
   /// LeaderCrash: [model] the paper's crash timing. true: the synchronized
   /// broadcast goes out with a heartbeat and the leader dies a uniformly
   /// random time within the next heartbeat interval (so no further heartbeat
