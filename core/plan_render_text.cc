@@ -54,6 +54,22 @@ std::string at(const SqlEndpoint& e) {
   return e.instance + " (" + e.host + ":" + std::to_string(e.port) + ")";
 }
 
+/// An install step: what is copied where, checked and marked.
+void install_details(const Step& s, std::vector<std::string>& out) {
+  if (is_silent_installer(s.package)) {
+    out.push_back("on host " + s.host + ": unless " + s.path + "/bin/dmserver -v reports the build DM's installer " +
+                  s.package + " installs, copy it to " + s.path + ".dpc-install/ there (SHA-256 compared),");
+    out.push_back("run DMInstall.bin -q " + s.path + ".dpc-install/auto_install.xml (INSTALL_PATH " + s.path +
+                  ".dpc-new, INIT_DB N), check the build, rename it into " + s.path + " and mark it " +
+                  kInstalledMarker);
+    return;
+  }
+  out.push_back("on host " + s.host + ": unless " + s.path + "/bin/dmserver -v reports the build of " +
+                s.package + ", copy the package there, compare its SHA-256 with this machine's, unpack it");
+  out.push_back("into " + s.path + " (an earlier DM home kept as " + s.path + ".before-dpcctl) and mark it " +
+                kInstalledMarker);
+}
+
 /// The detail lines under a step, without indentation.
 std::vector<std::string> details(const Step& s) {
   std::vector<std::string> out;
@@ -124,18 +140,7 @@ std::vector<std::string> details(const Step& s) {
       }
       break;
     case StepKind::InstallDm:
-      if (is_silent_installer(s.package)) {
-        out.push_back("on host " + s.host + ": unless " + s.path + "/bin/dmserver -v reports the build DM's installer " +
-                      s.package + " installs, copy it to " + s.path + ".dpc-install/ there (SHA-256 compared),");
-        out.push_back("run DMInstall.bin -q " + s.path + ".dpc-install/auto_install.xml (INSTALL_PATH " + s.path +
-                      ".dpc-new, INIT_DB N), check the build, rename it into " + s.path + " and mark it " +
-                      kInstalledMarker);
-        break;
-      }
-      out.push_back("on host " + s.host + ": unless " + s.path + "/bin/dmserver -v reports the build of " +
-                    s.package + ", copy the package there, compare its SHA-256 with this machine's, unpack it");
-      out.push_back("into " + s.path + " (an earlier DM home kept as " + s.path + ".before-dpcctl) and mark it " +
-                    kInstalledMarker);
+      install_details(s, out);
       break;
     case StepKind::CopyBackup:
       out.push_back("copy " + s.path + " from host " + s.source_host + " to host " + s.host +

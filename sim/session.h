@@ -161,6 +161,8 @@ class SimSession {
   CommandResult execute_scale(const std::vector<std::string>& rest);
   /// ctl install: only the plan's install-dm steps (sim/session_ctl.cc).
   CommandResult execute_install(const std::vector<std::string>& rest);
+  /// ctl deploy [--resume] (sim/session_ctl.cc).
+  CommandResult execute_deploy(const std::vector<std::string>& rest, bool allow_mixed);
   // sim/session_workload.cc: background status queries.
   CommandResult cmd_workload(const Words& w);
   CommandResult cmd_workload_check(const Words& w);

@@ -48,35 +48,7 @@ CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
     deploy_plan_ = build_deploy_plan(topo_);
   }
   if (verb == "install") return execute_install(rest);
-  if (verb == "deploy") {
-    const bool resume = rest.size() == 2 && rest[1] == "--resume";
-    if (rest.size() > 2 || (rest.size() == 2 && !resume)) {
-      r.ok = false;
-      r.error = "usage: ctl deploy [--resume] [--allow-mixed] [--dm-package PATH]";
-      return r;
-    }
-    if (!resume) {
-      DeployCheck check = check_before_deploy(backend(), topo_, deploy_plan_);
-      if (check.kind == DeployCheck::Kind::Refused) return r.ok = false, r.error = check.message, r;
-      if (check.kind == DeployCheck::Kind::Healthy) {
-        r.output = check.message;
-        r.status = status();
-        return r;
-      }
-      // The real backend's preflight compares the hosts' DM builds.
-      Result<std::string> same = check_same_dm_build(cluster_->world(), topo_, allow_mixed);
-      if (!same) return r.ok = false, r.error = same.message(), r;
-      if (!same->empty()) r.output = *same + "\n";
-      done_.clear();  // a fresh deployment, as the real backend resets its journal
-    }
-    ExecutionReport rep = deploy("", parallel);
-    r.ok = rep.ok;
-    r.report = rep;
-    if (rep.ok) r.output += "deployed: " + std::to_string(rep.done) + " steps";
-    else r.error = rep.error;
-    r.status = status();
-    return r;
-  }
+  if (verb == "deploy") return execute_deploy(rest, allow_mixed);
   if (verb == "scale-out" || verb == "scale-in" || verb == "convert") return execute_scale(rest);
   if (verb == "status") {
     r.status = status();
@@ -104,6 +76,40 @@ CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
   }
   if (!res.reports.empty()) r.report = res.reports.back();
   if (op->verb == "stop" && op->selectors.empty()) r.status = status();
+  return r;
+}
+
+/// `ctl deploy [--resume]`: a fresh deploy is checked first (refused, or
+/// already healthy) and the hosts' DM builds compared, as the real backend's
+/// preflight does.
+CommandResult SimSession::execute_deploy(const std::vector<std::string>& rest, bool allow_mixed) {
+  CommandResult r;
+  const bool resume = rest.size() == 2 && rest[1] == "--resume";
+  if (rest.size() > 2 || (rest.size() == 2 && !resume)) {
+    r.ok = false;
+    r.error = "usage: ctl deploy [--resume] [--allow-mixed] [--dm-package PATH]";
+    return r;
+  }
+  if (!resume) {
+    DeployCheck check = check_before_deploy(backend(), topo_, deploy_plan_);
+    if (check.kind == DeployCheck::Kind::Refused) return r.ok = false, r.error = check.message, r;
+    if (check.kind == DeployCheck::Kind::Healthy) {
+      r.output = check.message;
+      r.status = status();
+      return r;
+    }
+    // The real backend's preflight compares the hosts' DM builds.
+    Result<std::string> same = check_same_dm_build(cluster_->world(), topo_, allow_mixed);
+    if (!same) return r.ok = false, r.error = same.message(), r;
+    if (!same->empty()) r.output = *same + "\n";
+    done_.clear();  // a fresh deployment, as the real backend resets its journal
+  }
+  ExecutionReport rep = deploy("", parallel);
+  r.ok = rep.ok;
+  r.report = rep;
+  if (rep.ok) r.output += "deployed: " + std::to_string(rep.done) + " steps";
+  else r.error = rep.error;
+  r.status = status();
   return r;
 }
 
