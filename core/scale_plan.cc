@@ -320,6 +320,9 @@ Result<Plan> build_scale_out_plan(const Topology& deployed, const Topology& want
     }
     if (p == "fault-domain-mv") mine = has(d.added, id_rest(rest));
     if (s.id == "verify-registration" || s.id == "verify-health") mine = !d.added.empty();
+    // A host the cluster did not use before gets DM from the package first,
+    // as in a deploy; hosts already in the cluster hold their DM.
+    if (p == "install-dm") mine = deployed.hosts().count(rest) == 0;
     if (mine) keep.insert(s.id);
   }
   // New members of a running group get their database from it, not from a seed.

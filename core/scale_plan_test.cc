@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/plan_builder.h"
@@ -95,6 +96,28 @@ TEST(ScaleOut, TouchesOnlyTheNewInstancesAndRegistersThemBeforeTheirFirstStart) 
   auto nothing = build_scale_out_plan(base, base);
   ASSERT_TRUE(nothing.ok());
   EXPECT_TRUE(nothing->steps.empty());
+}
+
+TEST(ScaleOut, ANewHostGetsDmFromThePackageFirstAndTheClustersHostsAreLeftAlone) {
+  Topology base = load("local-7.2.json");
+  base.dm_home = "/opt/dmdbms";
+  base.dm_package = "/srv/dm8.tar.gz";
+  Topology wanted = load("local-7.2-grown.json");
+  wanted.dm_home = base.dm_home;
+  wanted.dm_package = base.dm_package;
+  for (Instance& i : wanted.instances) {
+    if (i.name == "BP31" || i.name == "BP32" || i.name == "BP33") i.host = "192.0.2.9";
+  }
+  auto plan = build_scale_out_plan(base, wanted);
+  ASSERT_TRUE(plan.ok()) << plan.message();
+  EXPECT_NE(plan->find("install-dm:192.0.2.9"), nullptr);
+  for (const std::string& h : base.hosts()) EXPECT_EQ(plan->find("install-dm:" + h), nullptr) << h;
+  EXPECT_TRUE(before(*plan, "install-dm:192.0.2.9", "init:BP31"));
+  EXPECT_TRUE(before(*plan, "install-dm:192.0.2.9", "start:BP33"));
+  for (const Step& s : plan->steps) {  // steps on the cluster's hosts do not wait for it themselves
+    if (!base.hosts().count(s.host)) continue;
+    EXPECT_EQ(std::count(s.deps.begin(), s.deps.end(), "install-dm:192.0.2.9"), 0) << s.id;
+  }
 }
 
 TEST(ScaleOut, RefusesWhatItCannotDoWithTheReason) {
