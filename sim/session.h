@@ -161,6 +161,9 @@ class SimSession {
   CommandResult execute_scale(const std::vector<std::string>& rest);
   /// ctl install: only the plan's install-dm steps (sim/session_ctl.cc).
   CommandResult execute_install(const std::vector<std::string>& rest);
+  /// The hosts `topo` names exist in the simulated world, each with its DM
+  /// home as sim.dm says (sim/session_ctl.cc).
+  void add_machines(const Topology& topo);
   /// ctl deploy [--resume] (sim/session_ctl.cc).
   CommandResult execute_deploy(const std::vector<std::string>& rest, bool allow_mixed);
   // sim/session_workload.cc: background status queries.

@@ -118,11 +118,15 @@ void SimSession::adopt_topology(Topology topo) {
   deploy_plan_ = build_deploy_plan(topo_);
   stop_plan_ = build_stop_plan(topo_);
   for (const auto& s : deploy_plan_.steps) done_.insert(s.id);
-  for (const auto& inst : topo_.instances) {
+  add_machines(topo_);
+}
+
+void SimSession::add_machines(const Topology& topo) {
+  for (const auto& inst : topo.instances) {
     cluster_->host(inst.host);
     if (!inst.ip_internal.empty() && inst.ip_internal != inst.host) cluster_->add_alias(inst.ip_internal, inst.host);
   }
-  set_up_dm_homes(cluster_->world(), topo_.dm_home.empty() ? kSimDefaultDmHome : topo_.dm_home, topo_.hosts());
+  set_up_dm_homes(cluster_->world(), topo.dm_home.empty() ? kSimDefaultDmHome : topo.dm_home, topo.hosts());
 }
 
 CommandResult SimSession::execute_install(const std::vector<std::string>& rest) {
@@ -175,6 +179,9 @@ CommandResult SimSession::execute_scale(const std::vector<std::string>& rest) {
                        format_diagnostics(loaded.diagnostics, file.string()),
              r;
     }
+    // The machines a scale-out names exist before its plan runs (a new host
+    // may need DM installed first: its install-dm step runs there).
+    if (verb == "scale-out") add_machines(*loaded.topology);
     res = verb == "scale-out" ? run_scale_out(backend(), topo_, *loaded.topology, o)
                               : run_scale_in(backend(), topo_, *loaded.topology, o);
   }
