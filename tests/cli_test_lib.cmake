@@ -30,3 +30,11 @@ function(expect_match text regex)
     message(FATAL_ERROR "expected to match:\n${regex}\nin:\n${text}")
   endif()
 endfunction()
+
+# expect_not_in(TEXT PART): fails the test if PART occurs in TEXT.
+function(expect_not_in text part)
+  string(FIND "${text}" "${part}" at)
+  if(NOT at EQUAL -1)
+    message(FATAL_ERROR "did not expect:\n${part}\nin:\n${text}")
+  endif()
+endfunction()

@@ -18,28 +18,14 @@ file(REMOVE_RECURSE ${WORKDIR})
 file(MAKE_DIRECTORY ${WORKDIR})
 set(ENV{DM_SYSDBA_PWD} "Dpc_install_test1")
 
+include(${CMAKE_CURRENT_LIST_DIR}/cli_test_lib.cmake)
+
+# dpc(CODE STATE ARGS...): run() with the state directory WORKDIR/STATE.
 function(dpc expected_code state)
-  execute_process(COMMAND ${DPCCTL} ${ARGN} --state-dir ${WORKDIR}/${state}
-                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT code EQUAL expected_code)
-    message(FATAL_ERROR "dpcctl ${ARGN}: exit ${code}, expected ${expected_code}\n${out}${err}")
-  endif()
+  set(RUN_AFTER --state-dir ${WORKDIR}/${state})
+  run(${expected_code} ${ARGN})
   set(out "${out}" PARENT_SCOPE)
   set(err "${err}" PARENT_SCOPE)
-endfunction()
-
-function(expect_in text part)
-  string(FIND "${text}" "${part}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "expected to find:\n${part}\nin:\n${text}")
-  endif()
-endfunction()
-
-function(expect_not_in text part)
-  string(FIND "${text}" "${part}" at)
-  if(NOT at EQUAL -1)
-    message(FATAL_ERROR "did not expect:\n${part}\nin:\n${text}")
-  endif()
 endfunction()
 
 # ---- The simulator ---------------------------------------------------------
