@@ -75,6 +75,26 @@ Step& push_step(Plan& p, std::string id, StepKind kind, const Instance& on, std:
   return p.steps.back();
 }
 
+/// A step's id and title.
+struct Named {
+  std::string id, title;
+};
+
+/// `inst` started MOUNT after `deps` (step `start`), then awaited until it
+/// follows its group's leader, OPEN (step `follow`).
+void start_as_follower(Plan& p, const Instance& inst, const Named& start, const Named& follow,
+                       const std::vector<std::string>& deps) {
+  Step& st = push_step(p, start.id, StepKind::StartServer, inst, start.title, deps, kStartTimeoutMs);
+  st.program = "dmserver";
+  st.args = dmserver_args(inst, true);
+  st.mount = true;
+  Step& fw = push_step(p, follow.id, StepKind::WaitState, inst, follow.title, {start.id}, kWaitTimeoutMs);
+  fw.endpoint = endpoint_of(inst);
+  fw.wait.what = WaitSpec::What::InstanceState;
+  fw.wait.state = "OPEN";
+  fw.wait.instances = {inst.name};
+}
+
 /// The running member `src` of group `g` exits alone, is backed up offline
 /// into `set`, starts again MOUNT and follows the leader.
 void backup_running_member(Plan& p, const Topology& deployed, const Instance& src, const std::string& g,
@@ -92,19 +112,9 @@ void backup_running_member(Plan& p, const Topology& deployed, const Instance& sr
                  "_ADD BACKUPSET '" + set + "'",
              "USE_AP=2"};
   bk.clean_start_args = dmserver_args(src, true);  // a RAFT member starts MOUNT
-  Step& st = push_step(p, "member-start:" + src.name, StepKind::StartServer, src,
-                       "start " + src.name + " again (dmserver MOUNT)", {"member-backup:" + src.name},
-                       kStartTimeoutMs);
-  st.program = "dmserver";
-  st.args = dmserver_args(src, true);
-  st.mount = true;
-  Step& fw = push_step(p, "member-follow:" + src.name, StepKind::WaitState, src,
-                       "wait until " + src.name + " follows " + g + "'s leader again", {"member-start:" + src.name},
-                       kWaitTimeoutMs);
-  fw.endpoint = endpoint_of(src);
-  fw.wait.what = WaitSpec::What::InstanceState;
-  fw.wait.state = "OPEN";
-  fw.wait.instances = {src.name};
+  start_as_follower(p, src, {"member-start:" + src.name, "start " + src.name + " again (dmserver MOUNT)"},
+                    {"member-follow:" + src.name, "wait until " + src.name + " follows " + g + "'s leader again"},
+                    {"member-backup:" + src.name});
 }
 
 /// A new member `n`: restored from `src`'s backup in `set`, given its own
@@ -131,18 +141,9 @@ void restore_new_member(Plan& p, const Plan& full, const Instance& src, const In
   }
   std::vector<std::string> deps = {"dm-ini:" + n.name, "dmarch:" + n.name, "mpini:" + n.name, "register:" + n.name};
   deps.insert(deps.end(), adds.begin(), adds.end());
-  Step& sn = push_step(p, "start:" + n.name, StepKind::StartServer, n, "start " + n.name + " (dmserver MOUNT)", deps,
-                       kStartTimeoutMs);
-  sn.program = "dmserver";
-  sn.args = dmserver_args(n, true);
-  sn.mount = true;
-  Step& wf = push_step(p, "wait-follow:" + n.name, StepKind::WaitState, n,
-                       "wait until " + n.name + " follows " + g + "'s leader (STANDBY, OPEN)", {"start:" + n.name},
-                       kWaitTimeoutMs);
-  wf.endpoint = endpoint_of(n);
-  wf.wait.what = WaitSpec::What::InstanceState;
-  wf.wait.state = "OPEN";
-  wf.wait.instances = {n.name};
+  start_as_follower(p, n, {"start:" + n.name, "start " + n.name + " (dmserver MOUNT)"},
+                    {"wait-follow:" + n.name, "wait until " + n.name + " follows " + g + "'s leader (STANDBY, OPEN)"},
+                    deps);
 }
 
 /// The new members of one running group `g` (see add_members).
