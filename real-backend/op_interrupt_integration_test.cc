@@ -56,18 +56,7 @@ class InterruptedOperation : public ::testing::Test {
     return n;
   }
 
-  std::vector<std::string> files_with_password() {
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (const auto& e : fs::recursive_directory_iterator(c_.dir, ec)) {
-      if (!e.is_regular_file()) continue;
-      auto text = read_whole_file(e.path().string());
-      if (text && text->find(testing::StandInCluster::kPassword) != std::string::npos) {
-        out.push_back(e.path().string());
-      }
-    }
-    return out;
-  }
+  std::vector<std::string> files_with_password() { return c_.files_with_password(); }
 
   testing::StandInCluster c_;
 };

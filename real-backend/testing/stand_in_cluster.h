@@ -14,12 +14,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
 #include "core/paths.h"
 #include "core/topology_load.h"
 #include "real-backend/asio_process_launcher.h"
+#include "real-backend/atomic_file.h"
 #include "real-backend/real_backend.h"
 #include "real-backend/testing/fake_dpc_sql.h"
 #include "real-backend/testing/free_ports.h"
@@ -124,6 +126,18 @@ class StandInCluster {
     ::unsetenv("DPC_FAKE_RECORD");
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
+  }
+
+  /// Every file under the temp directory that holds the password.
+  std::vector<std::string> files_with_password() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) {
+      if (!e.is_regular_file()) continue;
+      auto text = read_whole_file(e.path().string());
+      if (text && text->find(kPassword) != std::string::npos) out.push_back(e.path().string());
+    }
+    return out;
   }
 
   std::string dir;
