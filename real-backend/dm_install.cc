@@ -14,6 +14,19 @@ namespace dpc::real {
 
 namespace {
 
+/// The shell command that moves the DM home `fresh` into place (an earlier
+/// DM home kept as <home>.before-dpcctl) and marks it as dpcctl's, with the
+/// package, its SHA-256 and its build.
+std::string move_into_place(const InstallRun& run, const std::string& fresh, const std::string& sha256,
+                            const std::string& build) {
+  const std::string marker = "package=" + run.package + "\nsha256=" + sha256 + "\nbuild=" + build + "\n";
+  const std::string before = run.dm_home + ".before-dpcctl";
+  return "if [ -e " + sh_quote(run.dm_home) + " ]; then rm -rf " + sh_quote(before) + " && mv " +
+         sh_quote(run.dm_home) + " " + sh_quote(before) + "; fi && mv " + sh_quote(fresh) + " " +
+         sh_quote(run.dm_home) + " && printf '%s' " + sh_quote(marker) + " > " +
+         sh_quote(run.dm_home + "/" + kInstalledMarker);
+}
+
 bool is_dir(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -180,12 +193,7 @@ Result<std::string> silent_install_on(HostTransport& host, const InstallRun& run
                                                             : "build " + first_line(*got)) +
                  " in " + fresh + ", not build " + want + "; nothing was replaced"};
   }
-  const std::string marker = "package=" + run.package + "\nsha256=" + *sum + "\nbuild=" + want + "\n";
-  const std::string place =
-      "if [ -e " + sh_quote(run.dm_home) + " ]; then rm -rf " + sh_quote(run.dm_home + ".before-dpcctl") +
-      " && mv " + sh_quote(run.dm_home) + " " + sh_quote(run.dm_home + ".before-dpcctl") + "; fi && mv " +
-      sh_quote(fresh) + " " + sh_quote(run.dm_home) + " && printf '%s' " + sh_quote(marker) + " > " +
-      sh_quote(run.dm_home + "/" + kInstalledMarker) + " && rm -rf " + sh_quote(staging);
+  const std::string place = move_into_place(run, fresh, *sum, want) + " && rm -rf " + sh_quote(staging);
   auto placed = host.run_checked("move the installed DM into " + run.dm_home + on, place, "", timeout_ms);
   if (!placed) return placed.error();
   return "installed build " + want + " into " + run.dm_home + on + " with " + kSilentInstaller + " -q (was: " +
@@ -236,14 +244,10 @@ Result<std::string> install_dm_on(HostTransport& host, const InstallRun& run, co
     return Error{"the copy of the DM package " + remote_tar + on + " has SHA-256 " + first_line(*got) + ", not " +
                  want_sum + " as here; it was not installed (copy again: run the same command)"};
   }
-  const std::string marker = "package=" + run.package + "\nsha256=" + want_sum + "\nbuild=" + *want + "\n";
   const std::string install =
       "rm -rf " + sh_quote(fresh) + " && mkdir -p " + sh_quote(fresh) + " && tar -C " + sh_quote(fresh) + " -xf " +
       sh_quote(remote_tar) + " && [ -x " + sh_quote(fresh + "/bin/dmserver") + " ] && " +
-      "if [ -e " + sh_quote(run.dm_home) + " ]; then rm -rf " + sh_quote(run.dm_home + ".before-dpcctl") +
-      " && mv " + sh_quote(run.dm_home) + " " + sh_quote(run.dm_home + ".before-dpcctl") + "; fi && mv " +
-      sh_quote(fresh) + " " + sh_quote(run.dm_home) + " && printf '%s' " + sh_quote(marker) + " > " +
-      sh_quote(run.dm_home + "/" + kInstalledMarker) + " && rm -f " + sh_quote(remote_tar);
+      move_into_place(run, fresh, want_sum, *want) + " && rm -f " + sh_quote(remote_tar);
   auto placed = host.run_checked("unpack the DM package into " + run.dm_home + on, install, "", timeout_ms);
   if (!placed) return placed.error();
   return "installed build " + *want + " into " + run.dm_home + on + " (was: " + (had.empty() ? "nothing" : had) +
