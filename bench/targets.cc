@@ -100,11 +100,11 @@ Json failover_throughput_target(const Json& sections, const std::string& cmd) {
   const double rate = t.value("runs_per_s_threads", 0.0);
   known = known && t.value("threads", 0) == 2;
   const Json one = t.value("one_thread", Json::object());
-  return target("deploy + failover seeds per second on 2 cores", ">= 2000 seeds/s", t,
+  return target("deploy + failover seeds per second on 2 cores", ">= 3000 seeds/s", t,
                 fmt(rate, 0) + " runs/s on " + std::to_string(t.value("threads", 0)) +
                     " threads (" + fmt(one.value("runs_per_s", 0.0), 0) + " on one)",
                 known,
-                rate >= 2000, "mini-3replica deployed and its leader killed, one seed per run",
+                rate >= 3000, "mini-3replica deployed and its leader killed, one seed per run",
                 cmd + "cluster --threads 2");
 }
 
