@@ -35,21 +35,8 @@ bool to_double(const std::string& s, double& out, double max) {
   return !s.empty() && end && *end == '\0' && std::isfinite(out) && out >= 0 && out <= max;
 }
 
-CommandResult fail(std::string error) {
-  CommandResult r;
-  r.ok = false;
-  r.error = std::move(error);
-  return r;
-}
-
-CommandResult say(std::string output) {
-  CommandResult r;
-  r.output = std::move(output);
-  return r;
-}
-
 CommandResult from_status(const Status& st, const std::string& ok_text) {
-  return st.ok() ? say(ok_text) : fail(st.message());
+  return st.ok() ? command_printed(ok_text) : command_failed(st.message());
 }
 
 CommandResult from_report(const ExecutionReport& report, const std::string& what) {
@@ -159,23 +146,23 @@ CommandResult SimSession::wait_stopped(const std::string& instance, Millis limit
                                   cluster_->now() + limit_ms);
   auto v = cluster_->view(instance);
   std::string how = v.last_stop.empty() ? "" : " (" + v.last_stop + (v.last_error.empty() ? "" : ": " + v.last_error) + ")";
-  if (!down) return fail(instance + " is still running after " + std::to_string(limit_ms) + " ms");
-  return say(instance + " stopped" + how);
+  if (!down) return command_failed(instance + " is still running after " + std::to_string(limit_ms) + " ms");
+  return command_printed(instance + " stopped" + how);
 }
 
 CommandResult SimSession::execute(const std::string& line) { return execute(split_command(line)); }
 
 CommandResult SimSession::execute(const std::vector<std::string>& words) {
-  if (words.empty()) return say("");
+  if (words.empty()) return command_printed("");
   std::vector<std::string> w = words;
-  if (auto why = resolve_leaders(w)) return fail(*why);
+  if (auto why = resolve_leaders(w)) return command_failed(*why);
   // Names are checked before anything runs: a typo must not become a
   // partition that silently cuts nothing.
-  if (std::string why = check_session_command(w, topo_); !why.empty()) return fail(why);
+  if (std::string why = check_session_command(w, topo_); !why.empty()) return command_failed(why);
   return (this->*find_session_command(w[0])->run)(w);
 }
 
-CommandResult SimSession::cmd_help(const std::vector<std::string>&) { return say(session_help()); }
+CommandResult SimSession::cmd_help(const std::vector<std::string>&) { return command_printed(session_help()); }
 
 CommandResult SimSession::cmd_deploy(const std::vector<std::string>& w) {
   std::string upto;
@@ -184,15 +171,19 @@ CommandResult SimSession::cmd_deploy(const std::vector<std::string>& w) {
     long long n = 0;
     if (w[i] == "upto") upto = w[i + 1];
     else if (w[i] == "parallel" && to_int(w[i + 1], n, 1, 1000)) par = static_cast<int>(n);
-    else return fail("usage: deploy [upto STEP] [parallel N]");
+    else return command_failed("usage: deploy [upto STEP] [parallel N]");
   }
-  if (w.size() % 2 == 0) return fail("usage: deploy [upto STEP] [parallel N]");
-  if (!upto.empty() && !deploy_plan_.find(upto)) return fail("no step '" + upto + "' in the deploy plan ('plan' lists them)");
+  if (w.size() % 2 == 0) return command_failed("usage: deploy [upto STEP] [parallel N]");
+  if (!upto.empty() && !deploy_plan_.find(upto)) {
+    return command_failed("no step '" + upto + "' in the deploy plan ('plan' lists them)");
+  }
   return from_report(deploy(upto, par), upto.empty() ? "deploy" : "deploy upto " + upto);
 }
 
 CommandResult SimSession::cmd_step(const std::vector<std::string>& w) {
-  if (!deploy_plan_.find(w[1]) && !stop_plan_.find(w[1])) return fail("no step '" + w[1] + "' in the plans ('plan' lists them)");
+  if (!deploy_plan_.find(w[1]) && !stop_plan_.find(w[1])) {
+    return command_failed("no step '" + w[1] + "' in the plans ('plan' lists them)");
+  }
   return from_report(run_step(w[1]), "step " + w[1]);
 }
 
@@ -201,20 +192,20 @@ CommandResult SimSession::cmd_stop(const std::vector<std::string>&) { return fro
 CommandResult SimSession::cmd_plan(const std::vector<std::string>&) {
   std::string out;
   for (const auto& s : deploy_plan_.steps) out += (done_.count(s.id) ? "  [done] " : "         ") + s.id + "\n";
-  return say(out);
+  return command_printed(out);
 }
 
 CommandResult SimSession::cmd_start(const std::vector<std::string>& w) {
   const Instance* inst = topo_.find_instance(w[1]);
   const bool mount = w.size() > 2 && (w[2] == "mount" || w[2] == "MOUNT");
-  if (w.size() > 2 && !mount) return fail("usage: start INST [mount]");
+  if (w.size() > 2 && !mount) return command_failed("usage: start INST [mount]");
   Status st = cluster_->start_server_sync(inst->host, dmserver_args(*inst, mount));
   return from_status(st, w[1] + " is " + cluster_->view(w[1]).status);
 }
 
 CommandResult SimSession::cmd_exit(const std::vector<std::string>& w) {
   Status st = cluster_->console(w[1], w[0] == "exit" ? "exit" : "exit all");
-  if (!st.ok()) return fail(st.message());
+  if (!st.ok()) return command_failed(st.message());
   return wait_stopped(w[1], 60000);
 }
 
@@ -224,10 +215,10 @@ CommandResult SimSession::cmd_signal(const std::vector<std::string>& w) {
   if (which == "usr1") sig = Signal::Usr1;
   else if (which == "term") sig = Signal::Term;
   else if (which == "kill") sig = Signal::Kill;
-  else return fail("usage: signal INST usr1|term|kill");
+  else return command_failed("usage: signal INST usr1|term|kill");
   Status st = cluster_->signal(w[1], sig);
-  if (!st.ok()) return fail(st.message());
-  if (sig == Signal::Kill) return say(w[1] + " killed");
+  if (!st.ok()) return command_failed(st.message());
+  if (sig == Signal::Kill) return command_printed(w[1] + " killed");
   return wait_stopped(w[1], 60000);
 }
 
@@ -235,79 +226,83 @@ CommandResult SimSession::cmd_host(const std::vector<std::string>& w) {
   const bool crash = w[0] == "crash-host";
   if (crash) cluster_->crash_host(w[1]);
   else cluster_->restart_host(w[1]);
-  return say("host " + w[1] + (crash ? " crashed" : " restarted"));
+  return command_printed("host " + w[1] + (crash ? " crashed" : " restarted"));
 }
 
 CommandResult SimSession::cmd_partition(const std::vector<std::string>& w) {
-  if (w[1] == w[2]) return fail("partition: A and B are the same; name two hosts or instances");
+  if (w[1] == w[2]) return command_failed("partition: A and B are the same; name two hosts or instances");
   const bool oneway = w.size() > 3 && w[3] == "oneway";
-  if (w.size() > 3 && !oneway) return fail("usage: partition A B [oneway]");
+  if (w.size() > 3 && !oneway) return command_failed("usage: partition A B [oneway]");
   cluster_->partition(w[1], w[2], oneway);
-  return say("partitioned " + w[1] + (oneway ? " -> " : " <-> ") + w[2]);
+  return command_printed("partitioned " + w[1] + (oneway ? " -> " : " <-> ") + w[2]);
 }
 
 CommandResult SimSession::cmd_heal(const std::vector<std::string>& w) {
-  if (w.size() == 2) return fail("usage: heal [A B] (name both ends of the link, or none to heal every link)");
+  if (w.size() == 2) {
+    return command_failed("usage: heal [A B] (name both ends of the link, or none to heal every link)");
+  }
   if (w.size() == 3) cluster_->heal(w[1], w[2]);
   else cluster_->heal_all();
-  return say(w.size() == 3 ? "healed " + w[1] + " <-> " + w[2] : "healed every link");
+  return command_printed(w.size() == 3 ? "healed " + w[1] + " <-> " + w[2] : "healed every link");
 }
 
 CommandResult SimSession::cmd_link(const std::vector<std::string>& w) {
   if (unknown_host_or_instance(topo_, w[1], true).empty() != unknown_host_or_instance(topo_, w[2], true).empty()) {
-    return fail("link: name two hosts or two instances, not one of each");
+    return command_failed("link: name two hosts or two instances, not one of each");
   }
   double lat = 0, jit = 0, loss = 0;
   if (!to_double(w[3], lat, kMaxLinkDelayMs) || (w.size() > 4 && !to_double(w[4], jit, kMaxLinkDelayMs)) ||
       (w.size() > 5 && !to_double(w[5], loss, 1))) {
-    return fail("usage: link A B LATENCY_MS [JITTER_MS [LOSS]]: latency and jitter 0..60000 ms, "
-                "loss 0..1 (a slower link is a partition: use 'partition' or loss 1)");
+    return command_failed("usage: link A B LATENCY_MS [JITTER_MS [LOSS]]: latency and jitter 0..60000 ms, "
+                          "loss 0..1 (a slower link is a partition: use 'partition' or loss 1)");
   }
   cluster_->set_link(w[1], w[2], lat, jit, loss);
-  return say("link " + w[1] + " <-> " + w[2] + " set");
+  return command_printed("link " + w[1] + " <-> " + w[2] + " set");
 }
 
 CommandResult SimSession::cmd_elect(const std::vector<std::string>& w) {
-  if (w[2] != "on" && w[2] != "off") return fail("usage: elect INST on|off");
+  if (w[2] != "on" && w[2] != "off") return command_failed("usage: elect INST on|off");
   auto rows = cluster_->sql_sync(w[1], std::string("SP_SET_RAFT_ELECT(") + (w[2] == "off" ? "0" : "1") + ")");
-  return rows.ok() ? say(w[1] + ": elect " + w[2]) : fail(rows.message());
+  return rows.ok() ? command_printed(w[1] + ": elect " + w[2]) : command_failed(rows.message());
 }
 
 CommandResult SimSession::cmd_advance(const std::vector<std::string>& w) {
   long long ms = 0;
   if (!to_int(w[1], ms, 0, kMaxVirtualWaitMs)) {
-    return fail("usage: advance MS (0..86400000: at most 24 virtual hours at once)");
+    return command_failed("usage: advance MS (0..86400000: at most 24 virtual hours at once)");
   }
   cluster_->advance(ms);
-  return say("t = " + std::to_string(cluster_->now()) + " ms");
+  return command_printed("t = " + std::to_string(cluster_->now()) + " ms");
 }
 
 CommandResult SimSession::cmd_time(const std::vector<std::string>&) {
-  return say("t = " + std::to_string(cluster_->now()) + " ms");
+  return command_printed("t = " + std::to_string(cluster_->now()) + " ms");
 }
 
 CommandResult SimSession::cmd_sql(const std::vector<std::string>& w) {
   auto rows = cluster_->sql_sync(w[1], w[2]);
-  if (!rows.ok()) return fail(rows.message());
-  CommandResult r = say(rows->columns.empty() ? "ok" : format_disql(*rows));
+  if (!rows.ok()) return command_failed(rows.message());
+  CommandResult r = command_printed(rows->columns.empty() ? "ok" : format_disql(*rows));
   r.rows = *rows;
   return r;
 }
 
-CommandResult SimSession::cmd_status(const std::vector<std::string>&) { return say(format_status(status())); }
+CommandResult SimSession::cmd_status(const std::vector<std::string>&) {
+  return command_printed(format_status(status()));
+}
 
 CommandResult SimSession::cmd_leader(const std::vector<std::string>& w) {
   auto l = cluster_->group_leader(w[1]);
-  if (!l) return say(w[1] + " has no leader");
-  return say(w[1] + " leader " + *l + " term " + std::to_string(cluster_->view(*l).term));
+  if (!l) return command_printed(w[1] + " has no leader");
+  return command_printed(w[1] + " leader " + *l + " term " + std::to_string(cluster_->view(*l).term));
 }
 
 CommandResult SimSession::cmd_trace(const std::vector<std::string>& w) {
   long long n = 20;
   if (w.size() > 1 && !to_int(w[1], n, 0, std::numeric_limits<long long>::max())) {
-    return fail("usage: trace [N]");
+    return command_failed("usage: trace [N]");
   }
-  return say(cluster_->trace().tail(static_cast<size_t>(n)));
+  return command_printed(cluster_->trace().tail(static_cast<size_t>(n)));
 }
 
 }  // namespace dpc::sim

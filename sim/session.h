@@ -73,6 +73,21 @@ struct CommandResult {
   std::optional<ClusterStatus> status;    ///< ctl deploy/status/stop: the cluster table at the end
 };
 
+/// A command that failed with `error`.
+inline CommandResult command_failed(std::string error) {
+  CommandResult r;
+  r.ok = false;
+  r.error = std::move(error);
+  return r;
+}
+
+/// A command that succeeded printing `output`.
+inline CommandResult command_printed(std::string output) {
+  CommandResult r;
+  r.output = std::move(output);
+  return r;
+}
+
 class SimSession {
  public:
   SimSession(Topology topo, SimOptions options);

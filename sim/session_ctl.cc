@@ -35,13 +35,12 @@ CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
   const std::string verb = rest.empty() ? "" : rest[0];
   if ((allow_mixed && verb != "deploy") || (uninstall && verb != "destroy") ||
       (package && verb != "deploy" && verb != "install")) {
-    return r.ok = false,
-           r.error = "ctl " + verb + ": --allow-mixed is for deploy, --uninstall for destroy, --dm-package for "
-                     "deploy and install", r;
+    return command_failed("ctl " + verb + ": --allow-mixed is for deploy, --uninstall for destroy, --dm-package for "
+                          "deploy and install");
   }
   if (package) {
     if (topo_.dm_home.empty() || package->empty()) {
-      return r.ok = false, r.error = "--dm-package needs a package and defaults.dm_home in the topology", r;
+      return command_failed("--dm-package needs a package and defaults.dm_home in the topology");
     }
     topo_.dm_package = *package;  // over defaults.dm_package and hosts.<host>.dm_package
     topo_.host_dm_package.clear();
@@ -56,11 +55,7 @@ CommandResult SimSession::cmd_ctl(const std::vector<std::string>& w) {
     return r;
   }
   auto op = parse_cluster_op(rest);
-  if (!op) {
-    r.ok = false;
-    r.error = "ctl: " + op.message() + "\nor: ctl deploy [--resume] | ctl install | ctl status";
-    return r;
-  }
+  if (!op) return command_failed("ctl: " + op.message() + "\nor: ctl deploy [--resume] | ctl install | ctl status");
   OpOptions o;
   o.parallel = parallel;
   o.on_event = on_event;
@@ -86,13 +81,11 @@ CommandResult SimSession::execute_deploy(const std::vector<std::string>& rest, b
   CommandResult r;
   const bool resume = rest.size() == 2 && rest[1] == "--resume";
   if (rest.size() > 2 || (rest.size() == 2 && !resume)) {
-    r.ok = false;
-    r.error = "usage: ctl deploy [--resume] [--allow-mixed] [--dm-package PATH]";
-    return r;
+    return command_failed("usage: ctl deploy [--resume] [--allow-mixed] [--dm-package PATH]");
   }
   if (!resume) {
     DeployCheck check = check_before_deploy(backend(), topo_, deploy_plan_);
-    if (check.kind == DeployCheck::Kind::Refused) return r.ok = false, r.error = check.message, r;
+    if (check.kind == DeployCheck::Kind::Refused) return command_failed(check.message);
     if (check.kind == DeployCheck::Kind::Healthy) {
       r.output = check.message;
       r.status = status();
@@ -100,7 +93,7 @@ CommandResult SimSession::execute_deploy(const std::vector<std::string>& rest, b
     }
     // The real backend's preflight compares the hosts' DM builds.
     Result<std::string> same = check_same_dm_build(cluster_->world(), topo_, allow_mixed);
-    if (!same) return r.ok = false, r.error = same.message(), r;
+    if (!same) return command_failed(same.message());
     if (!same->empty()) r.output = *same + "\n";
     done_.clear();  // a fresh deployment, as the real backend resets its journal
   }
@@ -131,12 +124,11 @@ void SimSession::add_machines(const Topology& topo) {
 
 CommandResult SimSession::execute_install(const std::vector<std::string>& rest) {
   CommandResult r;
-  if (rest.size() != 1) return r.ok = false, r.error = "usage: ctl install [--dm-package PATH]", r;
+  if (rest.size() != 1) return command_failed("usage: ctl install [--dm-package PATH]");
   const Plan plan = build_install_plan(topo_);
   if (plan.steps.empty()) {
-    return r.ok = false,
-           r.error = "no host names a DM package to install from; set defaults.dm_package (or "
-                     "hosts.<host>.dm_package) in the topology, or pass --dm-package PATH", r;
+    return command_failed("no host names a DM package to install from; set defaults.dm_package (or "
+                          "hosts.<host>.dm_package) in the topology, or pass --dm-package PATH");
   }
   ExecutorOptions o;
   o.parallel = parallel;
@@ -163,21 +155,19 @@ CommandResult SimSession::execute_scale(const std::vector<std::string>& rest) {
   ScaleResult res;
   if (verb == "convert") {
     if (rest.size() != 4 || rest[2] != "--to") {
-      return r.ok = false, r.error = "usage: ctl convert INST --to shadow|raft", r;
+      return command_failed("usage: ctl convert INST --to shadow|raft");
     }
     auto to = parse_convert_target(rest[3]);
-    if (!to) return r.ok = false, r.error = to.message(), r;
+    if (!to) return command_failed(to.message());
     res = run_convert(backend(), topo_, rest[1], *to, o);
   } else {
-    if (rest.size() != 2) return r.ok = false, r.error = "usage: ctl " + verb + " FILE", r;
+    if (rest.size() != 2) return command_failed("usage: ctl " + verb + " FILE");
     std::filesystem::path file(rest[1]);
     if (file.is_relative() && !base_dir.empty()) file = std::filesystem::path(base_dir) / file;
     LoadOutcome loaded = load_topology_file(file.string());
     if (!loaded.ok()) {
-      return r.ok = false,
-             r.error = "ctl " + verb + ": " + file.string() + " is not a valid topology\n" +
-                       format_diagnostics(loaded.diagnostics, file.string()),
-             r;
+      return command_failed("ctl " + verb + ": " + file.string() + " is not a valid topology\n" +
+                            format_diagnostics(loaded.diagnostics, file.string()));
     }
     // The machines a scale-out names exist before its plan runs (a new host
     // may need DM installed first: its install-dm step runs there).

@@ -21,13 +21,6 @@ namespace dpc::sim {
 
 namespace {
 
-CommandResult failed(std::string error) {
-  CommandResult r;
-  r.ok = false;
-  r.error = std::move(error);
-  return r;
-}
-
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -85,7 +78,7 @@ CommandResult SimSession::cmd_resume(const std::vector<std::string>& w) {
   if (w.size() == 3 && w[1] == "parallel" && std::atoi(w[2].c_str()) > 0) {
     par = std::atoi(w[2].c_str());
   } else if (w.size() != 1) {
-    return failed("usage: resume [parallel N]");
+    return command_failed("usage: resume [parallel N]");
   }
   ExecutionReport report = resume(par);
   CommandResult r;
@@ -105,12 +98,12 @@ CommandResult SimSession::cmd_after(const std::vector<std::string>& w) {
                                                     "crash-host", "restart-host"};
   const long long ms = std::atoll(w[1].c_str());
   if (ms < 0 || w[1].find_first_not_of("0123456789") != std::string::npos) {
-    return failed("usage: after MS COMMAND (a fault: kill, partition, heal, isolate, link, "
-                  "crash-host, restart-host)");
+    return command_failed("usage: after MS COMMAND (a fault: kill, partition, heal, isolate, link, "
+                          "crash-host, restart-host)");
   }
   if (!kDeferrable.count(w[2])) {
-    return failed("after: '" + w[2] + "' cannot be deferred; only faults that return at once can (kill, "
-                  "partition, heal, isolate, link, crash-host, restart-host)");
+    return command_failed("after: '" + w[2] + "' cannot be deferred; only faults that return at once can (kill, "
+                          "partition, heal, isolate, link, crash-host, restart-host)");
   }
   const std::vector<std::string> later(w.begin() + 2, w.end());
   cluster_->call_at(cluster_->now() + ms, [this, later] {
@@ -129,10 +122,10 @@ CommandResult SimSession::cmd_after(const std::vector<std::string>& w) {
 CommandResult SimSession::cmd_isolate(const std::vector<std::string>& w) {
   std::set<std::string> cut;
   for (const std::string& name : split_list(w[1])) {
-    if (!topo_.find_instance(name)) return failed("isolate: no instance named '" + name + "' in the topology");
+    if (!topo_.find_instance(name)) return command_failed("isolate: no instance named '" + name + "' in the topology");
     cut.insert(name);
   }
-  if (cut.empty()) return failed("usage: isolate A[,B...] (instances, or leader:RAFT)");
+  if (cut.empty()) return command_failed("usage: isolate A[,B...] (instances, or leader:RAFT)");
   std::string names;
   for (const std::string& a : cut) {
     names += (names.empty() ? "" : ", ") + a;

@@ -19,19 +19,6 @@ namespace dpc::sim {
 
 namespace {
 
-CommandResult failed(std::string error) {
-  CommandResult r;
-  r.ok = false;
-  r.error = std::move(error);
-  return r;
-}
-
-CommandResult printed(std::string output) {
-  CommandResult r;
-  r.output = std::move(output);
-  return r;
-}
-
 /// "a\nb" as typed (backslash, n) -> a newline; "\\" -> a backslash.
 std::string unescape(const std::string& text) {
   std::string out;
@@ -87,39 +74,39 @@ CommandResult SimSession::cmd_write(const std::vector<std::string>& w) {
   if (!text.empty() && text.back() != '\n') text += '\n';
   const std::string path = file_of(inst, w[2]);
   Status st = cluster_->write_file(inst.host, path, text);
-  if (!st.ok()) return failed(st.message());
-  return printed("wrote " + inst.host + ":" + path + " (" + std::to_string(text.size()) + " bytes)");
+  if (!st.ok()) return command_failed(st.message());
+  return command_printed("wrote " + inst.host + ":" + path + " (" + std::to_string(text.size()) + " bytes)");
 }
 
 CommandResult SimSession::cmd_cat(const std::vector<std::string>& w) {
   const Instance& inst = *topo_.find_instance(w[1]);
   auto text = cluster_->read_file(inst.host, file_of(inst, w[2]));
-  if (!text.ok()) return failed(text.message());
-  return printed(*text);
+  if (!text.ok()) return command_failed(text.message());
+  return command_printed(*text);
 }
 
 CommandResult SimSession::cmd_tool(const std::vector<std::string>& w) {
   const Instance& inst = *topo_.find_instance(w[1]);
   if (w[2] != "dminit" && w[2] != "dmrman" && w[2] != "dmserver") {
-    return failed("usage: tool INST dminit|dmrman|dmserver ARGS... (as on the command line, e.g. "
-                  "CTLSTMT=\"BACKUP DATABASE '<dm.ini>' FULL TO B BACKUPSET '<dir>'\" USE_AP=2)");
+    return command_failed("usage: tool INST dminit|dmrman|dmserver ARGS... (as on the command line, e.g. "
+                          "CTLSTMT=\"BACKUP DATABASE '<dm.ini>' FULL TO B BACKUPSET '<dir>'\" USE_AP=2)");
   }
   std::vector<std::string> args(w.begin() + 3, w.end());
   if (w[2] == "dmserver") {
     Status st = cluster_->start_server_sync(inst.host, args);
-    if (!st.ok()) return failed(st.message());
-    return printed(w[1] + " is " + cluster_->view(w[1]).status);
+    if (!st.ok()) return command_failed(st.message());
+    return command_printed(w[1] + " is " + cluster_->view(w[1]).status);
   }
   auto out = cluster_->run_tool_sync(inst.host, w[2], args);
-  if (!out.ok()) return failed(out.message());
+  if (!out.ok()) return command_failed(out.message());
   if (out->exit_code != 0) {
-    return failed(w[2] + " on " + inst.host + " exited " + std::to_string(out->exit_code) + ": " + out->output);
+    return command_failed(w[2] + " on " + inst.host + " exited " + std::to_string(out->exit_code) + ": " + out->output);
   }
-  return printed(out->output);
+  return command_printed(out->output);
 }
 
 CommandResult SimSession::cmd_show(const std::vector<std::string>& w) {
-  return printed(view_text(cluster_->view(w[1])));
+  return command_printed(view_text(cluster_->view(w[1])));
 }
 
 CommandResult SimSession::cmd_jitter(const std::vector<std::string>& w) {
@@ -127,10 +114,10 @@ CommandResult SimSession::cmd_jitter(const std::vector<std::string>& w) {
   errno = 0;
   const long long ms = std::strtoll(w[2].c_str(), &end, 10);
   if (!end || *end != '\0' || errno != 0 || ms < 0 || ms > kMaxJitterMs) {
-    return failed("usage: jitter INST MS (0..60000)");
+    return command_failed("usage: jitter INST MS (0..60000)");
   }
   cluster_->set_jitter(w[1], ms);
-  return printed(w[1] + ": election-timeout jitter 0.." + std::to_string(ms) + " ms");
+  return command_printed(w[1] + ": election-timeout jitter 0.." + std::to_string(ms) + " ms");
 }
 
 }  // namespace dpc::sim
