@@ -14,6 +14,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// Cluster c1: MP on host h1, SP1 on host h2.
+Topology two_hosts() {
+  Topology topo;
+  topo.cluster = "c1";
+  Instance a, b;
+  a.name = "MP";
+  a.host = "h1";
+  b.name = "SP1";
+  b.host = "h2";
+  topo.instances = {a, b};
+  return topo;
+}
+
 /// A fresh directory under the test temp dir, removed afterwards.
 class TempDir {
  public:
@@ -58,14 +71,7 @@ TEST(RealConfigFromOptions, CommandLineWinsOverTopologyWhichWinsOverEnvironment)
 }
 
 TEST(RealConfigFromOptions, SshFlagsWinOverEachHostsTopologySettings) {
-  Topology topo;
-  topo.cluster = "c1";
-  Instance a, b;
-  a.name = "MP";
-  a.host = "h1";
-  b.name = "SP1";
-  b.host = "h2";
-  topo.instances = {a, b};
+  Topology topo = two_hosts();
   topo.ssh.user = "dmdba";
   topo.host_ssh["h2"].port = 2222;
   auto plain = real_config_from_options(topo, {});
@@ -125,14 +131,7 @@ TEST(RealConfigFromOptions, OdbcDriverAndConnectionFromFlagTopologyOrEnvironment
 }
 
 TEST(RealConfigFromOptions, SqlViaTunnelPerHostAndTheFlagOverAll) {
-  Topology topo;
-  topo.cluster = "c1";
-  Instance a, b;
-  a.name = "MP";
-  a.host = "h1";
-  b.name = "SP1";
-  b.host = "h2";
-  topo.instances = {a, b};
+  Topology topo = two_hosts();
   topo.host_ssh["h2"].sql_via = "tunnel";
   auto plain = real_config_from_options(topo, {});
   ASSERT_TRUE(plain.ok()) << plain.message();
