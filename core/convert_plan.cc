@@ -66,11 +66,10 @@ void exit_and_back_up(Plan& plan, const Conversion& c, const Topology& after) {
                        "offline full " + std::string(c.by_backup ? "SHADOW " : "") + "backup of " + member + " into " +
                            c.set + " (dmrman)",
                        {"exit:" + member}, kRmanTimeoutMs);
-  bk.program = "dmrman";
-  bk.args = {"CTLSTMT=BACKUP DATABASE '" + c.ini + "' FULL " + (c.by_backup ? "SHADOW " : "") + "TO " +
-                 after.archive.backup_name + "_CONVERT BACKUPSET '" + c.set + "'",
-             "USE_AP=2"};
-  bk.clean_start_args = dmserver_args(c.member, true);  // as the RAFT member it still is (same dm.ini)
+  set_offline_backup(bk, c.member,
+                     "FULL " + std::string(c.by_backup ? "SHADOW " : "") + "TO " + after.archive.backup_name +
+                         "_CONVERT BACKUPSET '" + c.set + "'",
+                     true);  // as the RAFT member it still is (same dm.ini)
 }
 
 /// The deploy plan's own steps for the member: dminit (made to replace the

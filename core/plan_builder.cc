@@ -47,6 +47,12 @@ std::vector<std::string> dmserver_args(const Instance& inst, bool mount) {
   return args;
 }
 
+void set_offline_backup(Step& s, const Instance& inst, const std::string& what, bool mount) {
+  s.program = "dmrman";
+  s.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(inst, "dm.ini") + "' " + what, "USE_AP=2"};
+  s.clean_start_args = dmserver_args(inst, mount);
+}
+
 std::string backup_set_dir(const Topology& topo, const Instance& seed) {
   return path_join(seed.os, seed.path, topo.archive.backup_name);
 }
@@ -323,11 +329,9 @@ class DeployBuilder {
     Step& backup = add(base("backup:" + s, StepKind::Backup, seed,
                             "offline full backup of " + s + " into " + sets.set_dir + " (dmrman)",
                             {"seed-exit:" + s}, kRmanTimeoutMs));
-    backup.program = "dmrman";
-    backup.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(seed, "dm.ini") + "' FULL TO " +
-                       topo_.archive.backup_name + " BACKUPSET '" + sets.set_dir + "'",
-                   "USE_AP=2"};
-    backup.clean_start_args = dmserver_args(seed, false);  // as the seed's first start
+    // A refused backup restarts the seed as its first start did (no MOUNT).
+    set_offline_backup(backup, seed, "FULL TO " + topo_.archive.backup_name + " BACKUPSET '" + sets.set_dir + "'",
+                       false);
 
     // Manual 7.5.1, the first way: a second backup of the seed, FULL SHADOW,
     // restored as usual into each shadow member.
@@ -339,11 +343,9 @@ class DeployBuilder {
       Step& sb = add(base("backup-shadow:" + s, StepKind::Backup, seed,
                           "offline FULL SHADOW backup of " + s + " into " + sets.shadow_set + " (dmrman)",
                           {"backup:" + s}, kRmanTimeoutMs));
-      sb.program = "dmrman";
-      sb.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(seed, "dm.ini") + "' FULL SHADOW TO " +
-                     topo_.archive.backup_name + "_SHADOW BACKUPSET '" + sets.shadow_set + "'",
-                 "USE_AP=2"};
-      sb.clean_start_args = dmserver_args(seed, false);
+      set_offline_backup(sb, seed,
+                         "FULL SHADOW TO " + topo_.archive.backup_name + "_SHADOW BACKUPSET '" + sets.shadow_set + "'",
+                         false);
     }
     return sets;
   }

@@ -56,6 +56,13 @@ std::vector<std::string> dminit_args(const Topology& topo, const Instance& inst)
 /// dmserver's arguments: <path>/DAMENG/dm.ini, dpc_mode=<role>, and MOUNT.
 std::vector<std::string> dmserver_args(const Instance& inst, bool mount);
 
+/// Makes `s` dmrman's offline backup of `inst`: CTLSTMT=BACKUP DATABASE
+/// '<its dm.ini>' `what` (e.g. "FULL TO B BACKUPSET 'dir'"), USE_AP=2. A
+/// refusal because the database was not shut down normally is met by
+/// starting it with dmserver_args(inst, mount), exiting it and backing up
+/// again (clean_start_args; core/step_runner.cc).
+void set_offline_backup(Step& s, const Instance& inst, const std::string& what, bool mount);
+
 /// The backup set a group's seed is backed up into: <seed path>/<backup name>.
 std::string backup_set_dir(const Topology& topo, const Instance& seed);
 /// The SHADOW backup set (archive.shadow_method "backup"): <seed path>/<backup name>_SHADOW.

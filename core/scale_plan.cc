@@ -107,11 +107,8 @@ void backup_running_member(Plan& p, const Topology& deployed, const Instance& sr
   Step& bk = push_step(p, "member-backup:" + src.name, StepKind::Backup, src,
                        "offline full backup of " + src.name + " into " + set + " (dmrman)",
                        {"member-exit:" + src.name}, kRmanTimeoutMs);
-  bk.program = "dmrman";
-  bk.args = {"CTLSTMT=BACKUP DATABASE '" + db_file(src, "dm.ini") + "' FULL TO " + deployed.archive.backup_name +
-                 "_ADD BACKUPSET '" + set + "'",
-             "USE_AP=2"};
-  bk.clean_start_args = dmserver_args(src, true);  // a RAFT member starts MOUNT
+  set_offline_backup(bk, src, "FULL TO " + deployed.archive.backup_name + "_ADD BACKUPSET '" + set + "'",
+                     true);  // a RAFT member starts MOUNT
   start_as_follower(p, src, {"member-start:" + src.name, "start " + src.name + " again (dmserver MOUNT)"},
                     {"member-follow:" + src.name, "wait until " + src.name + " follows " + g + "'s leader again"},
                     {"member-backup:" + src.name});
