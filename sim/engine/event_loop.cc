@@ -5,8 +5,7 @@
 
 namespace dpc::sim {
 
-EventId EventLoop::at(SimTime when, const char* tag, std::function<void()> fn) {
-  if (when < now_) when = now_;
+uint32_t EventLoop::take_slot(const char* tag, std::function<void()> fn) {
   uint32_t slot;
   if (!free_.empty()) {
     slot = free_.back();
@@ -20,9 +19,30 @@ EventId EventLoop::at(SimTime when, const char* tag, std::function<void()> fn) {
   s.tag = tag;
   s.live = true;
   ++live_;
-  heap_.push_back(Entry{when, ++seq_, slot, s.gen});
+  return slot;
+}
+
+EventId EventLoop::at(SimTime when, const char* tag, std::function<void()> fn) {
+  if (when < now_) when = now_;
+  const uint32_t slot = take_slot(tag, std::move(fn));
+  const uint32_t gen = slots_[slot].gen;
+  heap_.push_back(Entry{when, (++seq_ << kSubBits) | kRealSub, slot, gen});
   std::push_heap(heap_.begin(), heap_.end(), later);
-  return (static_cast<uint64_t>(slot) << 32 | s.gen) + 1;
+  return (static_cast<uint64_t>(slot) << 32 | gen) + 1;
+}
+
+void EventLoop::at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn) {
+  if (when < now_) when = now_;
+  const uint32_t slot = take_slot(tag, std::move(fn));
+  heap_.push_back(Entry{when, key, slot, slots_[slot].gen});
+  std::push_heap(heap_.begin(), heap_.end(), later);
+}
+
+uint64_t EventLoop::key_base_at(SimTime t) const {
+  // The first instant at or after t that the loop reached; none yet: now.
+  auto it = std::lower_bound(marks_.begin() + static_cast<std::ptrdiff_t>(marks_begin_), marks_.end(), t,
+                             [](const std::pair<SimTime, uint64_t>& m, SimTime v) { return m.first < v; });
+  return it == marks_.end() ? next_key_base() : it->second;
 }
 
 void EventLoop::post(SimTime when, const char* tag, std::function<void()> fn) {
@@ -88,6 +108,16 @@ void EventLoop::advance_to(SimTime when) {
   if (when > now_) now_ = when;
 }
 
+void EventLoop::mark(SimTime when) {
+  marks_.emplace_back(when, next_key_base());
+  // Forget instants older than the horizon (amortised: compact when half is old).
+  while (marks_begin_ < marks_.size() && marks_[marks_begin_].first < when - mark_horizon_) ++marks_begin_;
+  if (marks_begin_ > 1024 && marks_begin_ * 2 > marks_.size()) {
+    marks_.erase(marks_.begin(), marks_.begin() + static_cast<std::ptrdiff_t>(marks_begin_));
+    marks_begin_ = 0;
+  }
+}
+
 bool EventLoop::step() {
   if (batch_next_ < batch_.size()) {
     std::function<void()> fn = std::move(batch_[batch_next_++]);
@@ -97,6 +127,7 @@ bool EventLoop::step() {
     }
     --live_;
     current_tag_ = batch_tag_;
+    current_key_ = batch_key_;
     ++executed_;
     fn();
     return true;
@@ -112,9 +143,12 @@ bool EventLoop::step() {
   if (!s.more.empty()) {
     batch_.swap(s.more);  // batch_ was empty: the slot keeps its capacity
     batch_tag_ = s.tag;
+    batch_key_ = e.seq;
   }
   release(e.slot);
+  if (mark_horizon_ >= 0 && e.when != now_) mark(e.when);
   now_ = e.when;
+  current_key_ = e.seq;
   ++executed_;
   fn();
   return true;

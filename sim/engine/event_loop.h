@@ -9,10 +9,18 @@
 //
 // Owned by SimCluster (sim/cluster.h). Single-threaded: events are plain
 // callbacks run from step(); a callback may schedule and cancel others.
+//
+// Every event has a key: its insertion sequence, shifted left by 16 bits
+// with the low bits all ones. at_key() lets the folded heartbeats of an idle
+// RAFT group (sim/model/dmserver_fold.cc) put back, when they unfold, the
+// messages they had in flight exactly where they would have been in that
+// order: just before the first event scheduled at or after the moment they
+// were sent.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 namespace dpc::sim {
@@ -47,6 +55,21 @@ class EventLoop {
   /// run one per step(), in exactly the order at() would give, so the batch
   /// is invisible to everything but the cost of the priority queue.
   void post(SimTime when, const char* tag, std::function<void()> fn);
+  /// Schedules `fn` at `when` with an explicit ordering key (see the file
+  /// comment): keys with low bits below 0xffff sort before the event whose
+  /// sequence they carry. Not cancellable, never batched.
+  void at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn);
+  /// The key the next at() or post() will get (with the low bits cleared:
+  /// OR in a small index to order several keys at one point).
+  uint64_t next_key_base() const { return (seq_ + 1) << kSubBits; }
+  /// The key of the event running now (or the last one run); 0 before any.
+  uint64_t current_key() const { return current_key_; }
+  /// Remembers, for every instant the loop reaches from now on, the first
+  /// key scheduled in it (key_base_at()), for `horizon` of virtual time.
+  void keep_key_marks(SimTime horizon) { mark_horizon_ = horizon; }
+  /// The key base of the first event scheduled at or after instant `t`
+  /// (needs keep_key_marks(); t no older than its horizon).
+  uint64_t key_base_at(SimTime t) const;
   /// Cancels a pending event. Returns false when it already ran, was
   /// cancelled before, or the token is 0.
   bool cancel(EventId id);
@@ -83,15 +106,25 @@ class EventLoop {
     uint32_t gen = 0;
     bool live = false;
   };
+  static constexpr int kSubBits = 16;
+  static constexpr uint64_t kRealSub = (uint64_t{1} << kSubBits) - 1;
   static bool later(const Entry& a, const Entry& b) {
     return a.when != b.when ? a.when > b.when : a.seq > b.seq;
   }
+  uint32_t take_slot(const char* tag, std::function<void()> fn);
+  void mark(SimTime when);
   void drop_dead_top();
   void release(uint32_t slot);
 
   SimTime now_ = 0;
   uint64_t seq_ = 0;
   uint64_t executed_ = 0;
+  uint64_t current_key_ = 0;
+  uint64_t batch_key_ = 0;
+  // (instant, first key base scheduled in it), while keep_key_marks() is on.
+  SimTime mark_horizon_ = -1;
+  std::vector<std::pair<SimTime, uint64_t>> marks_;
+  size_t marks_begin_ = 0;
   size_t live_ = 0;
   const char* current_tag_ = "";
   std::vector<Entry> heap_;

@@ -6,6 +6,7 @@ Network::Network(EventLoop& loop, Rng& rng, Trace& trace, const TimingProfile& t
     : loop_(loop), rng_(rng), trace_(trace), timing_(timing) {}
 
 void Network::set_link(const std::string& a, const std::string& b, LinkSpec spec, bool one_way) {
+  changing();
   links_[{a, b}] = spec;
   if (!one_way) links_[{b, a}] = spec;
   trace_.record(loop_.now(), "", "net.link",
@@ -28,18 +29,21 @@ LinkSpec Network::default_link(bool same_host) const {
 }
 
 void Network::partition(const std::string& a, const std::string& b, bool one_way) {
+  changing();
   blocked_.insert({a, b});
   if (!one_way) blocked_.insert({b, a});
   trace_.record(loop_.now(), "", "fault.partition", a + (one_way ? " -> " : " <-> ") + b);
 }
 
 void Network::heal(const std::string& a, const std::string& b) {
+  changing();
   blocked_.erase({a, b});
   blocked_.erase({b, a});
   trace_.record(loop_.now(), "", "fault.heal", a + " <-> " + b);
 }
 
 void Network::heal_all() {
+  changing();
   blocked_.clear();
   trace_.record(loop_.now(), "", "fault.heal", "all links");
 }
@@ -84,6 +88,7 @@ bool Network::reachable(const Endpoint& a, const Endpoint& b) const {
 }
 
 void Network::set_host_up(const std::string& host, bool up) {
+  changing();
   if (up) {
     down_.erase(host);
   } else {
@@ -131,6 +136,7 @@ bool Network::admit(const Endpoint& from, const Endpoint& to, std::string_view w
     return false;
   }
   *delay = spec.latency + rng_.uniform(spec.jitter);
+  last_delay_ = *delay;
   return true;
 }
 

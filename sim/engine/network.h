@@ -102,6 +102,27 @@ class Network {
     return true;
   }
 
+  /// The delay of the last message send() admitted.
+  SimTime last_delay() const { return last_delay_; }
+  /// A message that was sent while its group's heartbeats were folded
+  /// (sim/model/dmserver_fold.cc), put back in flight: it arrives at `when`
+  /// in the place `key` gives it among that instant's events (EventLoop::
+  /// at_key), subject to the same checks on arrival as any message.
+  template <class Deliver>
+  void resume_in_flight(const Endpoint* from, const Endpoint* to, std::string_view what, SimTime when,
+                        uint64_t key, Deliver&& deliver) {
+    loop_.at_key(when, key, "net.deliver",
+                 [this, from, to, what = trace_.enabled() ? std::string(what) : std::string(),
+                  deliver = std::forward<Deliver>(deliver)]() mutable {
+                   if (arrives(*from, *to, what)) deliver();
+                 });
+  }
+  /// Counts messages that folded heartbeats sent (see resume_in_flight()).
+  void count_sent(uint64_t n) { sent_ += n; }
+  /// Runs before any change of partitions, links or hosts' state (the
+  /// simulator unfolds idle groups' heartbeats there).
+  void on_change(std::function<void()> fn) { before_change_ = std::move(fn); }
+
   uint64_t sent() const { return sent_; }
   uint64_t dropped() const { return dropped_; }
 
@@ -117,6 +138,9 @@ class Network {
   /// path was cut while the message travelled.
   bool arrives(const Endpoint& from, const Endpoint& to, std::string_view what);
   void drop(std::string_view what, const Endpoint& from, const Endpoint& to, const char* why);
+  void changing() {
+    if (before_change_) before_change_();
+  }
 
   EventLoop& loop_;
   Rng& rng_;
@@ -129,6 +153,8 @@ class Network {
   std::map<std::string, uint32_t> host_keys_;
   uint64_t sent_ = 0;
   uint64_t dropped_ = 0;
+  SimTime last_delay_ = 0;
+  std::function<void()> before_change_;
 };
 
 }  // namespace dpc::sim
