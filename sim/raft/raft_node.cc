@@ -323,6 +323,43 @@ void RaftNode::advance_commit() {
   if (candidate > commit_ && term_at(candidate) == term_) commit_ = candidate;
 }
 
+// ---------------------------------------------------------------- folded heartbeats
+
+RaftMessage RaftNode::heartbeat_to(int peer_id) const {
+  RaftOutput out;
+  for (const Progress& p : progress_) {
+    if (p.id == peer_id) send_append(p, out);
+  }
+  return out.messages.empty() ? RaftMessage{} : out.messages.front();
+}
+
+RaftMessage RaftNode::heartbeat_ack_to(int leader_id) const {
+  RaftMessage reply;
+  reply.type = Type::AppendReply;
+  reply.from = config_.self_id;
+  reply.to = leader_id;
+  reply.term = term_;
+  reply.ok = true;
+  reply.match = last_lsn();
+  return reply;
+}
+
+void RaftNode::heartbeat_heard(VMillis heard_at) {
+  now_ = std::max(now_, heard_at);
+  last_heard_ = heard_at;
+  election_deadline_ = heard_at + election_timeout(0);
+}
+
+void RaftNode::heartbeat_ticked(VMillis tick) {
+  now_ = std::max(now_, tick);
+  heartbeat_deadline_ = tick + std::max<VMillis>(1, config_.hb_interval);
+}
+
+void RaftNode::heartbeat_acked(int peer_id, VMillis at) {
+  now_ = std::max(now_, at);
+  if (Progress* p = progress_of(peer_id)) p->last_ack = at;
+}
+
 // ---------------------------------------------------------------- messages
 
 RaftMessage RaftNode::reply_to(const RaftMessage& msg, Type type) const {

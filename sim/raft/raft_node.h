@@ -132,6 +132,24 @@ class RaftNode {
   /// elections or the commit majority. Returns false when it is no peer.
   bool remove_peer(int peer_id);
 
+  // ---- Folded heartbeats (sim/model/dmserver_fold.cc) ----------------------
+  // A steady group's heartbeats may be skipped and their effect applied later,
+  // as of the last one that would have arrived; these do exactly what the
+  // skipped messages would have done to the timers and nothing else.
+  /// The Append a leader's heartbeat tick sends this peer now.
+  RaftMessage heartbeat_to(int peer_id) const;
+  /// A follower's answer to a heartbeat from `leader_id` that it holds.
+  RaftMessage heartbeat_ack_to(int leader_id) const;
+  /// A follower heard its leader's heartbeat at `heard_at` (with no jitter).
+  void heartbeat_heard(VMillis heard_at);
+  /// A leader's heartbeat tick ran at `tick` (its Appends are accounted for
+  /// by heartbeat_acked()).
+  void heartbeat_ticked(VMillis tick);
+  /// A leader heard `peer_id` acknowledge a heartbeat at `at`.
+  void heartbeat_acked(int peer_id, VMillis at);
+  /// The leader's next heartbeat (kNoDeadline when not leader).
+  VMillis heartbeat_deadline() const { return role_ == RaftRole::Leader ? heartbeat_deadline_ : kNoDeadline; }
+
   /// When on_tick() next has something to do; kNoDeadline when nothing is
   /// armed. Never earlier than the last `now` passed in unless a timer fell
   /// due during on_message(): then tick at that same `now`.
