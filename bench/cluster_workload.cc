@@ -28,6 +28,7 @@ SimOptions sim_options(uint64_t seed, const BenchSimOptions& o) {
   so.trace = o.trace;
   so.trace_tail = 64;
   so.check_invariants = o.check_invariants;
+  so.fold_heartbeats = o.fold_heartbeats;
   return so;
 }
 

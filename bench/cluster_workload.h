@@ -46,6 +46,8 @@ struct BenchSimOptions {
   int parallel = 4;        ///< executor parallelism of the deployment
   TraceMode trace = TraceMode::Off;
   bool check_invariants = true;
+  /// Fold idle groups' heartbeats (SimOptions::fold_heartbeats).
+  bool fold_heartbeats = false;
   /// Deploy + failover: follow the trace (at least a Tail trace) to time
   /// every phase. false: the trace stays as set and only the end of the
   /// failover is timed (from the state, at millisecond precision): the

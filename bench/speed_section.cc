@@ -311,6 +311,39 @@ void add_scale_run(int g, double base_kib, Json j, Json& scale, SpeedPoints& pts
   scale.push_back(std::move(j));
 }
 
+/// The same sizes with idle groups' heartbeats folded (SimOptions::
+/// fold_heartbeats): what is simulated is the same (sim/explore/
+/// fold_equivalence_test.cc), only fewer events run.
+void run_folded_sizes(const std::vector<int>& sizes, const std::vector<int64_t>& checkpoints, const Json& plain,
+                      SectionResult& out) {
+  BenchSimOptions folded;
+  folded.fold_heartbeats = true;
+  Json list = Json::array();
+  for (int g : sizes) {
+    Json j = scale_in_child(ScaleJob{g, checkpoints, folded});
+    if (j.contains("error") || !j.contains("idle")) {
+      out.ok = false;
+      out.summary.push_back("  folded, " + std::to_string(g) + " groups: " + j.value("error", std::string("no result")));
+      list.push_back(std::move(j));
+      continue;
+    }
+    const Json& last = j["idle"].back();
+    double plain_events = 0;
+    for (const Json& p : plain) {
+      if (p.value("groups", 0) == g && p.contains("idle")) plain_events = p["idle"].back().value("events", 0.0);
+    }
+    out.summary.push_back("  folded heartbeats, " + std::to_string(g) + (g == 1 ? " group" : " groups") + ": idle " +
+                          fmt(last["virtual_s"].get<double>(), 0) + " s virtual in " +
+                          fmt(last["wall_s"].get<double>(), 3) + " s wall = " +
+                          fmt(last["virtual_per_wall"].get<double>(), 0) + "x real time (" +
+                          fmt(last["virtual_per_cpu_s"].get<double>(), 0) + "x per CPU second); " +
+                          fmt(last["events"].get<double>() / 1e6, 2) + " M events instead of " +
+                          fmt(plain_events / 1e6, 2) + " M");
+    list.push_back(std::move(j));
+  }
+  out.json["scale_folded"] = std::move(list);
+}
+
 /// What the per-event checks and a kept trace cost, at 100 groups.
 void run_speed_variants(SectionResult& out) {
   Json variants = Json::array();
@@ -432,6 +465,7 @@ SectionResult run_speed_section(const BenchConfig& cfg) {
   out.summary.push_back("  event engine alone: " + fmt(engine_rate / 1e6, 2) + " M events/s (" +
                         fmt(out.json["engine"]["events_per_cpu_s"].get<double>() / 1e6, 2) + " M per CPU second)");
   for (int g : sizes) add_scale_run(g, base_kib, scale_in_child(ScaleJob{g, checkpoints, {}}), scale, pts, out);
+  run_folded_sizes(sizes, checkpoints, scale, out);
   if (!cfg.quick) run_speed_variants(out);
   const auto fit = linear_fit(pts.rss);
   out.json["what"] = "wall-clock speed and peak memory of the whole simulator: a generated cluster deployed "

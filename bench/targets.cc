@@ -56,28 +56,35 @@ Json events_per_second_target(const Json& sections, const std::string& cmd) {
                 cmd + "speed");
 }
 
-/// 300 groups idle 10 virtual minutes at >= 1000x real time.
-Json idle_300_groups_target(const Json& sections, const BenchConfig& cfg, const std::string& cmd) {
-  double ratio = 0, wall = 0, ratio_cpu = 0;
-  bool known = false;
-  if (sections.contains("speed")) {
-    for (const Json& s : sections["speed"]["scale"]) {
-      if (s.value("groups", 0) != 300 || !s.contains("idle")) continue;
-      const Json& last = s["idle"].back();
-      if (last.value("virtual_s", 0.0) < 600) continue;
-      known = true;
-      ratio = last.value("virtual_per_wall", 0.0);
-      ratio_cpu = last.value("virtual_per_cpu_s", 0.0);
-      wall = last.value("wall_s", 0.0);
-    }
+/// The last idle checkpoint of 300 groups (10 virtual minutes) in `list`.
+const Json* idle_300(const Json& list) {
+  for (const Json& s : list) {
+    if (s.value("groups", 0) != 300 || !s.contains("idle")) continue;
+    const Json& last = s["idle"].back();
+    if (last.value("virtual_s", 0.0) >= 600) return &last;
   }
-  return target("300 BP groups of 3 idle for 10 virtual minutes", ">= 1000x real time (<= 0.6 s wall)",
-                {{"x_real_time", ratio}, {"wall_s", wall}, {"x_real_time_per_cpu_s", ratio_cpu}},
-                fmt(ratio, 0) + "x real time: " + fmt(wall, 2) +
-                    " s wall for 600 virtual s (" + fmt(ratio_cpu, 0) + "x per CPU second)",
-                known,
-                ratio >= 1000,
-                cfg.quick ? "not run with --quick" : "idle after the deployment", cmd + "speed");
+  return nullptr;
+}
+
+/// 300 groups idle 10 virtual minutes at >= 1000x real time per CPU second
+/// (with idle heartbeats folded; the unfolded figure beside it).
+Json idle_300_groups_target(const Json& sections, const BenchConfig& cfg, const std::string& cmd) {
+  const Json* folded = sections.contains("speed") && sections["speed"].contains("scale_folded")
+                           ? idle_300(sections["speed"]["scale_folded"])
+                           : nullptr;
+  const Json* plain = sections.contains("speed") ? idle_300(sections["speed"]["scale"]) : nullptr;
+  const bool known = folded != nullptr;
+  const double ratio_cpu = folded ? folded->value("virtual_per_cpu_s", 0.0) : 0;
+  const double ratio = folded ? folded->value("virtual_per_wall", 0.0) : 0;
+  const double plain_cpu = plain ? plain->value("virtual_per_cpu_s", 0.0) : 0;
+  return target("300 BP groups of 3 idle for 10 virtual minutes", ">= 1000x real time per CPU second",
+                {{"x_real_time_per_cpu_s", ratio_cpu}, {"x_real_time", ratio},
+                 {"unfolded_x_real_time_per_cpu_s", plain_cpu}},
+                fmt(ratio_cpu, 0) + "x real time per CPU second (" + fmt(ratio, 0) +
+                    "x on the wall clock) with idle heartbeats folded; " + fmt(plain_cpu, 0) +
+                    "x per CPU second running every heartbeat",
+                known, ratio_cpu >= 1000,
+                cfg.quick ? "not run with --quick" : "idle after the deployment, heartbeats folded", cmd + "speed");
 }
 
 /// Memory linear in instances.

@@ -182,7 +182,7 @@ int run_cluster_command(const std::string& verb, const Words& words) {
   std::set<std::string> options = sim_option_names();
   options.insert({"backend", "parallel", "trace", "to", "dm-package"});
   for (const auto& n : real::real_option_names()) options.insert(n);
-  auto args = parse_args(words, {"json", "resume", "help", "force", "yes", "dry-run", "allow-mixed", "uninstall"}, options);
+  auto args = parse_args(words, {"json", "resume", "help", "force", "yes", "dry-run", "allow-mixed", "uninstall", "fold-heartbeats"}, options);
   if (!args) {
     std::fprintf(stderr, "dpcctl %s: %s\n\n%s", verb.c_str(), args.message().c_str(), usage(verb).c_str());
     return 2;

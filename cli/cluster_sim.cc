@@ -234,6 +234,8 @@ int run_sim_command(const ClusterCommand& c) {
   if (!history) return fail(c, history.message(), c.verb == "deploy" ? 2 : 1);
   auto so = options_of(*history);
   if (!so) return fail(c, so.message());
+  // Not kept in the history: folding changes no state, only how fast this command runs.
+  so->fold_heartbeats = c.args.has("fold-heartbeats");
   // The topology the cluster was first deployed with: a later scale-out or
   // scale-in in the history changes it as it replays.
   Topology initial = c.topo;

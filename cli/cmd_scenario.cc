@@ -54,6 +54,7 @@ const char* kScenarioUsage =
     "                 to DIR/<name>.seed<N>.json\n"
     "  --rewrite      regenerate each <name>.transcript beside its scenario (from the\n"
     "                 run at the file's own seed) instead of comparing it\n"
+    "  --fold-heartbeats  fold idle RAFT groups' heartbeats in every run (sim.fold_heartbeats)\n"
     "\n"
     "exit status: 0 every run passed, 1 a run failed, 2 usage error or invalid file\n";
 
@@ -257,6 +258,9 @@ int run_scenarios(const Args& args) {
     std::fprintf(stderr, "dpcctl scenario: invalid scenario file(s); nothing was run\n");
     return 2;
   }
+  if (args.has("fold-heartbeats")) {
+    for (auto& s : *scenarios) s.fold_heartbeats = true;
+  }
   ScenarioSweep sweep(*scenarios, rs->seeds, rs->rewrite, rs->trace_dir);
   InterruptGuard interrupts;
   const unsigned threads = static_cast<unsigned>(std::min<size_t>(rs->jobs, sweep.runs()));
@@ -301,7 +305,7 @@ int cmd_scenario(const Words& words) {
   }
   if (words[0] == "record") return cmd_scenario_record(Words(words.begin() + 1, words.end()));
   if (words[0] != "run") return usage_error("unknown subcommand '" + words[0] + "' (run or record)");
-  auto args = parse_args(Words(words.begin() + 1, words.end()), {"json", "rewrite", "help"},
+  auto args = parse_args(Words(words.begin() + 1, words.end()), {"json", "rewrite", "help", "fold-heartbeats"},
                          {"seed", "seeds", "jobs", "junit", "trace"});
   if (!args) return usage_error(args.message());
   if (args->has("help")) {

@@ -30,7 +30,7 @@ const char* kShellUsage =
 int cmd_shell(const Words& words) {
   std::set<std::string> options = sim_option_names();
   options.insert("backend");
-  auto args = parse_args(words, {"help", "stop-on-error"}, options);
+  auto args = parse_args(words, {"help", "stop-on-error", "fold-heartbeats"}, options);
   if (!args) return std::fprintf(stderr, "dpcctl shell: %s\n\n%s", args.message().c_str(), kShellUsage), 2;
   if (args->has("help")) return std::fputs(kShellUsage, stdout), 0;
   if (args->positional.size() != 1) {

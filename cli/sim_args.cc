@@ -16,7 +16,9 @@ const char* sim_options_usage() {
          "  --jitter MS          election-timeout jitter bound for every RAFT node (default 0)\n"
          "  --profile FILE       a timing profile (docs/simulator.md)\n"
          "  --sim-dm SPEC        which DM each simulated host holds, e.g. h2=none,h3=8.1.2.128\n"
-         "                       (default: every host 8.1.3.100-sim; docs/simulator.md)\n";
+         "                       (default: every host 8.1.3.100-sim; docs/simulator.md)\n"
+         "  --fold-heartbeats    fold idle RAFT groups' heartbeats: the same cluster, fewer events\n"
+         "                       (faster on large clusters; the trace lacks their lines)\n";
 }
 
 Result<sim::SimOptions> sim_options(const Args& args) {
@@ -39,6 +41,7 @@ Result<sim::SimOptions> sim_options(const Args& args) {
     if (!prof) return Error{prof.message()};
     so.timing = *prof;
   }
+  so.fold_heartbeats = args.has("fold-heartbeats");
   if (auto d = args.get("sim-dm")) {
     auto setup = sim::parse_dm_setup(*d);
     if (!setup) return Error{"option --sim-dm: " + setup.message()};

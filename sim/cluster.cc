@@ -233,6 +233,7 @@ void SimCluster::restart_host(const std::string& host_name) {
 }
 
 void SimCluster::set_jitter(const std::string& instance, int64_t jitter_ms) {
+  w_->unfold_all();
   w_->jitter_overrides[instance] = jitter_ms;
 }
 

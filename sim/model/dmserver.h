@@ -28,6 +28,7 @@
 #include "core/backend.h"
 #include "core/result.h"
 #include "sim/model/db_image.h"
+#include "sim/model/heartbeat_fold.h"
 #include "sim/model/server_config.h"
 #include "sim/raft/raft_node.h"
 #include "sim/catalog/sql_statement.h"
@@ -163,6 +164,11 @@ class DmServer {
 
   // ---- RAFT (dmserver_raft.cc) --------------------------------------------------
   void deliver_raft(const RaftEnvelope& env);
+  /// Brings this member's group out of folded heartbeats (dmserver_fold.cc):
+  /// every timer and counter becomes what running each heartbeat would have
+  /// made it by now, and the messages still in flight are put back. Call it
+  /// before anything reads or changes the group; a no-op when not folded.
+  void unfold_group();
   /// The group's leader coordinates `exit all`: every valid member exits.
   void coordinate_exit_all(const std::string& requested_by);
 
@@ -219,6 +225,17 @@ class DmServer {
   Result<Rows> del_raft_node(const ProcCall& call);
   void stop_raft();
   VMillis jitter();
+  /// A RAFT message to a peer in flight: delivered by the event loop, it
+  /// reaches whatever server listens at the peer's address then.
+  struct RaftDelivery {
+    DmServer* self;
+    const Peer* target;
+    uint64_t inc;
+    RaftEnvelope env;
+    void operator()() const;
+  };
+  RaftEnvelope envelope(RaftMessage msg) const;
+  std::string raft_label(const RaftMessage& msg, const Peer& to) const;
   void send_raft(RaftOutput out);
   void after_raft();
   void arm_raft_timer();
@@ -233,6 +250,18 @@ class DmServer {
   /// while it keeps that address bound).
   DmServer* peer_server(const Peer& peer) const;
   std::string peer_name(int id) const;
+
+  // dmserver_fold.cc
+  /// The leader: folds its group's heartbeats when the group is steady.
+  void maybe_fold();
+  std::shared_ptr<HeartbeatFold> fold_plan();
+  bool fold_holds() const;
+  /// A RAFT wake-up while folded; false when the normal path must run.
+  bool folded_wakeup();
+  /// raft_due_ as arm_raft_timer() sets it, without scheduling anything.
+  void refresh_raft_due();
+  /// A message to `peer` is in flight until `arrival` (for both ends).
+  void in_flight_until(const Peer* peer, SimTime arrival);
 
   // dmserver_mp.cc
   void connect_mp();
@@ -299,6 +328,8 @@ class DmServer {
   std::set<std::string> rejected_;  ///< senders already traced as rejected
   SimTime no_majority_since_ = -1;
   Term last_reported_term_ = 0;
+  SimTime raft_busy_until_ = -1;         ///< a RAFT message to or from it lands until then
+  std::shared_ptr<HeartbeatFold> fold_;  ///< the group's folded heartbeats, when folded
 
   // MP side
   std::map<std::string, SimTime> last_report_;  ///< instance -> when last heard

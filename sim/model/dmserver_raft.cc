@@ -229,6 +229,7 @@ void DmServer::announce_voter(bool voter) {
   for (const Peer& p : peers_) {
     DmServer* s = peer_server(p);
     if (s == nullptr || s == this || !s->raft_ || s->raft_group_ != raft_group_) continue;
+    s->unfold_group();
     for (Peer& mine : s->peers_) {
       if (mine.id != cfg_.self_id || mine.voter == voter) continue;
       mine.voter = voter;
@@ -241,6 +242,7 @@ void DmServer::announce_voter(bool voter) {
 }
 
 void DmServer::stop_raft() {
+  unfold_group();
   w_.loop.cancel(raft_timer_);
   raft_timer_ = 0;
   raft_timer_at_ = -1;
@@ -256,51 +258,61 @@ void DmServer::stop_raft() {
   no_majority_since_ = -1;
 }
 
+RaftEnvelope DmServer::envelope(RaftMessage msg) const {
+  RaftEnvelope env;
+  env.from = name_;
+  env.group = raft_group_;
+  env.permanent_magic = image_->permanent_magic;
+  env.db_magic = image_->db_magic;
+  env.history = image_->history;
+  env.voter = raft_->config().voter;
+  env.msg = std::move(msg);
+  return env;
+}
+
+std::string DmServer::raft_label(const RaftMessage& msg, const Peer& to) const {
+  return w_.tracing() ? std::string("raft.") + type_name(msg.type) + "->" + to.name : "";
+}
+
+void DmServer::RaftDelivery::operator()() const {
+  World* w = &self->w_;
+  if (inc != self->incarnation_) {
+    // [model] The sender's process stopped while the message was in flight:
+    // its connection died with it (and `target`, from its old peer list, is
+    // not to be used).
+    if (w->tracing()) {
+      w->log(env.from, "net.drop",
+             std::string(type_name(env.msg.type)) + " to RAFT_SELF_ID " + std::to_string(env.msg.to) +
+                 " (the sender stopped)");
+    }
+    return;
+  }
+  DmServer* s = self->peer_server(*target);
+  if (!s) {
+    if (w->tracing()) {
+      w->log(env.from, "net.drop",
+             std::string(type_name(env.msg.type)) + " to " + target->host + ":" + std::to_string(target->port) +
+                 " (nothing listening)");
+    }
+    return;
+  }
+  s->deliver_raft(env);
+}
+
 void DmServer::send_raft(RaftOutput out) {
   if (!raft_ || !image_) return;
   for (auto& msg : out.messages) {
     const Peer* peer = peer_by_id(msg.to);
     if (!peer) continue;
-    RaftEnvelope env;
-    env.from = name_;
-    env.group = raft_group_;
-    env.permanent_magic = image_->permanent_magic;
-    env.db_magic = image_->db_magic;
-    env.history = image_->history;
-    env.voter = raft_->config().voter;
-    env.msg = std::move(msg);
-    World* w = &w_;
-    const Peer* target = peer;
-    const std::string what =
-        w_.tracing() ? std::string("raft.") + type_name(env.msg.type) + "->" + peer->name : "";
-    w_.net.send(endpoint_, peer->ep, what,
-                [this, w, target, inc = incarnation_, env = std::move(env)]() {
-                  if (inc != incarnation_) {
-                    // [model] The sender's process stopped while the message
-                    // was in flight: its connection died with it (and
-                    // `target`, from its old peer list, is not to be used).
-                    if (w->tracing()) {
-                      w->log(env.from, "net.drop",
-                             std::string(type_name(env.msg.type)) + " to RAFT_SELF_ID " +
-                                 std::to_string(env.msg.to) + " (the sender stopped)");
-                    }
-                    return;
-                  }
-                  DmServer* s = peer_server(*target);
-                  if (!s) {
-                    if (w->tracing()) {
-                      w->log(env.from, "net.drop",
-                             std::string(type_name(env.msg.type)) + " to " + target->host + ":" +
-                                 std::to_string(target->port) + " (nothing listening)");
-                    }
-                    return;
-                  }
-                  s->deliver_raft(env);
-                });
+    const std::string what = raft_label(msg, *peer);
+    if (w_.net.send(endpoint_, peer->ep, what, RaftDelivery{this, peer, incarnation_, envelope(std::move(msg))})) {
+      in_flight_until(peer, w_.now() + w_.net.last_delay());
+    }
   }
 }
 
 void DmServer::deliver_raft(const RaftEnvelope& env) {
+  unfold_group();
   if (!raft_ || !image_ || proc_ != ProcState::Running) return;  // not listening for RAFT
   auto reject = [&](const std::string& why) {
     if (rejected_.insert(env.from).second) w_.log(name_, "raft.reject", why);
@@ -365,6 +377,7 @@ void DmServer::deliver_raft(const RaftEnvelope& env) {
     }
   }
   after_raft();
+  if (env.msg.type == RaftMessage::Type::AppendReply) maybe_fold();
 }
 
 void DmServer::after_raft() {
@@ -426,6 +439,7 @@ void DmServer::schedule_raft_wakeup(SimTime at) {
     raft_timer_ = 0;
     raft_timer_at_ = -1;
     if (!current(inc) || !raft_ || raft_due_ < 0) return;
+    if (fold_ && folded_wakeup()) return;
     if (w_.now() < raft_due_) {
       schedule_raft_wakeup(raft_due_);
       return;
@@ -542,6 +556,7 @@ void DmServer::check_primary_majority() {
 }
 
 void DmServer::coordinate_exit_all(const std::string& requested_by) {
+  unfold_group();
   if (!raft_ || raft_->role() != RaftRole::Leader || proc_ != ProcState::Running) {
     w_.log(name_, "raft.exit_all_ignored",
            "exit all from " + requested_by + " reached " + name_ + ", which is not the leader");

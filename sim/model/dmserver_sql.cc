@@ -22,6 +22,7 @@ Rows one_row() {
 }  // namespace
 
 Result<Rows> DmServer::execute(const std::string& statement) {
+  unfold_group();  // SQL may read or change the group's RAFT state
   auto parsed = parse_sql(statement);
   if (!parsed.ok()) return Error{"[-2007]:语法分析出错 (syntax error on " + name_ + "): " + parsed.message()};
   return std::visit(
@@ -184,6 +185,7 @@ void DmServer::write_dml_redo() {
       if (!s || s->proc_ != ProcState::Running || s->sys_status_ != kOpen || !s->image_) continue;
       if (s->raft_) {
         if (s->raft_->role() != RaftRole::Leader) continue;
+        s->unfold_group();
         s->raft_->append(w_.timing.dml_redo_lsn, s->image_->db_magic);
         s->send_raft(s->raft_->replicate(to_ms(w_.now())));
         s->after_raft();

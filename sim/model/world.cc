@@ -11,7 +11,16 @@ World::World(SimOptions opts)
       timing(options.timing),
       rng(options.seed),
       trace(options.trace, options.trace_tail),
-      net(loop, rng, trace, timing) {}
+      net(loop, rng, trace, timing) {
+  if (options.fold_heartbeats) {
+    net.on_change([this]() { unfold_all(); });
+    loop.keep_key_marks(from_ms(60'000));
+  }
+}
+
+void World::unfold_all() {
+  while (!folded.empty()) folded.begin()->second->unfold_group();
+}
 
 World::~World() = default;
 

@@ -171,6 +171,8 @@ struct Scenario {
   TimingProfile profile;
   std::vector<LinkSetting> links;
   DmSetup dm;  ///< sim.dm: which DM each host holds (sim/model/dm_setup.h)
+  /// sim.fold_heartbeats: fold idle groups' heartbeats (SimOptions).
+  bool fold_heartbeats = false;
   std::vector<ScenarioStep> steps;
   /// <dir>/<stem>.transcript beside the file.
   std::string transcript_path() const;

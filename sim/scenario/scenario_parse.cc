@@ -136,6 +136,7 @@ class Loader : public ScenarioReader {
     check_fields(sim, "sim", "sim");
     if (auto v = opt_int(sim, "sim", "seed")) s.seed = static_cast<uint64_t>(*v);
     if (auto v = opt_int(sim, "sim", "jitter_ms", 0, kMaxJitterMs)) s.jitter_ms = *v;
+    if (auto v = opt_bool(sim, "sim", "fold_heartbeats")) s.fold_heartbeats = *v;
     if (sim.contains("profile")) {
       const json& p = sim.at("profile");
       Result<TimingProfile> prof = Error{""};

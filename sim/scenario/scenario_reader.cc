@@ -29,7 +29,7 @@ std::string scalar_text(const json& v) {
 const std::map<std::string, std::vector<std::string>>& scenario_fields() {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"top", {"$schema", "name", "description", "topology", "sim", "steps"}},
-      {"sim", {"seed", "jitter_ms", "profile", "links", "dm"}},
+      {"sim", {"seed", "jitter_ms", "profile", "links", "dm", "fold_heartbeats"}},
       {"link", {"a", "b", "latency_ms", "jitter_ms", "loss", "one_way"}},
       {"step",
        {"do", "expect_error", "expect_output", "may_fail", "wait_until", "within_ms", "poll_ms", "expect", "hold",

@@ -42,6 +42,7 @@ class Runner {
     so.jitter_ms = s_.jitter_ms;
     so.timing = s_.profile;
     so.dm = s_.dm;
+    so.fold_heartbeats = o_.fold_heartbeats.value_or(s_.fold_heartbeats);
     session_ = std::make_unique<SimSession>(s_.topology, so);
     // `ctl scale-out FILE` names FILE as the topology is named: relative to the scenario file.
     session_->base_dir = std::filesystem::path(s_.file).parent_path().string();
@@ -67,6 +68,7 @@ class Runner {
       if (auto v = violation_text()) fail(s_.steps.size(), "", 0, "(after the last step)", *v);
     }
     transcript_ += failure_ ? "FAILED\n" : "passed at " + ms(cl.now_us()) + "\n";
+    if (o_.inspect) o_.inspect(*session_);
 
     r.passed = !failure_;
     r.failure = failure_;

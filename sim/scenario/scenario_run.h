@@ -33,6 +33,11 @@ struct RunOptions {
   /// Called with the fresh session before the first step, e.g. to inject
   /// what the command vocabulary has no word for. Empty: nothing.
   std::function<void(SimSession&)> prepare;
+  /// Called with the session after the last step (a test reads its trace
+  /// and state there). Empty: nothing.
+  std::function<void(SimSession&)> inspect;
+  /// Overrides the scenario's sim.fold_heartbeats when set.
+  std::optional<bool> fold_heartbeats;
 };
 
 struct ScenarioFailure {
