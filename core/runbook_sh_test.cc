@@ -212,7 +212,8 @@ class ShRunbook : public ::testing::Test {
   /// Line index in commands.log of the first line at or after `from` that
   /// contains `text`, or -1.
   /// A deploy and stop over three hosts (below).
-  void several_hosts(bool hosts_reach_each_other);
+  /// With `copy`, DPC_COPY is set to it.
+  void several_hosts(bool hosts_reach_each_other, const char* copy = nullptr);
 
   int logged_at(const std::string& text, int from = 0) {
     std::istringstream in(read(root_ / "commands.log"));
@@ -346,7 +347,7 @@ TEST_F(ShRunbook, TheStopRunbookFindsTheServersByTheirDmIniWhereverItIsRunFrom) 
 // seed's host logs in to the target (ssh run from within an ssh), else
 // (FAKE_SSH_NO_HOPS: the stand-in refuses that, as sshd would a key it does
 // not know) through this machine.
-void ShRunbook::several_hosts(bool hosts_reach_each_other) {
+void ShRunbook::several_hosts(bool hosts_reach_each_other, const char* copy) {
   fs::create_directories(root_ / "bin");
   std::ofstream(root_ / "bin" / "ssh") << "#!/bin/sh\n"
                                           "printf 'ssh %s\\n' \"$*\" >>\"$FAKE_LOG\"\n"
@@ -363,6 +364,7 @@ void ShRunbook::several_hosts(bool hosts_reach_each_other) {
   setenv("PATH", ((root_ / "bin").string() + ":" + old_path).c_str(), 1);
   setenv("DPC_LOCAL_HOSTS", "127.0.0.1", 1);
   if (!hosts_reach_each_other) setenv("FAKE_SSH_NO_HOPS", "1", 1);
+  if (copy != nullptr) setenv("DPC_COPY", copy, 1);
   Shape shape;
   shape.bp_groups = {3};
   Topology topo = topology(shape);
@@ -379,8 +381,14 @@ void ShRunbook::several_hosts(bool hosts_reach_each_other) {
             std::string::npos) << out;
   EXPECT_GE(logged_at("ssh -o BatchMode=yes 10.0.0.3 sh -s"), 0);
   // The seed's host is asked whether it reaches the target, then sends the set.
-  EXPECT_GE(logged_at("ssh -o BatchMode=yes 127.0.0.1 ssh -o BatchMode=yes -o ConnectTimeout=3 '10.0.0.3' true"), 0);
-  if (hosts_reach_each_other) {
+  const int probed =
+      logged_at("ssh -o BatchMode=yes 127.0.0.1 ssh -o BatchMode=yes -o ConnectTimeout=3 '10.0.0.3' true");
+  if (copy != nullptr && std::string(copy) == "via-control") {
+    EXPECT_LT(probed, 0) << "DPC_COPY=via-control asks nothing";
+    EXPECT_NE(out.find("through this machine (DPC_COPY=via-control)"), std::string::npos) << out;
+    EXPECT_GE(logged_at("ssh -o BatchMode=yes 127.0.0.1 tar -C"), 0) << "the set comes through this machine";
+  } else if (hosts_reach_each_other) {
+    EXPECT_GE(probed, 0);
     EXPECT_NE(out.find("host to host: 127.0.0.1 reaches 10.0.0.3 over ssh"), std::string::npos) << out;
     EXPECT_GE(logged_at("ssh -o BatchMode=yes -o ConnectTimeout=3 10.0.0.3 tar -C"), 0) << "the set goes host to host";
     // Every tar on the seed's host pipes into ssh there: none sends to this machine.
@@ -391,9 +399,13 @@ void ShRunbook::several_hosts(bool hosts_reach_each_other) {
           << "a set passed this machine: " << line;
     }
   } else {
+    EXPECT_GE(probed, 0);
     EXPECT_NE(out.find("through this machine: 127.0.0.1 cannot reach 10.0.0.3 over ssh "
                        "(root@10.0.0.3: Permission denied (publickey).)"), std::string::npos) << out;
     EXPECT_GE(logged_at("ssh -o BatchMode=yes 127.0.0.1 tar -C"), 0) << "the set comes through this machine";
+  }
+  if (copy != nullptr || !hosts_reach_each_other) {
+    EXPECT_LT(logged_at("ConnectTimeout=3 10.0.0.3 tar -C"), 0) << "a set went host to host";
   }
   EXPECT_EQ(state_files(), topo.instances.size());
   expect_no_password(out);
@@ -404,11 +416,14 @@ void ShRunbook::several_hosts(bool hosts_reach_each_other) {
   setenv("PATH", old_path.c_str(), 1);
   unsetenv("DPC_LOCAL_HOSTS");
   unsetenv("FAKE_SSH_NO_HOPS");
+  unsetenv("DPC_COPY");
 }
 
 TEST_F(ShRunbook, SeveralHostsRunEachStepOnItsHostThroughSshAndCopyHostToHost) { several_hosts(true); }
 
 TEST_F(ShRunbook, SeveralHostsCopyThroughThisMachineWhenTheHostsCannotReachEachOther) { several_hosts(false); }
+
+TEST_F(ShRunbook, SeveralHostsCopyThroughThisMachineWhenDpcCopySaysSo) { several_hosts(true, "via-control"); }
 
 TEST_F(ShRunbook, RefusesToRunWithoutThePassword) {
   Shape shape;
