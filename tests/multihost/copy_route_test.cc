@@ -51,6 +51,7 @@ class BackupSetRoute : public ::testing::Test {
     if (root_.empty()) GTEST_SKIP() << "run through tests/multihost/rig.sh";
     hosts_ = words_of(env_of("DPC_MH_HOSTS"));
     ASSERT_EQ(hosts_.size(), 3u);
+    ASSERT_EQ(env_of("DPC_MH_PEER_HOSTS"), hosts_[0] + " " + hosts_[1]) << "the rig's hosts 1 and 2 take the hosts' key";
     // Linked first (tests/CMakeLists.txt), so it runs before the test that
     // stops host 2's sshd.
     auto sshd2 = read_whole_file(words_of(env_of("DPC_MH_SSHD_PIDS"))[1]);
