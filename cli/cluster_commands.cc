@@ -68,6 +68,8 @@ std::string usage(const std::string& verb) {
          "  --ssh-connect-timeout S   ssh to the other hosts (over the topology's ssh settings)\n"
          "  --odbc-connection T  ODBC connection-string template for another driver (%HOST%, %PORT%, ...)\n"
          "  --sql-via direct|tunnel   SQL straight to each instance, or through SSH local forwards\n"
+         "  --ssh-copy auto|direct|via-control   backup sets host to host when the hosts reach each\n"
+         "                       other over SSH (auto), host to host only, or through this machine\n"
          "\n"
          "exit status: 0 success (status: healthy), 1 failure (status: degraded or down), 2 usage error\n";
 }

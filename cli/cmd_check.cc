@@ -27,6 +27,7 @@ const char* kCheckUsage =
     "                    [--password-env VAR] [--password-file FILE] [--state-dir DIR]\n"
     "                    [--ssh-user U] [--ssh-port N] [--ssh-identity FILE] [--ssh-jump HOST]\n"
     "                    [--ssh-option K=V] [--ssh-connect-timeout S]\n"
+    "                    [--ssh-copy auto|direct|via-control]\n"
     "\n"
     "Checks that this machine can deploy the topology with DM's own binaries:\n"
     "every other host reachable over ssh and its tools, ports, directories, disk\n"

@@ -246,10 +246,16 @@ std::string header_comment(const Plan& plan, const Topology& topo, const std::st
     out += "#\n# The instances live on several hosts. Run this on a control machine that\n";
     out += "# reaches every host with `ssh -o BatchMode=yes HOST` (keys or an agent) and\n";
     out += "# has DM's disql in $DM_HOME/bin: each step that acts on a host's files or\n";
-    out += "# servers runs there through ssh (on_host), SQL and the copies of backup sets\n";
-    out += "# run here. DM_HOME and DPC_RUN_DIR are the same paths on every host.\n";
+    out += "# servers runs there through ssh (on_host), SQL runs here, and the copies of\n";
+    out += "# backup sets are driven from here. DM_HOME and DPC_RUN_DIR are the same\n";
+    out += "# paths on every host.\n";
     out += "#   DPC_LOCAL_HOSTS  hosts that are this machine (default: loopback and hostname)\n";
     out += "#   DPC_SSH_OPTS     more ssh options, e.g. \"-l dmdba -i ~/.ssh/dpc\"\n";
+    if (shape.copies) {
+      out += "#   DPC_COPY         auto (default): backup sets host to host where the hosts\n";
+      out += "#                    reach each other over ssh, else through this machine;\n";
+      out += "#                    direct: host to host only; via-control: through here\n";
+    }
   }
   out += "#\n# shellcheck disable=SC2016  # V$INSTANCE, STATUS$ and MODE$ are SQL, not shell\n";
   return out;
@@ -278,7 +284,12 @@ std::string library(const Topology& topo, const RunbookShape& shape) {
   ini_fn += "  esac\n}\n";
   // On several hosts the library, dpc_ini with it, also goes to each host.
   std::string out = shape.several ? sh_hosts::library(sh_library::kBase + ini_fn) : sh_library::kBase + ini_fn;
-  if (shape.copies) out += sh_library::kCopy;
+  if (shape.copies) {
+    // The route of the copies: the topology's defaults.ssh.copy, unless the
+    // environment says otherwise.
+    out += "DPC_COPY=${DPC_COPY:-" + quoted(topo.ssh.copy.value_or("auto")) + "}\n";
+    out += sh_library::kCopy;
+  }
   if (shape.installs) out += sh_library::kInstall + shape.silent_install;
   return out;
 }

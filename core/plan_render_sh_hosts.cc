@@ -85,7 +85,7 @@ std::string step_block(const Step& s, const Topology& topo, const std::string& b
     case StepKind::Verify:
     case StepKind::CopyBackup:
     case StepKind::InstallDm:
-      return body;  // on the control machine (disql to HOST:PORT; ssh + tar)
+      return body;  // from the control machine (disql to HOST:PORT; ssh + tar, host to host when it can)
     case StepKind::WaitState:
       if (s.wait.what != WaitSpec::What::Stopped) return body;
       return per_host(topo, s, "wait_stopped", s.wait.instances);

@@ -5,22 +5,40 @@ namespace dpc::sh_library {
 
 const char* const kCopy = R"SH(
 # copy_backup FROM TO DIR: carries the backup set DIR from host FROM to the
-# same path on host TO through this machine (ssh and tar; ssh -o BatchMode=yes,
-# so keys or an agent must be set up), unpacked beside DIR and renamed into
-# place only when the file list, sizes and SHA-256 sums match on both hosts.
+# same path on host TO with tar over ssh (ssh -o BatchMode=yes, so keys or an
+# agent must be set up): host to host when FROM logs in to TO that way as its
+# own user (asked on FROM first, with a 3 s connect timeout), else through
+# this machine.
+# DPC_COPY=via-control always goes through this machine; DPC_COPY=direct
+# only host to host. The set is unpacked beside DIR and renamed into place
+# only when the file list, sizes and SHA-256 sums match on both hosts.
+# shellcheck disable=SC2086  # DPC_SSH_OPTS is several words
+dpc_ssh() { dpc_h=$1; shift; ssh -o BatchMode=yes ${DPC_SSH_OPTS:-} "$dpc_h" "$@"; }
 copy_backup() {
   dpc_list='find . -type f -printf "%P %s\n" | sort; find . -type f -exec sha256sum {} + | sort -k2'
+  dpc_peer="ssh -o BatchMode=yes -o ConnectTimeout=3 '$2'"
   say "   copy $3 from $1 to $2"
-  ssh -o BatchMode=yes "$2" "rm -rf '$3.dpc-copy' && mkdir -p '$3.dpc-copy'" ||
+  dpc_ssh "$2" "rm -rf '$3.dpc-copy' && mkdir -p '$3.dpc-copy'" ||
     die "cannot reach host $2 over ssh to copy $3"
-  ssh -o BatchMode=yes "$1" "tar -C '$3' -cf - ." |
-    ssh -o BatchMode=yes "$2" "tar -C '$3.dpc-copy' -xf -" ||
-    die "copying $3 from $1 to $2 failed"
-  dpc_want=$(ssh -o BatchMode=yes "$1" "cd '$3' && { $dpc_list; }") || die "cannot list $3 on $1"
-  dpc_got=$(ssh -o BatchMode=yes "$2" "cd '$3.dpc-copy' && { $dpc_list; }") ||
+  dpc_why=
+  if [ "$DPC_COPY" != via-control ] && dpc_why=$(dpc_ssh "$1" "$dpc_peer true" 2>&1 </dev/null); then
+    say "   host to host: $1 reaches $2 over ssh"
+    dpc_ssh "$1" "tar -C '$3' -cf - . | $dpc_peer \"tar -C '$3.dpc-copy' -xf -\"" </dev/null ||
+      die "copying $3 from $1 to $2 (host to host) failed"
+  else
+    dpc_why=$(printf '%s\n' "$dpc_why" | tail -n 1)
+    [ "$DPC_COPY" != direct ] ||
+      die "DPC_COPY=direct, but $1 cannot reach $2 over ssh ($dpc_why; on $1: ssh -o BatchMode=yes $2 true)"
+    if [ "$DPC_COPY" = via-control ]; then say "   through this machine (DPC_COPY=via-control)"
+    else say "   through this machine: $1 cannot reach $2 over ssh ($dpc_why)"; fi
+    dpc_ssh "$1" "tar -C '$3' -cf - ." </dev/null | dpc_ssh "$2" "tar -C '$3.dpc-copy' -xf -" ||
+      die "copying $3 from $1 to $2 failed"
+  fi
+  dpc_want=$(dpc_ssh "$1" "cd '$3' && { $dpc_list; }") || die "cannot list $3 on $1"
+  dpc_got=$(dpc_ssh "$2" "cd '$3.dpc-copy' && { $dpc_list; }") ||
     die "cannot list the copy of $3 on $2"
   [ "$dpc_want" = "$dpc_got" ] || die "the copy of $3 on $2 differs from $1 (files, sizes or SHA-256)"
-  ssh -o BatchMode=yes "$2" "rm -rf '$3' && mv '$3.dpc-copy' '$3'" ||
+  dpc_ssh "$2" "rm -rf '$3' && mv '$3.dpc-copy' '$3'" ||
     die "cannot move the copy of $3 into place on $2"
   say "   verified $3 on $2: the same files, sizes and SHA-256 sums as on $1"
 }

@@ -211,6 +211,10 @@ class ShRunbook : public ::testing::Test {
 
   /// Line index in commands.log of the first line at or after `from` that
   /// contains `text`, or -1.
+  /// A deploy and stop over three hosts (below).
+  /// With `copy`, DPC_COPY is set to it.
+  void several_hosts(bool hosts_reach_each_other, const char* copy = nullptr);
+
   int logged_at(const std::string& text, int from = 0) {
     std::istringstream in(read(root_ / "commands.log"));
     int i = 0;
@@ -339,20 +343,28 @@ TEST_F(ShRunbook, TheStopRunbookFindsTheServersByTheirDmIniWhereverItIsRunFrom) 
 // Several hosts: each step on a host's files or servers goes through ssh
 // (here a stand-in `ssh` on PATH that records its arguments and runs the
 // command on this machine), SQL runs here, and the backup sets are carried
-// between the hosts with tar over ssh and verified.
-TEST_F(ShRunbook, SeveralHostsRunEachStepOnItsHostThroughSsh) {
+// between the hosts with tar over ssh and verified: host to host when the
+// seed's host logs in to the target (ssh run from within an ssh), else
+// (FAKE_SSH_NO_HOPS: the stand-in refuses that, as sshd would a key it does
+// not know) through this machine.
+void ShRunbook::several_hosts(bool hosts_reach_each_other, const char* copy) {
   fs::create_directories(root_ / "bin");
   std::ofstream(root_ / "bin" / "ssh") << "#!/bin/sh\n"
                                           "printf 'ssh %s\\n' \"$*\" >>\"$FAKE_LOG\"\n"
                                           "while [ $# -gt 0 ]; do\n"
                                           "  case $1 in -o|-l|-i|-p|-J) shift 2 ;; -*) shift ;; *) break ;; esac\n"
                                           "done\n"
+                                          "if [ -n \"${FAKE_SSH_HOP:-}\" ] && [ -n \"${FAKE_SSH_NO_HOPS:-}\" ]; then\n"
+                                          "  echo \"root@$1: Permission denied (publickey).\" >&2; exit 255\n"
+                                          "fi\n"
                                           "shift\n"
-                                          "exec sh -c \"$*\"\n";
+                                          "FAKE_SSH_HOP=1 exec sh -c \"$*\"\n";
   fs::permissions(root_ / "bin" / "ssh", fs::perms::owner_all);
   const std::string old_path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
   setenv("PATH", ((root_ / "bin").string() + ":" + old_path).c_str(), 1);
   setenv("DPC_LOCAL_HOSTS", "127.0.0.1", 1);
+  if (!hosts_reach_each_other) setenv("FAKE_SSH_NO_HOPS", "1", 1);
+  if (copy != nullptr) setenv("DPC_COPY", copy, 1);
   Shape shape;
   shape.bp_groups = {3};
   Topology topo = topology(shape);
@@ -361,13 +373,40 @@ TEST_F(ShRunbook, SeveralHostsRunEachStepOnItsHostThroughSsh) {
   find_mutable(topo, "SP1")->host = "10.0.0.2";
 
   const std::string deploy = render_plan_sh(build_deploy_plan(topo), topo);
+  EXPECT_NE(deploy.find("DPC_COPY=${DPC_COPY:-'auto'}"), std::string::npos);
   auto [rc, out] = run_runbook("sh", "deploy.sh", deploy);
   EXPECT_EQ(rc, 0) << out << "\n--- commands:\n" << read(root_ / "commands.log");
   EXPECT_NE(out.find("(on host 10.0.0.2, through ssh)"), std::string::npos) << out;
   EXPECT_NE(out.find("verified " + find_mutable(topo, "BP11")->path + "/BACKUP_01 on 10.0.0.3"),
             std::string::npos) << out;
   EXPECT_GE(logged_at("ssh -o BatchMode=yes 10.0.0.3 sh -s"), 0);
-  EXPECT_GE(logged_at("ssh -o BatchMode=yes 127.0.0.1 tar -C"), 0) << "the seed's host sends the set";
+  // The seed's host is asked whether it reaches the target, then sends the set.
+  const int probed =
+      logged_at("ssh -o BatchMode=yes 127.0.0.1 ssh -o BatchMode=yes -o ConnectTimeout=3 '10.0.0.3' true");
+  if (copy != nullptr && std::string(copy) == "via-control") {
+    EXPECT_LT(probed, 0) << "DPC_COPY=via-control asks nothing";
+    EXPECT_NE(out.find("through this machine (DPC_COPY=via-control)"), std::string::npos) << out;
+    EXPECT_GE(logged_at("ssh -o BatchMode=yes 127.0.0.1 tar -C"), 0) << "the set comes through this machine";
+  } else if (hosts_reach_each_other) {
+    EXPECT_GE(probed, 0);
+    EXPECT_NE(out.find("host to host: 127.0.0.1 reaches 10.0.0.3 over ssh"), std::string::npos) << out;
+    EXPECT_GE(logged_at("ssh -o BatchMode=yes -o ConnectTimeout=3 10.0.0.3 tar -C"), 0) << "the set goes host to host";
+    // Every tar on the seed's host pipes into ssh there: none sends to this machine.
+    std::istringstream log(read(root_ / "commands.log"));
+    for (std::string line; std::getline(log, line);) {
+      if (line.find("ssh -o BatchMode=yes 127.0.0.1 tar -C") != 0) continue;
+      EXPECT_NE(line.find(" -cf - . | ssh -o BatchMode=yes -o ConnectTimeout=3 '10.0.0."), std::string::npos)
+          << "a set passed this machine: " << line;
+    }
+  } else {
+    EXPECT_GE(probed, 0);
+    EXPECT_NE(out.find("through this machine: 127.0.0.1 cannot reach 10.0.0.3 over ssh "
+                       "(root@10.0.0.3: Permission denied (publickey).)"), std::string::npos) << out;
+    EXPECT_GE(logged_at("ssh -o BatchMode=yes 127.0.0.1 tar -C"), 0) << "the set comes through this machine";
+  }
+  if (copy != nullptr || !hosts_reach_each_other) {
+    EXPECT_LT(logged_at("ConnectTimeout=3 10.0.0.3 tar -C"), 0) << "a set went host to host";
+  }
   EXPECT_EQ(state_files(), topo.instances.size());
   expect_no_password(out);
 
@@ -376,7 +415,15 @@ TEST_F(ShRunbook, SeveralHostsRunEachStepOnItsHostThroughSsh) {
   EXPECT_EQ(state_files(), 0u) << sout;
   setenv("PATH", old_path.c_str(), 1);
   unsetenv("DPC_LOCAL_HOSTS");
+  unsetenv("FAKE_SSH_NO_HOPS");
+  unsetenv("DPC_COPY");
 }
+
+TEST_F(ShRunbook, SeveralHostsRunEachStepOnItsHostThroughSshAndCopyHostToHost) { several_hosts(true); }
+
+TEST_F(ShRunbook, SeveralHostsCopyThroughThisMachineWhenTheHostsCannotReachEachOther) { several_hosts(false); }
+
+TEST_F(ShRunbook, SeveralHostsCopyThroughThisMachineWhenDpcCopySaysSo) { several_hosts(true, "via-control"); }
 
 TEST_F(ShRunbook, RefusesToRunWithoutThePassword) {
   Shape shape;

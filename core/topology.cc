@@ -85,6 +85,7 @@ SshSettings Topology::ssh_for(const std::string& host) const {
   if (h.identity_file) out.identity_file = h.identity_file;
   if (h.jump_host) out.jump_host = h.jump_host;
   if (h.sql_via) out.sql_via = h.sql_via;
+  if (h.copy) out.copy = h.copy;
   out.options.insert(out.options.end(), h.options.begin(), h.options.end());
   return out;
 }

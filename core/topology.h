@@ -139,6 +139,10 @@ struct SshSettings {
   /// How SQL reaches this host's instances: "direct" (their address and
   /// PORT_NUM) or "tunnel" (an SSH local forward on the host's connection).
   std::optional<std::string> sql_via;
+  /// How a backup set is carried to this host from another: "auto" (host to
+  /// host when the source host reaches this one over SSH, else through the
+  /// control machine), "direct" (host to host only) or "via-control".
+  std::optional<std::string> copy;
 };
 
 /// The ODBC driver of the real backend (defaults.odbc); "" = dpcctl's default.

@@ -26,7 +26,7 @@ const std::map<std::string, std::vector<std::string>>& field_table() {
       {"defaults",
        {"host", "os", "base_dir", "dm_home", "dm_package", "sysdba_password", "auto_overwrite", "init",
         "ssh", "odbc"}},
-      {"ssh", {"user", "port", "identity_file", "jump_host", "options", "sql_via"}},
+      {"ssh", {"user", "port", "identity_file", "jump_host", "options", "sql_via", "copy"}},
       {"odbc", {"driver", "connection"}},
       {"host", {"ssh", "dm_package"}},
       {"sysdba_password", {"env", "file"}},

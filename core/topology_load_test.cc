@@ -380,11 +380,13 @@ TEST(LoadTopology, OdbcDefaultsAndSqlViaPerHost) {
     "cluster": "odbc",
     "defaults": { "host": "10.0.0.1", "base_dir": "/d",
                   "odbc": { "driver": "PostgreSQL Unicode", "connection": "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%" } },
-    "hosts": { "10.0.0.2": { "ssh": { "sql_via": "tunnel" } } },
+    "hosts": { "10.0.0.2": { "ssh": { "sql_via": "tunnel", "copy": "via-control" } } },
     "mp": { "instances": [ { "name": "MP" } ] },
     "sp": [ { "name": "SP1", "host": "10.0.0.2" } ],
     "bp_rafts": [ { "name": "RAFT_1", "replicas": 1 } ]
   })");
+  EXPECT_FALSE(topo.ssh_for("10.0.0.1").copy.has_value());
+  EXPECT_EQ(topo.ssh_for("10.0.0.2").copy.value_or(""), "via-control");
   EXPECT_EQ(topo.odbc.driver, "PostgreSQL Unicode");
   EXPECT_EQ(topo.odbc.connection, "DRIVER={%DRIVER%};SERVER=%HOST%;PORT=%PORT%");
   EXPECT_FALSE(topo.ssh_for("10.0.0.1").sql_via.has_value());
@@ -392,7 +394,8 @@ TEST(LoadTopology, OdbcDefaultsAndSqlViaPerHost) {
 
   LoadOutcome bad = load_topology_text(R"({
     "cluster": "odbc",
-    "defaults": { "host": "10.0.0.1", "base_dir": "/d", "odbc": { "drvier": "x" }, "ssh": { "sql_via": "vpn" } },
+    "defaults": { "host": "10.0.0.1", "base_dir": "/d", "odbc": { "drvier": "x" },
+                  "ssh": { "sql_via": "vpn", "copy": "scp" } },
     "mp": { "instances": [ { "name": "MP" } ] },
     "sp": [ { "name": "SP1" } ],
     "bp_rafts": [ { "name": "RAFT_1", "replicas": 1 } ]
@@ -401,6 +404,8 @@ TEST(LoadTopology, OdbcDefaultsAndSqlViaPerHost) {
   EXPECT_NE(errors.find("defaults.odbc.drvier"), std::string::npos) << errors;
   EXPECT_NE(errors.find("defaults.ssh.sql_via"), std::string::npos) << errors;
   EXPECT_NE(errors.find("\"tunnel\""), std::string::npos) << errors;
+  EXPECT_NE(errors.find("defaults.ssh.copy: unknown copy \"scp\""), std::string::npos) << errors;
+  EXPECT_NE(errors.find("\"via-control\""), std::string::npos) << errors;
 }
 
 }  // namespace dpc

@@ -235,6 +235,13 @@ void read_ssh(Reader& r, const json& obj, const std::string& path, SshSettings& 
     r.error(json_path_key(path, "sql_via"), "unknown sql_via \"" + *out.sql_via + "\"",
             "use \"direct\" (ODBC to each instance's address) or \"tunnel\" (through an SSH local forward)");
   }
+  out.copy = r.string(obj, path, "copy");
+  if (out.copy && *out.copy != "auto" && *out.copy != "direct" && *out.copy != "via-control") {
+    r.error(json_path_key(path, "copy"), "unknown copy \"" + *out.copy + "\"",
+            "use \"auto\" (host to host when the source host reaches this one over SSH, else through the "
+            "control machine), \"direct\" (host to host only) or \"via-control\" (always through the control "
+            "machine)");
+  }
   out.options = r.names(obj, path, "options");
   for (size_t i = 0; i < out.options.size(); ++i) {
     if (out.options[i].find('=') == std::string::npos) {

@@ -80,6 +80,12 @@ std::string sh_quote(const std::string& text) {
   return out + "'";
 }
 
+std::string run_watched(const std::string& tool) {
+  return "exec 3<&0\n" + tool + " </dev/null 3<&- &\np=$!\n" +
+         "{ cat >/dev/null; kill -s KILL -- -$p; } <&3 >/dev/null 2>&1 &\nw=$!\n" +
+         "exec 3<&-\nwait $p\nrc=$?\nkill $w 2>/dev/null\nexit $rc\n";
+}
+
 namespace {
 
 /// Starts argv[0] (looked up in PATH) with the pipes' ends as its standard

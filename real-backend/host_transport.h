@@ -45,6 +45,11 @@ const char* transport_failure_name(TransportFailure f);
 /// Classifies ssh's standard error after it exited with status 255.
 TransportFailure classify_ssh_error(const std::string& stderr_text);
 
+/// How a backup set is carried to a host from another (ssh.copy): host to
+/// host when the source reaches the target over SSH, else through this
+/// machine (Auto); host to host only (Direct); through this machine (ViaControl).
+enum class CopyRoute { Auto, Direct, ViaControl };
+
 /// SSH settings for one host (topology defaults, per-host, CLI flags).
 struct SshOptions {
   std::string user;           ///< -l; "" = ssh's own choice (~/.ssh/config, $USER)
@@ -58,6 +63,8 @@ struct SshOptions {
   /// SQL to this host's instances goes through an SSH local forward on the
   /// master connection (sql_via "tunnel"), not straight to their address.
   bool sql_tunnel = false;
+  /// How backup sets are carried to this host (ssh.copy).
+  CopyRoute copy = CopyRoute::Auto;
 };
 
 class HostTransport {
@@ -141,6 +148,14 @@ class SshTransport final : public HostTransport {
 
 /// `text` quoted for a POSIX shell ('...' with ' as '\'').
 std::string sh_quote(const std::string& text);
+
+/// Shell text that runs `tool` (a command line) in the background on its
+/// host and waits for it, watching the rest of the shell's standard input:
+/// that ends when the process carrying the run ends (dpcctl killed, the ssh
+/// connection closed), and then the tool's process group is killed there at
+/// once. `tool` should start with `timeout`, which leads its own process
+/// group, so that the group is the tool and its children.
+std::string run_watched(const std::string& tool);
 
 /// Runs `argv` (argv[0] an absolute path or found on $PATH) to completion,
 /// `input` on its standard input, killing it (SIGKILL) after `timeout_ms`

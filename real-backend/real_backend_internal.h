@@ -3,10 +3,14 @@
 // running tool. Not part of the backend's interface.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <deque>
 #include <functional>
@@ -97,6 +101,27 @@ void arm_kill_timer(asio::io_context& io, ProcessLauncher& processes, const std:
     op->timed_out = true;
     (void)processes.send_signal(op->pid, SIGKILL);
   });
+}
+
+/// The spec that runs `argv` (argv[0] found on $PATH when it has no '/').
+ProcessSpec spec_of(const std::vector<std::string>& argv);
+
+/// Makes a 0600 FIFO at `path` (replacing any file there) with `content`
+/// waiting in it, and returns a descriptor that holds it open for writing: a
+/// child given the FIFO as its read-only standard input sees end-of-file
+/// only once that descriptor is closed (the run over, or dpcctl dead). The
+/// caller unlinks the path once the child has it open, and closes the fd.
+inline Result<int> held_fifo(const std::string& path, const std::string& content) {
+  ::unlink(path.c_str());
+  int fd = -1;
+  if (::mkfifo(path.c_str(), 0600) != 0 || (fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+      ::write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    ::unlink(path.c_str());
+    return Error{"cannot make its standard input " + path + ": " + why};
+  }
+  return fd;
 }
 
 struct RealBackend::ToolOp {

@@ -1,5 +1,6 @@
 // RealBackend on hosts other than this machine, through their HostTransport
-// (host_transport.h), and the copy of a backup set between any two hosts.
+// (host_transport.h). (The copy of a backup set between hosts is in
+// real_backend_copy.cc.)
 //
 // On the other host, under dpcctl's state directory there (remote_state_dir,
 // by default <local state dir>/remote): logs/<instance>.log (the
@@ -45,27 +46,14 @@ std::string on_path(const std::string& name) {
   return name;
 }
 
+}  // namespace
+
 ProcessSpec spec_of(const std::vector<std::string>& argv) {
   ProcessSpec spec;
   spec.program = on_path(argv.front());
   spec.args.assign(argv.begin() + 1, argv.end());
   return spec;
 }
-
-std::string quoted_argv(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) out += (out.empty() ? "" : " ") + sh_quote(a);
-  return out;
-}
-
-/// The file list with sizes, then the SHA-256 sums, of a directory tree.
-std::string listing_command(const std::string& dir) {
-  return "cd " + sh_quote(dir) +
-         " && find . -type f -printf '%P %s\\n' | LC_ALL=C sort && "
-         "find . -type f -exec sha256sum {} + | LC_ALL=C sort -k2";
-}
-
-}  // namespace
 
 std::shared_ptr<HostTransport> RealBackend::remote(const std::string& host) {
   if (host.empty()) return nullptr;
@@ -129,17 +117,6 @@ std::string tool_prelude(const std::string& program, const std::string& dm_home)
   out += "LD_LIBRARY_PATH=" + sh_quote(bin) + "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; export LD_LIBRARY_PATH\n";
   if (!dm_home.empty()) out += "DM_HOME=" + sh_quote(dm_home) + "; export DM_HOME\n";
   return out;
-}
-
-/// Runs `tool` (a command line) in the background on its host and waits for
-/// it, watching the rest of the shell's standard input: that ends when the
-/// ssh carrying the run ends (dpcctl killed, the connection closed), and
-/// then the tool is killed there at once, not only at its timeout. `timeout`
-/// leads its own process group, so the group is the tool and its children.
-std::string run_watched(const std::string& tool) {
-  return "exec 3<&0\n" + tool + " </dev/null 3<&- &\np=$!\n" +
-         "{ cat >/dev/null; kill -s KILL -- -$p; } <&3 >/dev/null 2>&1 &\nw=$!\n" +
-         "exec 3<&-\nwait $p\nrc=$?\nkill $w 2>/dev/null\nexit $rc\n";
 }
 
 /// The shell that starts `server_line` (dmserver with its arguments) on
@@ -241,16 +218,9 @@ void RealBackend::remote_run_tool(std::shared_ptr<HostTransport> at, const ToolR
     return complete([op, m = who + ": " + st.message()]() { op->done(Error{m}); });
   }
   op->parfile = dir + "/" + run.instance + "." + run.program + "." + std::to_string(++tool_seq_) + ".stdin";
-  ::unlink(op->parfile.c_str());
-  if (::mkfifo(op->parfile.c_str(), 0600) != 0 ||
-      (op->stdin_fd = ::open(op->parfile.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0 ||
-      ::write(op->stdin_fd, content.data(), content.size()) != static_cast<ssize_t>(content.size())) {
-    const std::string why = std::strerror(errno);
-    ::unlink(op->parfile.c_str());
-    return complete([op, m = who + ": cannot make its standard input " + op->parfile + ": " + why]() {
-      op->done(Error{m});
-    });
-  }
+  auto held = held_fifo(op->parfile, content);
+  if (!held) return complete([op, m = who + ": " + held.message()]() { op->done(Error{m}); });
+  op->stdin_fd = *held;
   ProcessSpec spec = spec_of(at->command_argv(command));
   spec.stdin_path = op->parfile;
   spec.stdin_read_only = true;
@@ -390,67 +360,6 @@ Status RealBackend::remote_signal(HostTransport& at, const std::string& instance
   log_line(instance, "[" + timestamp() + "] sent " + signal_label(sig) + " to pid " + std::to_string(pid) +
                          " on " + at.host());
   return Status::Ok();
-}
-
-// ---- backup sets between hosts -------------------------------------------
-
-void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> done) {
-  ++pending_;
-  const std::string what = "copy " + run.dir + " from " + run.from_host + " to " + run.to_host;
-  auto from = transport(run.from_host);
-  auto to = transport(run.to_host);
-  const std::string tmp = run.dir + ".dpc-copy";
-  auto prepared = to->run_checked(what, "rm -rf " + sh_quote(tmp) + " && mkdir -p " + sh_quote(tmp), "",
-                                  config_.remote_op_timeout_ms);
-  if (!prepared) return complete([done, m = prepared.message()]() { done(Error{m}); });
-  log_line(run.instance, "[" + timestamp() + "] " + what + " (through this machine)");
-  // Through this machine: tar on the source host | tar on the target host.
-  const std::string pipeline =
-      quoted_argv(from->command_argv("tar -C " + sh_quote(run.dir) + " -cf - .")) + " | " +
-      quoted_argv(to->command_argv("tar -C " + sh_quote(tmp) + " -xf -"));
-  ProcessSpec spec;
-  spec.program = "/bin/sh";
-  spec.args = {"-c", pipeline};
-  struct CopyOp {
-    std::string output;
-    bool timed_out = false;
-    int pid = 0;
-    std::unique_ptr<asio::steady_timer> timer;
-  };
-  auto op = std::make_shared<CopyOp>();
-  ProcessCallbacks callbacks;
-  callbacks.on_line = [op](const std::string& line) { op->output += line + "\n"; };
-  callbacks.on_exit = [this, op, run, from, to, tmp, what, done](const ProcessExit& exit) {
-    if (op->timer) op->timer->cancel();
-    auto fail = [this, &done, &run](std::string m) {
-      log_line(run.instance, "[" + timestamp() + "] " + m);
-      complete([done, m]() { done(Error{m}); });
-    };
-    if (op->timed_out) return fail(what + ": not done within " + std::to_string(run.timeout_ms) + " ms");
-    if (!exit.exited_normally() || exit.exit_code != 0) {
-      return fail(what + ": the transfer failed (" + exit.describe() + "):\n" + output_tail(op->output));
-    }
-    auto want = from->run_checked("list " + run.dir + " on " + run.from_host, listing_command(run.dir), "",
-                                  config_.tool_timeout_ms);
-    if (!want) return fail(what + ": " + want.message());
-    auto got = to->run_checked("list the copy " + tmp + " on " + run.to_host, listing_command(tmp), "",
-                               config_.tool_timeout_ms);
-    if (!got) return fail(what + ": " + got.message());
-    if (*want != *got || want->empty()) {
-      return fail(what + ": the copy differs from the original (file list, sizes or SHA-256); it is left in " +
-                  tmp + " on " + run.to_host + " and was not used");
-    }
-    auto placed = to->run_checked(what, "rm -rf " + sh_quote(run.dir) + " && mv " + sh_quote(tmp) + " " +
-                                            sh_quote(run.dir), "", config_.remote_op_timeout_ms);
-    if (!placed) return fail(placed.message());
-    log_line(run.instance, "[" + timestamp() + "] verified " + run.dir + " on " + run.to_host +
-                               ": the same files, sizes and SHA-256 sums as on " + run.from_host);
-    complete([done]() { done(Status::Ok()); });
-  };
-  auto pid = processes_->start(spec, std::move(callbacks));
-  if (!pid) return complete([done, m = what + ": " + pid.message()]() { done(Error{m}); });
-  op->pid = *pid;
-  arm_kill_timer(*io_, *processes_, op, run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms);
 }
 
 }  // namespace dpc::real

@@ -46,7 +46,8 @@ const std::set<std::string>& real_option_names() {
       "dm-home",     "dminit",        "dmserver",  "dmrman",
       "odbc-driver", "odbc-dsn",      "odbc-connection", "sql-via", "password-env", "password-file",
       "state-dir",   "connect-timeout-ms", "ready-timeout-ms",
-      "ssh-user",    "ssh-port",      "ssh-identity", "ssh-jump", "ssh-option", "ssh-connect-timeout"};
+      "ssh-user",    "ssh-port",      "ssh-identity", "ssh-jump", "ssh-option", "ssh-connect-timeout",
+      "ssh-copy"};
   return names;
 }
 
@@ -130,6 +131,11 @@ Result<RealConfig> real_config_from_options(const Topology& topology,
   if (!opt("ssh-option").empty() && opt("ssh-option").find('=') == std::string::npos) {
     return Error{"--ssh-option takes KEY=VALUE, as ssh -o does (e.g. StrictHostKeyChecking=yes)"};
   }
+  const std::string copy_flag = opt("ssh-copy");
+  if (!copy_flag.empty() && copy_flag != "auto" && copy_flag != "direct" && copy_flag != "via-control") {
+    return Error{"option --ssh-copy takes auto (host to host when the hosts reach each other over SSH, else "
+                 "through this machine), direct (host to host only) or via-control (through this machine)"};
+  }
   auto ssh_of = [&](const SshSettings& s) {
     SshOptions o;
     o.user = !opt("ssh-user").empty() ? opt("ssh-user") : s.user.value_or("");
@@ -140,6 +146,8 @@ Result<RealConfig> real_config_from_options(const Topology& topology,
     if (!opt("ssh-option").empty()) o.options.push_back(opt("ssh-option"));
     o.connect_timeout_s = static_cast<int>(*connect_s);
     o.sql_tunnel = (!opt("sql-via").empty() ? opt("sql-via") : s.sql_via.value_or("direct")) == "tunnel";
+    const std::string copy = !copy_flag.empty() ? copy_flag : s.copy.value_or("auto");
+    o.copy = copy == "direct" ? CopyRoute::Direct : copy == "via-control" ? CopyRoute::ViaControl : CopyRoute::Auto;
     return o;
   };
   config.ssh_defaults = ssh_of(topology.ssh);

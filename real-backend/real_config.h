@@ -91,7 +91,7 @@ SshOptions ssh_options_for(const RealConfig& config, const std::string& host);
 /// The dpcctl options that real_config_from_options() reads, without "--":
 /// dm-home, dminit, dmserver, dmrman, odbc-driver, odbc-dsn, odbc-connection,
 /// sql-via, password-env, password-file, state-dir, connect-timeout-ms,
-/// ready-timeout-ms and the ssh-* options.
+/// ready-timeout-ms and the ssh-* options (ssh-copy among them).
 const std::set<std::string>& real_option_names();
 
 /// The config for a topology: options (from the command line) win over the

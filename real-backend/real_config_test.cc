@@ -148,6 +148,22 @@ TEST(RealConfigFromOptions, SqlViaTunnelPerHostAndTheFlagOverAll) {
   EXPECT_NE(bad.message().find("--sql-via"), std::string::npos);
 }
 
+TEST(RealConfigFromOptions, CopyRoutePerHostAndTheFlagOverAll) {
+  Topology topo = two_hosts();
+  topo.host_ssh["h2"].copy = "via-control";
+  auto plain = real_config_from_options(topo, {});
+  ASSERT_TRUE(plain.ok()) << plain.message();
+  EXPECT_EQ(ssh_options_for(*plain, "h1").copy, CopyRoute::Auto);
+  EXPECT_EQ(ssh_options_for(*plain, "h2").copy, CopyRoute::ViaControl);
+  auto all = real_config_from_options(topo, {{"ssh-copy", "direct"}});
+  ASSERT_TRUE(all.ok()) << all.message();
+  EXPECT_EQ(ssh_options_for(*all, "h1").copy, CopyRoute::Direct);
+  EXPECT_EQ(ssh_options_for(*all, "h2").copy, CopyRoute::Direct);
+  auto bad = real_config_from_options(topo, {{"ssh-copy", "scp"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("--ssh-copy takes auto"), std::string::npos) << bad.message();
+}
+
 TEST(RealConfigFromOptions, StateDirDefaultsUnderTheClusterName) {
   Topology topo;
   topo.cluster = "dpc72";

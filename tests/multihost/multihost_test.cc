@@ -7,7 +7,9 @@
 // every host sees. Then status, stop, and the faults: dpcctl killed mid-deploy
 // (the backend dropped) then --resume; one host's network cut mid-deploy,
 // healed, then --resume; one host's sshd stopped, then preflight and
-// `dpcctl check` name that host within 5 s.
+// `dpcctl check` name that host within 5 s. The backup sets go host to host
+// where the hosts reach each other, else through this machine
+// (copy_route_test.cc shows which way the bytes went).
 //
 // SQL goes over the network: RealBackend's ODBC connector, through Debian's
 // PostgreSQL ODBC driver (psqlodbc), connects to each instance's address and
@@ -197,6 +199,20 @@ TEST_F(MultiHost, DeploysAcrossThreeHostsCarryingBackupSetsThenStatusAndStop) {
       EXPECT_TRUE(fs::is_directory(root_ + "/" + h + "/" + seed + "/BACKUP_01")) << h << " " << seed;
     }
   }
+  // Host 1 logs in to host 2 with the hosts' own key: those sets went host
+  // to host (host 2's sshd saw host 1 log in). Host 3 refuses that key, so
+  // its sets came through this machine, and the deploy did not mind.
+  for (const char* seed : {"BP11", "BP21"}) {
+    auto log = read_whole_file(config_.state_dir + "/logs/" + seed + ".log");
+    ASSERT_TRUE(log.ok()) << seed;
+    EXPECT_THAT(*log, HasSubstr(" to " + hosts_[1] + ": host to host: " + hosts_[0] + " reaches " + hosts_[1] +
+                                " over SSH as root"));
+    EXPECT_THAT(*log, HasSubstr(" to " + hosts_[2] + ": through this machine: " + hosts_[0] + " cannot reach " +
+                                hosts_[2] + " over SSH (root@" + hosts_[2] + ": Permission denied (publickey)"));
+  }
+  auto sshd2 = read_whole_file(words(env("DPC_MH_SSHD_LOGS"))[1]);
+  ASSERT_TRUE(sshd2.ok());
+  EXPECT_THAT(*sshd2, HasSubstr("Accepted publickey for root from " + hosts_[0] + " "));
   // Identical ports on every host.
   EXPECT_EQ(topo_.find_instance("BP12")->port_num, topo_.find_instance("BP13")->port_num);
 

@@ -17,12 +17,25 @@
 #   DPC_MH_HOSTS       the hosts' addresses (10.213.0.11 10.213.0.12 10.213.0.13)
 #   DPC_MH_DATA        the path that is private on every host (<root>/mnt)
 #   DPC_MH_IDENTITY    the client key (root@ every host)
+#   DPC_MH_PEER_HOSTS  the hosts that accept the hosts' own key (the first
+#                      two): root on every host logs in to these with ssh
+#                      -o BatchMode=yes (its ssh client is set up with that
+#                      key and the hosts' keys); the third refuses it, so a
+#                      host-to-host copy to it falls back to the control machine
+#   DPC_MH_SSHD_LOGS   each sshd's log (LogLevel INFO: "Accepted publickey for
+#                      root from ADDRESS"), in host order
+#   DPC_MH_BRIDGE      the bridge (its counters count only traffic to and from
+#                      this machine, not between the hosts)
 #   DPC_MH_KNOWN_HOSTS the hosts' keys
 #   DPC_MH_SSHD_PIDS   pid files of the sshds, in host order
 #   DPC_MH_LINKS       each host's link on the bridge, in host order (set it
 #                      down to cut that host's network, up to heal it)
 #   DPC_MH_NETNS       each host's network namespace, in host order
 #   DPC_MH_CONTROL     this machine's address on the bridge (10.213.0.1)
+# Each host sees its own client configuration for ssh: /etc/ssh/ssh_config
+# is bound, in its mount namespace only, to <root>/keys/ssh_config (the
+# hosts' key, the hosts' known_hosts), as root's own ~/.ssh would be on a
+# real host; this machine's files are not touched.
 # Needs root, iproute2, util-linux (unshare), openssh-server and -client.
 set -eu
 
@@ -31,6 +44,7 @@ set -eu
 for tool in ip unshare ssh ssh-keygen /usr/sbin/sshd; do
   command -v "$tool" >/dev/null 2>&1 || { echo "multihost rig: $tool is missing; skipped" >&2; exit 77; }
 done
+[ -f /etc/ssh/ssh_config ] || { echo "multihost rig: /etc/ssh/ssh_config is missing; skipped" >&2; exit 77; }
 
 tag="dpc$$"
 bridge="${tag}br"
@@ -90,8 +104,19 @@ trap 'exit 130' INT TERM HUP
 
 mkdir -p "$root/keys" "$root/mnt" /run/sshd
 ssh-keygen -q -t ed25519 -N '' -C dpc-mh-client -f "$root/keys/id" 
+# The hosts' own key (root's on every host), accepted by the first two hosts only.
+ssh-keygen -q -t ed25519 -N '' -C dpc-mh-peer -f "$root/keys/peer"
 cp "$root/keys/id.pub" "$root/keys/authorized_keys"
+cat "$root/keys/id.pub" "$root/keys/peer.pub" > "$root/keys/authorized_keys.peers"
 : > "$root/keys/known_hosts"
+cat > "$root/keys/ssh_config" <<EOF
+Host *
+  IdentityFile $root/keys/peer
+  IdentitiesOnly yes
+  UserKnownHostsFile $root/keys/known_hosts
+  GlobalKnownHostsFile /dev/null
+  StrictHostKeyChecking yes
+EOF
 
 ip link add "$bridge" type bridge
 ip addr add 10.213.0.1/24 dev "$bridge"
@@ -109,13 +134,15 @@ for i in $(seq 1 $n); do
   ip -n "$ns" link set lo up
   mkdir -p "$root/h$i"
   ssh-keygen -q -t ed25519 -N '' -C "dpc-mh-h$i" -f "$root/keys/h$i"
+  authorized="$root/keys/authorized_keys.peers"
+  [ "$i" -le 2 ] || authorized="$root/keys/authorized_keys"
   printf '%s %s\n' "$addr" "$(cut -d' ' -f1,2 "$root/keys/h$i.pub")" >> "$root/keys/known_hosts"
   cat > "$root/h$i.sshd_config" <<EOF
 ListenAddress $addr
 Port 22
 HostKey $root/keys/h$i
 PidFile $root/h$i.sshd.pid
-AuthorizedKeysFile $root/keys/authorized_keys
+AuthorizedKeysFile $authorized
 PermitRootLogin prohibit-password
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -124,11 +151,12 @@ StrictModes no
 PrintMotd no
 MaxStartups 100
 MaxSessions 100
-LogLevel ERROR
+LogLevel INFO
 EOF
   # The host's own filesystem view: <root>/hN is <root>/mnt there only.
   ip netns exec "$ns" unshare -m --propagation private \
-    sh -c "mount --bind '$root/h$i' '$root/mnt' && exec /usr/sbin/sshd -f '$root/h$i.sshd_config' -E '$root/h$i.sshd.log'"
+    sh -c "mount --bind '$root/h$i' '$root/mnt' && mount --bind '$root/keys/ssh_config' /etc/ssh/ssh_config &&
+           exec /usr/sbin/sshd -f '$root/h$i.sshd_config' -E '$root/h$i.sshd.log'"
 done
 
 # Every sshd answers before the test starts.
@@ -152,6 +180,9 @@ export DPC_MH_SSHD_PIDS="$root/h1.sshd.pid $root/h2.sshd.pid $root/h3.sshd.pid"
 export DPC_MH_LINKS="${tag}v1 ${tag}v2 ${tag}v3"
 export DPC_MH_NETNS="${tag}h1 ${tag}h2 ${tag}h3"
 export DPC_MH_CONTROL="10.213.0.1"
+export DPC_MH_PEER_HOSTS="10.213.0.11 10.213.0.12"
+export DPC_MH_SSHD_LOGS="$root/h1.sshd.log $root/h2.sshd.log $root/h3.sshd.log"
+export DPC_MH_BRIDGE="$bridge"
 # In the background, so that a signal to the rig is handled at once (sh runs
 # traps only between commands) and cleanup can end COMMAND.
 "$@" &
