@@ -31,11 +31,13 @@ EventId EventLoop::at(SimTime when, const char* tag, std::function<void()> fn) {
   return (static_cast<uint64_t>(slot) << 32 | gen) + 1;
 }
 
-void EventLoop::at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn) {
+EventId EventLoop::at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn) {
   if (when < now_) when = now_;
   const uint32_t slot = take_slot(tag, std::move(fn));
-  heap_.push_back(Entry{when, key, slot, slots_[slot].gen});
+  const uint32_t gen = slots_[slot].gen;
+  heap_.push_back(Entry{when, key, slot, gen});
   std::push_heap(heap_.begin(), heap_.end(), later);
+  return (static_cast<uint64_t>(slot) << 32 | gen) + 1;
 }
 
 uint64_t EventLoop::key_base_at(SimTime t) const {
@@ -105,7 +107,13 @@ SimTime EventLoop::next_time() {
 void EventLoop::advance_to(SimTime when) {
   const SimTime next = next_time();
   if (next >= 0 && next < when) when = next;
-  if (when > now_) now_ = when;
+  if (when > now_) {
+    if (mark_horizon_ >= 0) mark(when);
+    now_ = when;
+  }
+  // Whatever runs now, outside any event, comes after everything that was
+  // due at this instant when nothing due is left.
+  if (next < 0 || next > now_) current_key_ = UINT64_MAX;
 }
 
 void EventLoop::mark(SimTime when) {

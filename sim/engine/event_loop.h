@@ -37,6 +37,10 @@ using EventId = uint64_t;
 
 class EventLoop {
  public:
+  /// A key is (sequence << kSubBits) | sub; at() gives sub = kRealSub.
+  static constexpr int kSubBits = 16;
+  static constexpr uint64_t kRealSub = (uint64_t{1} << kSubBits) - 1;
+
   EventLoop() = default;
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -57,12 +61,13 @@ class EventLoop {
   void post(SimTime when, const char* tag, std::function<void()> fn);
   /// Schedules `fn` at `when` with an explicit ordering key (see the file
   /// comment): keys with low bits below 0xffff sort before the event whose
-  /// sequence they carry. Not cancellable, never batched.
-  void at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn);
+  /// sequence they carry. Never batched.
+  EventId at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn);
   /// The key the next at() or post() will get (with the low bits cleared:
   /// OR in a small index to order several keys at one point).
   uint64_t next_key_base() const { return (seq_ + 1) << kSubBits; }
-  /// The key of the event running now (or the last one run); 0 before any.
+  /// The key of the event running now (or the last one run); 0 before any;
+  /// after advance_to() left nothing due at its instant, above every key.
   uint64_t current_key() const { return current_key_; }
   /// Remembers, for every instant the loop reaches from now on, the first
   /// key scheduled in it (key_base_at()), for `horizon` of virtual time.
@@ -106,8 +111,6 @@ class EventLoop {
     uint32_t gen = 0;
     bool live = false;
   };
-  static constexpr int kSubBits = 16;
-  static constexpr uint64_t kRealSub = (uint64_t{1} << kSubBits) - 1;
   static bool later(const Entry& a, const Entry& b) {
     return a.when != b.when ? a.when > b.when : a.seq > b.seq;
   }

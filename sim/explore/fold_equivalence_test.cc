@@ -145,6 +145,7 @@ void explore_same(const std::string& topology, uint64_t first, uint64_t count, T
 TEST(FoldedHeartbeats, RandomFaultSchedulesSeeTheSameRun) {
   Totals totals;
   explore_same("local-7.2.json", 1, 300, totals);
+  explore_same("local-large.json", 1, 30, totals);
   explore_same("mini-3replica.json", 1, 100, totals);
   explore_same("local-7.3.json", 1, 100, totals);
   EXPECT_GT(totals.folded_ticks, 30'000u);
