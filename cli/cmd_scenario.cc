@@ -94,13 +94,7 @@ Result<std::vector<std::string>> expand_paths(const std::vector<std::string>& pa
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (const auto& entry : fs::directory_iterator(p, ec)) {
-        if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
-        const std::string f = entry.path().string();
-        if (sim::is_scenario_file(f)) found.push_back(f);
-      }
-      std::sort(found.begin(), found.end());
+      const std::vector<std::string> found = sim::scenario_files_in(p);
       if (found.empty()) return Error{"no scenario files (*.json with \"steps\") in " + p};
       out.insert(out.end(), found.begin(), found.end());
     } else if (fs::exists(p, ec)) {

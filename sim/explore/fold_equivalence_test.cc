@@ -15,8 +15,6 @@
 // of local-large): no difference.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -106,16 +104,7 @@ void expect_same(const Scenario& s, uint64_t seed, Totals& totals) {
   totals.events_on += on.events;
 }
 
-std::vector<std::string> library() {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(DPC_SOURCE_DIR) + "/scenarios")) {
-    if (e.is_regular_file() && e.path().extension() == ".json" && is_scenario_file(e.path().string())) {
-      out.push_back(e.path().string());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<std::string> library() { return scenario_files_in(std::string(DPC_SOURCE_DIR) + "/scenarios"); }
 
 TEST(FoldedHeartbeats, EveryLibraryScenarioSeesTheSameRun) {
   Totals totals;

@@ -193,6 +193,9 @@ ScenarioLoad load_scenario_text(const std::string& text, const std::string& file
 /// the loader reports it) or its top level is an object with "steps".
 /// Topologies and timing profiles beside scenarios are not.
 bool is_scenario_file(const std::string& file);
+/// The scenario files directly in a directory (*.json that is_scenario_file()),
+/// sorted; empty when there are none or it cannot be read.
+std::vector<std::string> scenario_files_in(const std::string& dir);
 
 /// The field names one level of the format knows (for docs and schema
 /// tests): "top", "sim", "link", "step", "instance", "group", "sql",

@@ -3,8 +3,6 @@
 // the unit-test binary so the sanitizer build exercises every scenario too.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
 
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/scenario_run.h"
@@ -12,16 +10,7 @@
 namespace dpc::sim {
 namespace {
 
-std::vector<std::string> library() {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(DPC_SOURCE_DIR) + "/scenarios")) {
-    if (e.is_regular_file() && e.path().extension() == ".json" && is_scenario_file(e.path().string())) {
-      out.push_back(e.path().string());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+std::vector<std::string> library() { return scenario_files_in(std::string(DPC_SOURCE_DIR) + "/scenarios"); }
 
 TEST(ScenarioLibrary, HasAtLeastTwentyFiveScenarios) { EXPECT_GE(library().size(), 25u); }
 

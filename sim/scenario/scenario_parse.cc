@@ -411,6 +411,18 @@ bool is_scenario_file(const std::string& file) {
   return parsed.value->is_object() && parsed.value->contains("steps");
 }
 
+std::vector<std::string> scenario_files_in(const std::string& dir) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    const std::string f = entry.path().string();
+    if (is_scenario_file(f)) found.push_back(f);
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 std::vector<std::string> scenario_field_names(const std::string& level) {
   const auto& fields = scenario_fields();
   auto it = fields.find(level);
