@@ -80,6 +80,39 @@ std::string sh_quote(const std::string& text) {
   return out + "'";
 }
 
+std::string jump_proxy_command(const SshOptions& o) {
+  const std::string& jump = o.jump_host;
+  if (jump.empty() || jump.find(',') != std::string::npos) return "";
+  std::string user, host = jump, port;
+  if (const size_t at = host.rfind('@'); at != std::string::npos) {
+    user = host.substr(0, at);
+    host = host.substr(at + 1);
+  }
+  if (!host.empty() && host.front() == '[') {  // [IPv6]:port
+    const size_t close = host.find(']');
+    if (close != std::string::npos) {
+      if (close + 1 < host.size() && host[close + 1] == ':') port = host.substr(close + 2);
+      host = host.substr(1, close - 1);
+    }
+  } else if (const size_t colon = host.rfind(':'); colon != std::string::npos &&
+                                                    host.find(':') == colon) {
+    port = host.substr(colon + 1);
+    host = host.substr(0, colon);
+  }
+  // ssh expands %-tokens in a ProxyCommand: a literal % is written %%.
+  auto arg = [](const std::string& a) {
+    std::string escaped;
+    for (char c : a) escaped += c == '%' ? std::string("%%") : std::string(1, c);
+    return sh_quote(escaped);
+  };
+  std::string cmd = "ssh -o BatchMode=yes -o ConnectTimeout=" + std::to_string(o.connect_timeout_s);
+  if (!o.identity_file.empty()) cmd += " -i " + arg(o.identity_file);
+  for (const auto& opt : o.options) cmd += " -o " + arg(opt);
+  if (!user.empty()) cmd += " -l " + arg(user);
+  if (!port.empty()) cmd += " -p " + arg(port);
+  return cmd + " -W %h:%p -- " + arg(host);
+}
+
 std::string run_watched(const std::string& tool) {
   return "exec 3<&0\n" + tool + " </dev/null 3<&- &\np=$!\n" +
          "{ cat >/dev/null; kill -s KILL -- -$p; } <&3 >/dev/null 2>&1 &\nw=$!\n" +
@@ -281,7 +314,11 @@ std::vector<std::string> SshTransport::base_argv() const {
   if (!options_.user.empty()) a.insert(a.end(), {"-l", options_.user});
   if (options_.port > 0) a.insert(a.end(), {"-p", std::to_string(options_.port)});
   if (!options_.identity_file.empty()) a.insert(a.end(), {"-i", options_.identity_file});
-  if (!options_.jump_host.empty()) a.insert(a.end(), {"-J", options_.jump_host});
+  if (const std::string proxy = jump_proxy_command(options_); !proxy.empty()) {
+    a.insert(a.end(), {"-o", "ProxyCommand=" + proxy});
+  } else if (!options_.jump_host.empty()) {
+    a.insert(a.end(), {"-J", options_.jump_host});
+  }
   for (const auto& o : options_.options) a.insert(a.end(), {"-o", o});
   return a;
 }

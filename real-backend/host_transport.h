@@ -149,6 +149,14 @@ class SshTransport final : public HostTransport {
 /// `text` quoted for a POSIX shell ('...' with ' as '\'').
 std::string sh_quote(const std::string& text);
 
+/// The ProxyCommand that reaches a host through `options.jump_host`
+/// ("[user@]host[:port]"): `ssh -W %h:%p` to the jump host with the same
+/// BatchMode, connect timeout, identity file and -o options as the hop
+/// after it (`ssh -J` would start the jump's ssh with none of them, so a key
+/// given as identity_file, a known_hosts file or BatchMode would not apply
+/// there). "" when there is no jump host, or for a chain "a,b" (left to -J).
+std::string jump_proxy_command(const SshOptions& options);
+
 /// Shell text that runs `tool` (a command line) in the background on its
 /// host and waits for it, watching the rest of the shell's standard input:
 /// that ends when the process carrying the run ends (dpcctl killed, the ssh

@@ -134,9 +134,30 @@ TEST(SshTransportArgv, BatchModeBoundedConnectMultiplexedAndTheHostSettings) {
   EXPECT_TRUE(has({"-l", "dmdba"}));
   EXPECT_TRUE(has({"-p", "2222"}));
   EXPECT_TRUE(has({"-i", "/k/id"}));
-  EXPECT_TRUE(has({"-J", "bastion"}));
+  EXPECT_TRUE(has({"-o", "ProxyCommand=ssh -o BatchMode=yes -o ConnectTimeout=5 -i '/k/id' "
+                         "-o 'StrictHostKeyChecking=yes' -W %h:%p -- 'bastion'"}));
   EXPECT_TRUE(has({"-o", "StrictHostKeyChecking=yes"}));
   EXPECT_TRUE(has({"--", "db1", "echo hi"}));
+}
+
+TEST(SshTransportArgv, AJumpHostIsReachedWithTheSameSettings) {
+  SshOptions o;
+  o.identity_file = "/keys/100%/id";
+  o.options = {"UserKnownHostsFile=/k/known hosts"};
+  o.connect_timeout_s = 3;
+  o.jump_host = "ops@bastion.example:2200";
+  EXPECT_EQ(jump_proxy_command(o),
+            "ssh -o BatchMode=yes -o ConnectTimeout=3 -i '/keys/100%%/id' -o 'UserKnownHostsFile=/k/known hosts' "
+            "-l 'ops' -p '2200' -W %h:%p -- 'bastion.example'");
+  o.jump_host = "[fd00::1]:22";
+  EXPECT_NE(jump_proxy_command(o).find("-p '22' -W %h:%p -- 'fd00::1'"), std::string::npos);
+  o.jump_host = "fd00::1";  // a bare IPv6 address: no port in it
+  EXPECT_NE(jump_proxy_command(o).find("-- 'fd00::1'"), std::string::npos);
+  o.jump_host = "a,b";  // a chain: left to ssh -J
+  EXPECT_EQ(jump_proxy_command(o), "");
+  SshTransport chained("db1", o);
+  const auto argv = chained.command_argv("true");
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "a,b"), argv.end());
 }
 
 TEST(SshTransportLoopback, AClosedPortIsReportedUnreachableQuickly) {

@@ -406,6 +406,41 @@ bool ends_within(int pid, int seconds) {
 
 // A remote dmrman whose ssh is killed dies on its host at once; one whose
 // host's network is cut (its sshd never learns) dies there at its timeout.
+// The third host's sshd does not answer this machine (a routing rule in its
+// namespace refuses its replies to us, as a firewall that admits ssh only
+// from a bastion would): straight there ssh fails; with jump_host set to the
+// first host, every operation goes through it — the login shows the first
+// host's address as its client — and the deploy comes up healthy. The jump
+// uses this machine's identity file and known_hosts as the last hop does.
+TEST_F(MultiHost, AHostReachableOnlyThroughAJumpHostIsDeployedThroughIt) {
+  const std::string ns = words(env("DPC_MH_NETNS"))[2];
+  const std::string rule = " to " + env("DPC_MH_CONTROL") + " ipproto tcp sport 22 prohibit";
+  ASSERT_EQ(std::system(("ip -n " + ns + " rule add" + rule).c_str()), 0);
+  struct Unblock {
+    std::string command;
+    ~Unblock() { (void)std::system(command.c_str()); }
+  } unblock{"ip -n " + ns + " rule del" + rule};
+
+  SshOptions straight = config_.ssh_defaults;
+  auto refused = SshTransport(hosts_[2], straight).run("true", "", 15000);
+  EXPECT_FALSE(refused.ok()) << "the rule should keep this machine's ssh from " << hosts_[2];
+
+  SshOptions jumped = config_.ssh_defaults;
+  jumped.jump_host = "root@" + hosts_[0];
+  auto login = SshTransport(hosts_[2], jumped).run("echo $SSH_CONNECTION", "", 15000);
+  ASSERT_TRUE(login.ok()) << login.message();
+  ASSERT_EQ(login->exit_code, 0) << login->errors;
+  EXPECT_EQ(login->output.rfind(hosts_[0] + " ", 0), 0u) << "the client seen by " << hosts_[2] << ": "
+                                                           << login->output;
+
+  config_.ssh_hosts[hosts_[2]] = jumped;
+  make_backend();
+  ExecutionReport deployed = Executor(*backend_, options()).run(build_deploy_plan(topo_));
+  ASSERT_TRUE(deployed.ok) << deployed.failed_step << ": " << deployed.error;
+  ClusterStatus status = gather_status(*backend_, topo_);
+  EXPECT_TRUE(status.healthy) << status.health_note;
+}
+
 TEST_F(MultiHost, ARemoteToolDiesWithItsSshOrAtItsTimeoutWhenTheNetworkIsCut) {
   const std::string home = root_ + "/h2/dm";
   fs::create_directories(home + "/bin");
