@@ -10,9 +10,9 @@
 // acknowledgement). The test also checks that folding engaged (the runs
 // folded many heartbeat ticks) and that no group was ever found changed under
 // a fold by a path that did not unfold it first.
-// Longer sweeps were run by hand (5000 seeds of local-7.2, 2000 of
-// mini-3replica and of local-7.3, 1000 of manual-7.2 and of manual-7.3, 200
-// of local-large): no difference.
+// Longer sweeps were run by hand (15000 seeds of local-7.2, 2000 of
+// mini-3replica, of local-7.3 and of local-large, 1000 of manual-7.2 and of
+// manual-7.3): no difference.
 #include <gtest/gtest.h>
 
 #include <string>
