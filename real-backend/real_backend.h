@@ -118,6 +118,10 @@ class RealBackend final : public Backend {
   // ---- other hosts (real_backend_remote.cc) ------------------------------
   /// How to reach `host` when it is not this machine; nullptr when it is.
   std::shared_ptr<HostTransport> remote(const std::string& host);
+  /// copy_backup once the route is chosen: carries, verifies and places the
+  /// set; with `fall_back`, a failed host-to-host transfer is redone through
+  /// this machine (real_backend_copy.cc).
+  void transfer_backup(const CopyRun& run, bool direct, bool fall_back, std::function<void(Status)> done);
   /// Local or remote, for operations written once for both (copy_backup).
   std::shared_ptr<HostTransport> transport(const std::string& host);
   std::string host_of(const std::string& instance) const;

@@ -50,8 +50,6 @@ void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> do
   };
   auto from = transport(run.from_host);
   auto to = transport(run.to_host);
-  const std::string tmp = staging_dir(run.dir);
-  const Millis timeout = run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms;
 
   // The route: a reason to go through this machine, else ask the source host.
   const SshOptions target = ssh_options_for(config_, run.to_host);
@@ -72,8 +70,25 @@ void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> do
   } else {
     why = run.from_host + " cannot reach " + run.to_host + " over SSH (" + answer.why + ")";
   }
+  log_line(run.instance, "[" + timestamp() + "] " + what + ": " + (direct ? "host to host" : "through this machine") +
+                             ": " + why);
+  // Under "auto", a host-to-host transfer that fails (the probe can pass and
+  // the transfer still fail) is tried once more through this machine.
+  transfer_backup(run, direct, direct && target.copy == CopyRoute::Auto, std::move(done));
+}
+
+void RealBackend::transfer_backup(const CopyRun& run, bool direct, bool fall_back, std::function<void(Status)> done) {
+  const std::string what = "copy " + run.dir + " from " + run.from_host + " to " + run.to_host;
   const std::string route = direct ? "host to host" : "through this machine";
-  log_line(run.instance, "[" + timestamp() + "] " + what + ": " + route + ": " + why);
+  auto fail_now = [this, &run, &done](const std::string& m) {
+    log_line(run.instance, "[" + timestamp() + "] " + m);
+    complete([done, m]() { done(Error{m}); });
+  };
+  auto from = transport(run.from_host);
+  auto to = transport(run.to_host);
+  const std::string tmp = staging_dir(run.dir);
+  const Millis timeout = run.timeout_ms > 0 ? run.timeout_ms : config_.tool_timeout_ms;
+  const PeerSsh peer = peer_ssh_for(run.to_host, ssh_options_for(config_, run.to_host));
 
   auto prepared = to->run_checked(what, prepare_command(run.dir), "", config_.remote_op_timeout_ms);
   if (!prepared) return fail_now(prepared.message());
@@ -95,7 +110,7 @@ void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> do
 
   ProcessCallbacks callbacks;
   callbacks.on_line = [op](const std::string& line) { op->output += line + "\n"; };
-  callbacks.on_exit = [this, op, run, from, to, tmp, what, route, timeout, done](const ProcessExit& exit) {
+  callbacks.on_exit = [this, op, run, from, to, tmp, what, route, timeout, fall_back, done](const ProcessExit& exit) {
     if (op->timer) op->timer->cancel();
     if (op->stdin_fd >= 0) ::close(op->stdin_fd);
     op->stdin_fd = -1;
@@ -107,6 +122,12 @@ void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> do
     if (op->timed_out || code == 137) {
       return fail(what + " (" + route + "): not done within " + std::to_string(timeout) +
                   " ms; the transfer was killed");
+    }
+    if (code != 0 && fall_back) {
+      log_line(run.instance, "[" + timestamp() + "] " + what + " (" + route + "): the transfer failed (" +
+                                 exit.describe() + "): " + output_tail(op->output, 2) +
+                                 "; carrying it through this machine instead");
+      return transfer_backup(run, false, false, done);
     }
     if (code != 0) {
       return fail(what + " (" + route + "): the transfer failed (" + exit.describe() + "):\n" +
