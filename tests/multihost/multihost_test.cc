@@ -32,6 +32,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
@@ -73,6 +74,26 @@ std::vector<std::string> words(const std::string& text) {
   for (std::string w; in >> w;) out.push_back(w);
   return out;
 }
+
+/// While it lives, namespace host `ns` refuses its TCP replies from `ports`
+/// ("22", "5236-5239") to this machine: a firewall between the two.
+class RepliesRefused {
+ public:
+  RepliesRefused(std::string ns, const std::string& ports)
+      : ns_(std::move(ns)), rule_(" to " + env("DPC_MH_CONTROL") + " ipproto tcp sport " + ports + " prohibit") {
+    added_ = std::system(("ip -n " + ns_ + " rule add" + rule_).c_str()) == 0;
+  }
+  ~RepliesRefused() {
+    if (added_) (void)std::system(("ip -n " + ns_ + " rule del" + rule_).c_str());
+  }
+  RepliesRefused(const RepliesRefused&) = delete;
+  RepliesRefused& operator=(const RepliesRefused&) = delete;
+  bool added() const { return added_; }
+
+ private:
+  std::string ns_, rule_;
+  bool added_ = false;
+};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -155,6 +176,16 @@ class MultiHost : public ::testing::Test {
     backend_ = std::make_unique<RealBackend>(config_, Secret(kPassword), io,
                                              std::make_unique<AsioProcessLauncher>(*io),
                                              make_sql_connector(config_, Secret(kPassword)));
+  }
+
+  /// A new backend (with config_ as it is now) deploys the topology, and
+  /// the cluster is healthy.
+  void deploy_anew_and_expect_healthy() {
+    make_backend();
+    ExecutionReport deployed = Executor(*backend_, options()).run(build_deploy_plan(topo_));
+    ASSERT_TRUE(deployed.ok) << deployed.failed_step << ": " << deployed.error;
+    ClusterStatus status = gather_status(*backend_, topo_);
+    EXPECT_TRUE(status.healthy) << status.health_note;
   }
 
   ExecutorOptions options() {
@@ -314,23 +345,13 @@ TEST_F(MultiHost, ANetworkCutNamesTheHostAndResumeFinishesAfterHealing) {
 // goes through SSH local forwards and the deploy comes up healthy; straight
 // to its address the same SQL fails.
 TEST_F(MultiHost, SqlToAHostWhosePortsAreBlockedGoesThroughAnSshTunnel) {
-  const std::string ns = words(env("DPC_MH_NETNS"))[2];
-  const std::string block = "ip -n " + ns + " rule add to " + env("DPC_MH_CONTROL") +
-                            " ipproto tcp sport 5236-5239 prohibit";
-  ASSERT_EQ(std::system(block.c_str()), 0) << block;
-  struct Unblock {
-    std::string command;
-    ~Unblock() { (void)std::system(command.c_str()); }
-  } unblock{"ip -n " + ns + " rule del to " + env("DPC_MH_CONTROL") + " ipproto tcp sport 5236-5239 prohibit"};
+  const RepliesRefused firewall(words(env("DPC_MH_NETNS"))[2], "5236-5239");
+  ASSERT_TRUE(firewall.added());
 
   SshOptions tunnelled = config_.ssh_defaults;
   tunnelled.sql_tunnel = true;
   config_.ssh_hosts[hosts_[2]] = tunnelled;
-  make_backend();
-  ExecutionReport deployed = Executor(*backend_, options()).run(build_deploy_plan(topo_));
-  ASSERT_TRUE(deployed.ok) << deployed.failed_step << ": " << deployed.error;
-  ClusterStatus status = gather_status(*backend_, topo_);
-  EXPECT_TRUE(status.healthy) << status.health_note;
+  ASSERT_NO_FATAL_FAILURE(deploy_anew_and_expect_healthy());
 
   // Through a tunnel, BP13 answers; straight to its address it does not.
   const Instance& bp13 = *topo_.find_instance("BP13");
@@ -413,13 +434,8 @@ bool ends_within(int pid, int seconds) {
 // host's address as its client — and the deploy comes up healthy. The jump
 // uses this machine's identity file and known_hosts as the last hop does.
 TEST_F(MultiHost, AHostReachableOnlyThroughAJumpHostIsDeployedThroughIt) {
-  const std::string ns = words(env("DPC_MH_NETNS"))[2];
-  const std::string rule = " to " + env("DPC_MH_CONTROL") + " ipproto tcp sport 22 prohibit";
-  ASSERT_EQ(std::system(("ip -n " + ns + " rule add" + rule).c_str()), 0);
-  struct Unblock {
-    std::string command;
-    ~Unblock() { (void)std::system(command.c_str()); }
-  } unblock{"ip -n " + ns + " rule del" + rule};
+  const RepliesRefused firewall(words(env("DPC_MH_NETNS"))[2], "22");
+  ASSERT_TRUE(firewall.added());
 
   SshOptions straight = config_.ssh_defaults;
   auto refused = SshTransport(hosts_[2], straight).run("true", "", 15000);
@@ -434,11 +450,7 @@ TEST_F(MultiHost, AHostReachableOnlyThroughAJumpHostIsDeployedThroughIt) {
                                                            << login->output;
 
   config_.ssh_hosts[hosts_[2]] = jumped;
-  make_backend();
-  ExecutionReport deployed = Executor(*backend_, options()).run(build_deploy_plan(topo_));
-  ASSERT_TRUE(deployed.ok) << deployed.failed_step << ": " << deployed.error;
-  ClusterStatus status = gather_status(*backend_, topo_);
-  EXPECT_TRUE(status.healthy) << status.health_note;
+  ASSERT_NO_FATAL_FAILURE(deploy_anew_and_expect_healthy());
 }
 
 TEST_F(MultiHost, ARemoteToolDiesWithItsSshOrAtItsTimeoutWhenTheNetworkIsCut) {
