@@ -31,13 +31,11 @@ EventId EventLoop::at(SimTime when, const char* tag, std::function<void()> fn) {
   return (static_cast<uint64_t>(slot) << 32 | gen) + 1;
 }
 
-EventId EventLoop::at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn) {
+void EventLoop::at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn) {
   if (when < now_) when = now_;
   const uint32_t slot = take_slot(tag, std::move(fn));
-  const uint32_t gen = slots_[slot].gen;
-  heap_.push_back(Entry{when, key, slot, gen});
+  heap_.push_back(Entry{when, key, slot, slots_[slot].gen});
   std::push_heap(heap_.begin(), heap_.end(), later);
-  return (static_cast<uint64_t>(slot) << 32 | gen) + 1;
 }
 
 uint64_t EventLoop::key_base_at(SimTime t) const {

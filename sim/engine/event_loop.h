@@ -37,10 +37,6 @@ using EventId = uint64_t;
 
 class EventLoop {
  public:
-  /// A key is (sequence << kSubBits) | sub; at() gives sub = kRealSub.
-  static constexpr int kSubBits = 16;
-  static constexpr uint64_t kRealSub = (uint64_t{1} << kSubBits) - 1;
-
   EventLoop() = default;
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -61,8 +57,8 @@ class EventLoop {
   void post(SimTime when, const char* tag, std::function<void()> fn);
   /// Schedules `fn` at `when` with an explicit ordering key (see the file
   /// comment): keys with low bits below 0xffff sort before the event whose
-  /// sequence they carry. Never batched.
-  EventId at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn);
+  /// sequence they carry. Not cancellable, never batched.
+  void at_key(SimTime when, uint64_t key, const char* tag, std::function<void()> fn);
   /// The key the next at() or post() will get (with the low bits cleared:
   /// OR in a small index to order several keys at one point).
   uint64_t next_key_base() const { return (seq_ + 1) << kSubBits; }
@@ -111,6 +107,9 @@ class EventLoop {
     uint32_t gen = 0;
     bool live = false;
   };
+  /// A key is (sequence << kSubBits) | sub; at() gives sub = kRealSub.
+  static constexpr int kSubBits = 16;
+  static constexpr uint64_t kRealSub = (uint64_t{1} << kSubBits) - 1;
   static bool later(const Entry& a, const Entry& b) {
     return a.when != b.when ? a.when > b.when : a.seq > b.seq;
   }

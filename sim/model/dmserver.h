@@ -167,8 +167,11 @@ class DmServer {
   /// Brings this member's group out of folded heartbeats (dmserver_fold.cc):
   /// every timer and counter becomes what running each heartbeat would have
   /// made it by now, and the messages still in flight are put back. Call it
-  /// before anything reads or changes the group; a no-op when not folded.
-  void unfold_group();
+  /// before anything reads or changes the group; a no-op when not folded
+  /// (checked here: every RAFT message delivered asks).
+  void unfold_group() {
+    if (fold_) unfold();
+  }
   /// The group's leader coordinates `exit all`: every valid member exits.
   void coordinate_exit_all(const std::string& requested_by);
 
@@ -252,6 +255,7 @@ class DmServer {
   std::string peer_name(int id) const;
 
   // dmserver_fold.cc
+  void unfold();
   /// The leader: folds its group's heartbeats when the group is steady.
   void maybe_fold();
   std::shared_ptr<HeartbeatFold> fold_plan();

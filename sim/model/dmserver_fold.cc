@@ -162,8 +162,7 @@ bool DmServer::folded_wakeup() {
   return false;
 }
 
-void DmServer::unfold_group() {
-  if (!fold_) return;
+void DmServer::unfold() {
   const std::shared_ptr<HeartbeatFold> fold = fold_;
   DmServer* leader = fold->leader;
   leader->fold_.reset();
@@ -180,7 +179,8 @@ void DmServer::unfold_group() {
     const Peer& to_follower = leader->peers_[f.peer];
     const Peer& to_leader = s->peers_[f.back_peer];
     const SimTime append_at = fold->last_tick + f.out;
-    const bool got_last = fold->heard_by(i, now, key) == append_at;
+    const SimTime heard = fold->heard_by(i, now, key);
+    const bool got_last = heard == append_at;
     SimTime acked = fold->prev_tick >= 0 ? fold->prev_tick + f.out + f.back : -1;
     if (got_last) {
       w_.net.count_sent(1);  // its acknowledgement left
@@ -203,7 +203,6 @@ void DmServer::unfold_group() {
                                            leader->envelope(std::move(append))});
       leader->in_flight_until(&to_follower, append_at);
     }
-    const SimTime heard = fold->heard_by(i, now, key);
     if (heard >= 0) {
       s->raft_->heartbeat_heard(to_ms(heard));
       s->refresh_raft_due();

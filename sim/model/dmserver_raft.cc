@@ -305,8 +305,9 @@ void DmServer::send_raft(RaftOutput out) {
     const Peer* peer = peer_by_id(msg.to);
     if (!peer) continue;
     const std::string what = raft_label(msg, *peer);
-    if (w_.net.send(endpoint_, peer->ep, what, RaftDelivery{this, peer, incarnation_, envelope(std::move(msg))})) {
-      in_flight_until(peer, w_.now() + w_.net.last_delay());
+    if (w_.net.send(endpoint_, peer->ep, what, RaftDelivery{this, peer, incarnation_, envelope(std::move(msg))}) &&
+        w_.options.fold_heartbeats) {
+      in_flight_until(peer, w_.now() + w_.net.last_delay());  // (only folding asks)
     }
   }
 }
