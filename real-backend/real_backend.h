@@ -122,6 +122,8 @@ class RealBackend final : public Backend {
   /// set; with `fall_back`, a failed host-to-host transfer is redone through
   /// this machine (real_backend_copy.cc).
   void transfer_backup(const CopyRun& run, bool direct, bool fall_back, std::function<void(Status)> done);
+  /// A copy failed: logged in the seed's log, and `done` told.
+  void fail_copy(const CopyRun& run, const std::function<void(Status)>& done, const std::string& why);
   /// Local or remote, for operations written once for both (copy_backup).
   std::shared_ptr<HostTransport> transport(const std::string& host);
   std::string host_of(const std::string& instance) const;

@@ -41,13 +41,15 @@ ProbeAnswer probe(const HostTransport& from, const PeerSsh& to) {
 
 }  // namespace
 
+void RealBackend::fail_copy(const CopyRun& run, const std::function<void(Status)>& done, const std::string& why) {
+  log_line(run.instance, "[" + timestamp() + "] " + why);
+  complete([done, why]() { done(Error{why}); });
+}
+
 void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> done) {
   ++pending_;
   const std::string what = "copy " + run.dir + " from " + run.from_host + " to " + run.to_host;
-  auto fail_now = [this, &run, &done](const std::string& m) {
-    log_line(run.instance, "[" + timestamp() + "] " + m);
-    complete([done, m]() { done(Error{m}); });
-  };
+  auto fail_now = [this, &run, &done](const std::string& m) { fail_copy(run, done, m); };
   auto from = transport(run.from_host);
   auto to = transport(run.to_host);
 
@@ -80,10 +82,7 @@ void RealBackend::copy_backup(const CopyRun& run, std::function<void(Status)> do
 void RealBackend::transfer_backup(const CopyRun& run, bool direct, bool fall_back, std::function<void(Status)> done) {
   const std::string what = "copy " + run.dir + " from " + run.from_host + " to " + run.to_host;
   const std::string route = direct ? "host to host" : "through this machine";
-  auto fail_now = [this, &run, &done](const std::string& m) {
-    log_line(run.instance, "[" + timestamp() + "] " + m);
-    complete([done, m]() { done(Error{m}); });
-  };
+  auto fail_now = [this, &run, &done](const std::string& m) { fail_copy(run, done, m); };
   auto from = transport(run.from_host);
   auto to = transport(run.to_host);
   const std::string tmp = staging_dir(run.dir);
@@ -114,10 +113,7 @@ void RealBackend::transfer_backup(const CopyRun& run, bool direct, bool fall_bac
     if (op->timer) op->timer->cancel();
     if (op->stdin_fd >= 0) ::close(op->stdin_fd);
     op->stdin_fd = -1;
-    auto fail = [this, &done, &run](std::string m) {
-      log_line(run.instance, "[" + timestamp() + "] " + m);
-      complete([done, m]() { done(Error{m}); });
-    };
+    auto fail = [this, &done, &run](const std::string& m) { fail_copy(run, done, m); };
     const int code = exit.exited_normally() ? exit.exit_code : 128 + exit.signal;
     if (op->timed_out || code == 137) {
       return fail(what + " (" + route + "): not done within " + std::to_string(timeout) +
