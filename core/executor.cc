@@ -201,6 +201,10 @@ class PlanRun : public std::enable_shared_from_this<PlanRun> {
         int i = st.ready.begin()->second;
         st.ready.erase(st.ready.begin());
         launch(i);
+        // A request that came while the step started (a signal, or its own
+        // event's handler) starts nothing more, even in this batch; and a
+        // plan whose last steps all end at once still notices it.
+        poll_interrupts();
       }
       if (st.running == 0) break;
       if (!b_.run_one()) fail_running("the backend has nothing left to wait for", false);

@@ -141,6 +141,23 @@ TEST(Executor, AStopRequestStartsNoNewStepAndLetsTheRunningOnesEnd) {
   EXPECT_EQ(report.records[2].outcome, StepOutcome::NotRun);
 }
 
+TEST(Executor, AStopRequestedAsAStepStartsStartsNoOtherStepOfItsBatch) {
+  FakeBackend b;
+  ExecutorOptions o;
+  o.parallel = 4;  // all four are ready and would start together
+  bool requested = false;
+  o.on_event = [&](const StepEvent& e) {
+    if (e.kind == StepEvent::Kind::Started && e.index == 1) requested = true;  // (1-based)
+  };
+  o.stop_requested = [&] { return requested; };
+  auto report = Executor(b, o).run(four_independent());
+  EXPECT_TRUE(report.interrupted);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(b.log, (std::vector<std::string>{"dminit A"}));
+  EXPECT_EQ(report.done, 1) << "the step that had started ended normally";
+  EXPECT_EQ(report.records[1].outcome, StepOutcome::NotRun);
+}
+
 TEST(Executor, AnAbortRequestGivesUpTheRunningSteps) {
   FakeBackend b;
   b.hang = {"A"};
